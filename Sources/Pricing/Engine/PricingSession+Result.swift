@@ -1,0 +1,87 @@
+import Rules
+
+extension PricingSession {
+    func result(applied: [AppliedRecord], reasons: [NotAppliedReason?], details: [Explanation.Failure?],
+                couponStates: [CouponState]) -> PriceResult {
+        let currency = cart.currency
+        func money(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: currency) }
+
+        // Per-promotion totals from what was actually taken off the lines.
+        var discountByPromotion = [Int64](repeating: 0, count: snapshot.promotions.count)
+        for lineAdjustments in adjustments {
+            for (promotion, amount) in lineAdjustments { discountByPromotion[promotion] += amount }
+        }
+
+        // Lines, in request order.
+        var canonicalOf = [Int](repeating: 0, count: lines.count)
+        for (canonical, request) in requestIndex.enumerated() { canonicalOf[request] = canonical }
+        var subtotal: Int64 = 0
+        var discount: Int64 = 0
+        let resultLines: [PriceResult.Line] = cart.lines.indices.map { request in
+            let line = canonicalOf[request]
+            let cartLine = lines[line]
+            let lineSubtotal = cartLine.subtotalMinorUnits
+            subtotal += lineSubtotal
+            discount += lineSubtotal - net[line]
+            return PriceResult.Line(
+                id: cartLine.id, quantity: cartLine.quantity, unitPrice: cartLine.unitPrice,
+                subtotal: money(lineSubtotal), discount: money(lineSubtotal - net[line]), total: money(net[line]),
+                adjustments: adjustments[line].map { .init(promotion: snapshot.promotions[$0.promotion].promotion.id, amount: money($0.amount)) })
+        }
+
+        // Applied promotions; points are computed on the final line totals.
+        let calculator = self.calculator
+        var appliedResults: [PriceResult.Applied] = []
+        var finalReasons = reasons
+        var points: Int64 = 0
+        var appliedSet = Set<Int>()
+        for record in applied {
+            let promotion = snapshot.promotions[record.promotion].promotion
+            var entry = PriceResult.Applied(
+                promotion: promotion.id, name: promotion.name, discount: money(discountByPromotion[record.promotion]),
+                coupon: unlockingCoupon[record.promotion], applications: record.outcome.applications,
+                loyaltyPoints: nil, capped: record.outcome.capped ? true : nil)
+            if case .loyaltyPoints(let rate) = promotion.action {
+                let awarded = calculator.points(rate, on: calculator.value(of: record.pointsLines))
+                guard awarded > 0 else {
+                    finalReasons[record.promotion] = .noDiscount
+                    continue
+                }
+                entry.loyaltyPoints = awarded
+                points += awarded
+            }
+            appliedSet.insert(record.promotion)
+            appliedResults.append(entry)
+        }
+
+        // Coupon statuses, in request order.
+        let couponResults: [PriceResult.CouponResult] = couponStates.map { state in
+            var status = state.status ?? .conditionsNotMet
+            if state.status == nil, let promotion = state.promotion {
+                if appliedSet.contains(promotion) {
+                    status = unlockingCoupon[promotion] == state.code ? .applied : .notCombinable
+                } else {
+                    switch finalReasons[promotion] {
+                    case .blockedByExclusive?, .notCombinable?: status = .notCombinable
+                    case .expired?: status = .expired
+                    case .notStarted?: status = .notStarted
+                    default: status = .conditionsNotMet
+                    }
+                }
+            }
+            return .init(code: state.presented, status: status)
+        }
+
+        var notApplied: [PriceResult.NotApplied]?
+        if cart.explain {
+            notApplied = snapshot.promotions.indices.compactMap { index in
+                guard !appliedSet.contains(index), let reason = finalReasons[index] else { return nil }
+                return .init(promotion: snapshot.promotions[index].promotion.id, reason: reason, detail: details[index])
+            }
+        }
+
+        return PriceResult(
+            currency: currency, subtotal: money(subtotal), discount: money(discount), total: money(subtotal - discount),
+            loyaltyPoints: points, lines: resultLines, applied: appliedResults, notApplied: notApplied, coupons: couponResults)
+    }
+}

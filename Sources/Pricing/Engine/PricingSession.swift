@@ -1,0 +1,99 @@
+import Rules
+
+/// The mutable working state of one `price` call (never shared, never escapes the call).
+struct PricingSession {
+    let cart: Cart
+    let snapshot: PromotionSnapshot
+    let instant: RuleDateTime
+    let options: PricingOptions
+
+    /// Lines sorted by id: the canonical order every tie-break uses.
+    let lines: [Cart.Line]
+    /// Canonical index → index in the request.
+    let requestIndex: [Int]
+    /// Quantity per canonical line.
+    let quantity: [Int64]
+    /// Current net value per canonical line (subtotal minus discounts applied so far).
+    var net: [Int64]
+    /// Applied discount promotions per canonical line (snapshot indices).
+    var discountClaims: [[Int]]
+    /// Applied points promotions per canonical line (snapshot indices).
+    var pointsClaims: [[Int]]
+    /// (promotion, amount) per canonical line, in application order.
+    var adjustments: [[(promotion: Int, amount: Int64)]]
+
+    /// Lazily built rule documents.
+    var lineDocuments: [JSONValue?]
+    var cartDocument: JSONValue?
+    /// Trigger results per distinct trigger (nil = not evaluated yet).
+    var triggerResults: [Bool?]
+    /// Matching canonical lines per distinct target (nil = not computed yet).
+    var targetLines: [[Int]?]
+    /// Index candidates per target: (line, matches without evaluation).
+    var indexCandidates: [[(line: Int, exact: Bool)]]?
+
+    /// Valid presented coupon per promotion (snapshot index → normalised code).
+    var unlockingCoupon: [Int: String] = [:]
+
+    init(cart: Cart, snapshot: PromotionSnapshot, instant: RuleDateTime, options: PricingOptions) {
+        self.cart = cart
+        self.snapshot = snapshot
+        self.instant = instant
+        self.options = options
+        var order = Array(cart.lines.indices)
+        let cartLines = cart.lines
+        if !zip(cartLines, cartLines.dropFirst()).allSatisfy({ $0.id < $1.id }) {
+            order.sort { cartLines[$0].id < cartLines[$1].id }
+        }
+        requestIndex = order
+        lines = order.map { cartLines[$0] }
+        quantity = lines.map { Int64($0.quantity) }
+        net = lines.map(\.subtotalMinorUnits)
+        let count = lines.count
+        discountClaims = Array(repeating: [], count: count)
+        pointsClaims = Array(repeating: [], count: count)
+        adjustments = Array(repeating: [], count: count)
+        lineDocuments = Array(repeating: nil, count: count)
+        triggerResults = Array(repeating: nil, count: snapshot.triggers.count)
+        targetLines = Array(repeating: nil, count: snapshot.targets.count)
+    }
+
+    mutating func run() -> PriceResult {
+        let couponStates = checkCoupons()
+        var reasons = [NotAppliedReason?](repeating: nil, count: snapshot.promotions.count)
+        var details = [Explanation.Failure?](repeating: nil, count: snapshot.promotions.count)
+        var candidates: [(promotion: Int, lines: [Int])] = []
+        for index in snapshot.promotions.indices {
+            switch eligibility(of: index) {
+            case .success(let lines):
+                candidates.append((index, lines))
+            case .failure(let failure):
+                reasons[index] = failure.reason
+                details[index] = failure.detail
+            }
+        }
+        let applied = stack(candidates, reasons: &reasons)
+        return result(applied: applied, reasons: reasons, details: details, couponStates: couponStates)
+    }
+
+    // MARK: - Documents
+
+    mutating func lineDocument(_ line: Int) -> JSONValue {
+        if let document = lineDocuments[line] { return document }
+        let document = lines[line].ruleDocument(currency: cart.currency)
+        lineDocuments[line] = document
+        return document
+    }
+
+    mutating func cartRuleDocument() -> JSONValue {
+        if let cartDocument { return cartDocument }
+        var documents: [JSONValue] = []
+        if snapshot.triggersReadLines {
+            documents.reserveCapacity(lines.count)
+            for line in lines.indices { documents.append(lineDocument(line)) }
+        }
+        let document = cart.ruleDocument(at: instant, lineDocuments: documents)
+        cartDocument = document
+        return document
+    }
+}

@@ -1,0 +1,129 @@
+import Rules
+
+extension Cart {
+    static let topLevelFields: Set<String> = ["currency", "channel", "store", "at", "customer", "lines", "coupons", "explain"]
+    static let lineFields: Set<String> = ["id", "sku", "quantity", "unitPrice", "category", "brand", "attributes"]
+    static let customerFields: Set<String> = ["id", "tier", "loyaltyCard", "attributes"]
+
+    /// Parses the request document, reporting every problem at once (type errors, unknown fields,
+    /// amounts with too many fraction digits, non-positive quantities, duplicate line ids, …).
+    ///
+    /// Unknown fields are rejected so that a typo (`"coupon"`) is never silently ignored; custom
+    /// data belongs under `attributes`.
+    public init(parsing document: JSONValue, limits: CartLimits = .default) throws(RuleErrors) {
+        var reader = DocumentReader()
+        guard let members = reader.object(document, at: "", allowed: Cart.topLevelFields) else {
+            throw RuleErrors(issues: reader.issues)
+        }
+        let currency = reader.required(members, "currency", at: "").flatMap { reader.currency($0, at: "/currency") }
+        let channel = reader.optionalString(members, "channel", at: "")
+        let store = reader.optionalString(members, "store", at: "")
+        let at = reader.timestamp(members, "at", at: "")
+        let explain = reader.bool(members, "explain", at: "", default: false)
+        var customer: Customer?
+        if let value = members["customer"], value != .null {
+            customer = Cart.parseCustomer(value, reader: &reader)
+        }
+        var lines: [Line] = []
+        var linesComplete = true
+        if let value = reader.required(members, "lines", at: "") {
+            if case .array(let elements) = value {
+                if elements.count > limits.maxLines {
+                    reader.report("too_many", "at most \(limits.maxLines) lines", at: "/lines")
+                    linesComplete = false
+                } else {
+                    lines.reserveCapacity(elements.count)
+                    for (index, element) in elements.enumerated() {
+                        if let line = Cart.parseLine(element, at: JSONPointer.append("/lines", index), currency: currency, limits: limits, reader: &reader) {
+                            lines.append(line)
+                        } else {
+                            linesComplete = false
+                        }
+                    }
+                }
+            } else {
+                reader.report("type_mismatch", "expected an array of lines, found \(value.typeName)", at: "/lines")
+            }
+        }
+        var coupons: [String] = []
+        if let value = members["coupons"], value != .null {
+            if case .array(let elements) = value, elements.count > limits.maxCoupons {
+                reader.report("too_many", "at most \(limits.maxCoupons) coupons", at: "/coupons")
+            } else {
+                coupons = reader.stringArrayKeepingDuplicates(value, at: "/coupons")
+            }
+        }
+        guard let currency, reader.issues.isEmpty, linesComplete else {
+            throw RuleErrors(issues: reader.issues)
+        }
+        try self.init(currency: currency, channel: channel, store: store, at: at, customer: customer,
+                      lines: lines, coupons: coupons, explain: explain, limits: limits)
+    }
+
+    private static func parseLine(_ value: JSONValue, at path: String, currency: Currency?, limits: CartLimits,
+                                  reader: inout DocumentReader) -> Line? {
+        guard let members = reader.object(value, at: path, allowed: lineFields) else { return nil }
+        let id: String? = reader.required(members, "id", at: path).flatMap { value in
+            // Line ids may be sent as integers by POS systems; they are kept as text.
+            if case .number(let number) = value, number.isInteger { return number.description }
+            return reader.string(value, at: path + "/id", maxLength: 256)
+        }
+        let sku = reader.required(members, "sku", at: path).flatMap { value -> String? in
+            if case .number(let number) = value, number.isInteger { return number.description }
+            return reader.string(value, at: path + "/sku", maxLength: 256)
+        }
+        let quantity = reader.required(members, "quantity", at: path).flatMap {
+            reader.integer($0, at: path + "/quantity", in: 1...limits.maxQuantity)
+        }
+        let price = reader.required(members, "unitPrice", at: path).flatMap {
+            reader.amount($0, at: path + "/unitPrice", currency: currency)
+        }
+        let category = reader.optionalString(members, "category", at: path)
+        let brand = reader.optionalString(members, "brand", at: path)
+        let attributes = reader.attributes(members, at: path)
+        guard let id, let sku, let quantity, let price else { return nil }
+        let (subtotal, overflow) = price.minorUnits.multipliedReportingOverflow(by: Int64(quantity))
+        if overflow || subtotal > Money.maxMinorUnits {
+            reader.report("too_large", "line subtotal is too large", at: path)
+            return nil
+        }
+        return Line(id: id, sku: sku, quantity: quantity, unitPrice: price, category: category, brand: brand, attributes: attributes)
+    }
+
+    private static func parseCustomer(_ value: JSONValue, reader: inout DocumentReader) -> Customer? {
+        guard let members = reader.object(value, at: "/customer", allowed: customerFields) else { return nil }
+        var id: String?
+        if let value = members["id"], value != .null {
+            if case .number(let number) = value, number.isInteger {
+                id = number.description
+            } else {
+                id = reader.string(value, at: "/customer/id", maxLength: 256)
+            }
+        }
+        let tier = reader.optionalString(members, "tier", at: "/customer")
+        var loyaltyCard: Bool?
+        if let value = members["loyaltyCard"], value != .null {
+            loyaltyCard = reader.bool(members, "loyaltyCard", at: "/customer", default: false)
+        }
+        return Customer(id: id, tier: tier, loyaltyCard: loyaltyCard, attributes: reader.attributes(members, at: "/customer"))
+    }
+}
+
+extension DocumentReader {
+    /// The free-form `attributes` object of a line or customer (absent → empty).
+    mutating func attributes(_ members: [String: JSONValue], at path: String) -> [String: JSONValue] {
+        guard let value = members["attributes"], value != .null else { return [:] }
+        return object(value, at: path + "/attributes") ?? [:]
+    }
+
+    /// An array of strings, duplicates kept (coupon codes are echoed one status per entry).
+    mutating func stringArrayKeepingDuplicates(_ value: JSONValue, at path: String) -> [String] {
+        guard case .array(let elements) = value else {
+            report("type_mismatch", "expected an array of strings, found \(value.typeName)", at: path)
+            return []
+        }
+        return elements.enumerated().compactMap { index, element in
+            string(element, at: JSONPointer.append(path, index), maxLength: 256)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// Splits an amount across weighted parts so that the parts sum to the amount *exactly*.
+public enum Allocation {
+    /// Largest-remainder (Hamilton) allocation of `total` minor units proportionally to `weights`.
+    ///
+    /// Every part first gets `floor(total × weight / Σweights)`; the few minor units left over go,
+    /// one each, to the parts with the largest fractional remainders, ties to the lower index. The
+    /// caller orders `weights` canonically (by line id) so the result never depends on request order.
+    ///
+    /// - Returns: non-negative parts with `Σ parts == total`; part *i* never exceeds
+    ///   `weights[i]` when `total ≤ Σweights`. If every weight is zero the amount is split evenly
+    ///   (remainder to the lowest indices). An empty `weights` returns `[]`.
+    /// - Precondition: `total ≥ 0`, every weight ≥ 0, `Σweights` fits in `Int64`.
+    public static func largestRemainder(_ total: Int64, weights: [Int64]) -> [Int64] {
+        guard !weights.isEmpty else { return [] }
+        guard total > 0 else { return Array(repeating: 0, count: weights.count) }
+        var sum: Int64 = 0
+        for weight in weights { sum = ExactArithmetic.add(sum, max(0, weight)) }
+        if sum == 0 {
+            return largestRemainder(total, weights: Array(repeating: 1, count: weights.count))
+        }
+        var parts = [Int64](repeating: 0, count: weights.count)
+        var remainders = [UInt64](repeating: 0, count: weights.count)
+        var allocated: Int64 = 0
+        for index in weights.indices {
+            let (quotient, remainder) = ExactArithmetic.mulDivRem(total, max(0, weights[index]), sum)
+            parts[index] = quotient
+            remainders[index] = remainder
+            allocated += quotient
+        }
+        var left = total - allocated  // < weights.count
+        if left > 0 {
+            let order = weights.indices.sorted { a, b in
+                remainders[a] != remainders[b] ? remainders[a] > remainders[b] : a < b
+            }
+            for index in order where left > 0 {
+                parts[index] += 1
+                left -= 1
+            }
+        }
+        return parts
+    }
+}

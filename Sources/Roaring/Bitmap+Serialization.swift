@@ -1,0 +1,39 @@
+import CRoaring
+
+extension Bitmap {
+    /// The portable Roaring format (interoperable with the Java, Go and C implementations).
+    public func serialized() -> [UInt8] {
+        let size = roaring_bitmap_portable_size_in_bytes(storage.pointer)
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: size) {
+                roaring_bitmap_portable_serialize(storage.pointer, $0)
+            }
+        }
+    }
+
+    /// Reads the portable format; nil when the bytes are not a valid bitmap.
+    public init?(serialized bytes: [UInt8]) {
+        let pointer: UnsafeMutablePointer<roaring_bitmap_t>? = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return roaring_bitmap_create() }
+            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                roaring_bitmap_portable_deserialize_safe($0, buffer.count)
+            }
+        }
+        guard let pointer else { return nil }
+        self.init(owning: pointer)
+    }
+
+    /// Builds a bitmap from big-endian 4-byte ids, as PostgreSQL's `string_agg(int4send(id), '')`
+    /// returns them (already sorted when the query orders them).
+    public init(bigEndianUInt32 bytes: some Collection<UInt8>) {
+        self.init()
+        var values = [UInt32]()
+        values.reserveCapacity(bytes.count / 4)
+        var iterator = bytes.makeIterator()
+        while let b0 = iterator.next(), let b1 = iterator.next(), let b2 = iterator.next(), let b3 = iterator.next() {
+            values.append(UInt32(b0) << 24 | UInt32(b1) << 16 | UInt32(b2) << 8 | UInt32(b3))
+        }
+        values.withUnsafeBufferPointer { insert(contentsOf: $0) }
+        optimize()
+    }
+}

@@ -1,0 +1,55 @@
+/// Checks a condition's JSON against ``RuleLimits`` before parsing (bounded recursion).
+struct LimitChecker {
+    let limits: RuleLimits
+    var issues: [RuleIssue] = []
+    var nodes = 0
+    var reportedNodes = false
+
+    init(limits: RuleLimits) {
+        self.limits = limits
+    }
+
+    mutating func add(_ message: String, at path: String) {
+        guard issues.count < ConditionParser.maxIssues else { return }
+        issues.append(RuleIssue(code: "limit_exceeded", message: message, path: path))
+    }
+
+    mutating func check(_ json: JSONValue, path: String, depth: Int) {
+        nodes += 1
+        if nodes > limits.maxNodes {
+            if !reportedNodes {
+                reportedNodes = true
+                add("condition has more than \(limits.maxNodes) nodes", at: path)
+            }
+            return
+        }
+        switch json {
+        case .string(let string):
+            if string.utf8.count > limits.maxStringLength {
+                add("string longer than \(limits.maxStringLength) bytes", at: path)
+            }
+        case .array(let elements):
+            guard depth <= limits.maxDepth else { add("nesting deeper than \(limits.maxDepth)", at: path); return }
+            if elements.count > limits.maxArrayLength {
+                add("array longer than \(limits.maxArrayLength) elements", at: path)
+                return
+            }
+            for (index, element) in elements.enumerated() {
+                check(element, path: ConditionParser.pointer(path, index), depth: depth + 1)
+                if reportedNodes { return }
+            }
+        case .object(let members):
+            guard depth <= limits.maxDepth else { add("nesting deeper than \(limits.maxDepth)", at: path); return }
+            for key in ConditionParser.sortedKeys(members) {
+                let keyPath = ConditionParser.pointer(path, key)
+                if key.utf8.count > limits.maxStringLength {
+                    add("field name longer than \(limits.maxStringLength) bytes", at: keyPath)
+                }
+                check(members[key]!, path: keyPath, depth: depth + 1)
+                if reportedNodes { return }
+            }
+        default:
+            break
+        }
+    }
+}

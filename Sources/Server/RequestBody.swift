@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Rules
+
+/// Reads JSON request bodies within the size limit, turning every failure into a 4xx with a path.
+public struct RequestBody: Sendable {
+    /// Bytes accepted per body; larger bodies get 413.
+    public var limit: Int
+
+    public init(limit: Int) {
+        self.limit = limit
+    }
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    /// The raw body bytes (413 beyond the limit).
+    public func bytes(_ request: Request) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw tooLarge()
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge()
+        }
+    }
+
+    /// Decodes the body as `T`; malformed JSON or wrong shapes give 400 with a JSON pointer.
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        let buffer = try await bytes(request)
+        guard buffer.readableBytes > 0 else { throw APIError.badRequest("request body is empty; expected JSON", path: "", code: "invalid_json") }
+        do {
+            return try Self.decoder.decode(T.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw Self.apiError(error)
+        }
+    }
+
+    func tooLarge() -> APIError {
+        APIError(status: .contentTooLarge, code: "body_too_large", message: "request body exceeds \(limit) bytes")
+    }
+
+    static func apiError(_ error: DecodingError) -> APIError {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return .badRequest("malformed JSON: \(rootCause(context))", path: "", code: "invalid_json")
+        case .dataCorrupted(let context):
+            return .badRequest(context.debugDescription, path: pointer(context.codingPath), code: "invalid_value")
+        case .keyNotFound(let key, let context):
+            return .badRequest("missing field \"\(key.stringValue)\"", path: pointer(context.codingPath + [key]), code: "missing_field")
+        case .typeMismatch(let type, let context):
+            return .badRequest("expected \(describe(type))", path: pointer(context.codingPath), code: "wrong_type")
+        case .valueNotFound(let type, let context):
+            return .badRequest("expected \(describe(type)), found null", path: pointer(context.codingPath), code: "wrong_type")
+        @unknown default:
+            return .badRequest("invalid request body", path: "", code: "invalid_json")
+        }
+    }
+
+    static func rootCause(_ context: DecodingError.Context) -> String {
+        if let underlying = context.underlyingError as NSError?, let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
+            return detail
+        }
+        return context.debugDescription
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type, is UInt32.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "a boolean"
+        default: String(describing: type).contains("Array") ? "an array" : (String(describing: type).contains("Dictionary") ? "an object" : "a \(type)")
+        }
+    }
+
+    /// A JSON pointer (RFC 6901) for a coding path.
+    public static func pointer(_ path: [any CodingKey]) -> String {
+        path.map { key in
+            if let index = key.intValue { return "/\(index)" }
+            return "/" + key.stringValue.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        }.joined()
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Where Marquee keeps its state: an embedded SQLite file (the default) or a PostgreSQL server.
+public enum DatabaseConfiguration: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(PostgresSettings)
+
+    public struct PostgresSettings: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var password: String?
+        public var database: String
+        /// `sslmode=require` in the URL asks for TLS; the default is plain TCP (loopback, private networks).
+        public var requireTLS: Bool
+        /// Maximum pooled connections.
+        public var maxConnections: Int
+    }
+
+    /// Parses `postgres://user:pass@host:port/db`, `postgresql://…`, `sqlite:///path/file.sqlite`,
+    /// `sqlite:relative.sqlite` or a bare file path (SQLite).
+    public init(url: String) throws {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
+                throw StorageError.invalidConfiguration("cannot parse database URL (expected postgres://user:pass@host:port/db)")
+            }
+            let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+            let query = components.queryItems ?? []
+            self = .postgres(PostgresSettings(
+                host: host,
+                port: components.port ?? 5432,
+                username: components.user?.removingPercentEncoding ?? "postgres",
+                password: components.password?.removingPercentEncoding,
+                database: database.isEmpty ? (components.user ?? "postgres") : database,
+                requireTLS: query.contains { $0.name == "sslmode" && $0.value == "require" },
+                maxConnections: query.first { $0.name == "pool" }.flatMap { Int($0.value ?? "") } ?? 16
+            ))
+        } else if url.hasPrefix("sqlite://") {
+            self = .sqlite(path: String(url.dropFirst("sqlite://".count)))
+        } else if url.hasPrefix("sqlite:") {
+            self = .sqlite(path: String(url.dropFirst("sqlite:".count)))
+        } else if url.contains("://") {
+            throw StorageError.invalidConfiguration("unsupported database URL scheme (use postgres:// or sqlite://)")
+        } else {
+            self = .sqlite(path: url)
+        }
+    }
+
+    /// A description without the password, safe for logs.
+    public var redacted: String {
+        switch self {
+        case .sqlite(let path): "sqlite://\(path)"
+        case .postgres(let p): "postgres://\(p.username)@\(p.host):\(p.port)/\(p.database)"
+        }
+    }
+}

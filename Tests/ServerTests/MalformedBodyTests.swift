@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import Server
+import TestSupport
+import Testing
+
+/// 1,000 malformed or oversized bodies against every POST route: no 5xx, the server stays up.
+@Suite("Malformed bodies")
+struct MalformedBodyTests {
+    @Test(arguments: Backend.allCases)
+    func malformedBodiesNeverGive5xx(backend: Backend) async throws {
+        try await TestServer.with(backend, configuration: .init(host: "127.0.0.1", port: 0, bodyLimit: 64 * 1024)) { server in
+            let acme = try await server.tenant()
+            let router = MarqueeApp.router(store: server.store, configuration: .init(), readiness: Readiness(pending: []))
+            let postRoutes = router.routes.filter { $0.method == .post }.map { "\($0.path)".replacingOccurrences(of: ":id", with: "x") }
+            #expect(!postRoutes.isEmpty)
+            var generator = SystemRandomNumberGenerator()
+            var statuses: [Int: Int] = [:]
+            for index in 0..<1_000 {
+                let route = postRoutes[index % postRoutes.count]
+                let path = route.hasPrefix("/") ? route : "/" + route
+                let body = Self.badBody(index, using: &generator)
+                let reply = try await server.request("POST", path, key: acme.key, body: body)
+                statuses[reply.status, default: 0] += 1
+                #expect(reply.status < 500, "POST \(path) with body #\(index) gave \(reply.status): \(reply.text.prefix(200))")
+                if reply.status >= 400 { #expect(reply.errorCode != nil) }
+            }
+            #expect(try await server.request("GET", "/livez").status == 200)
+            #expect(statuses.keys.contains(413))
+        }
+    }
+
+    static func badBody(_ index: Int, using generator: inout SystemRandomNumberGenerator) -> Data {
+        switch index % 8 {
+        case 0: return Data((0..<Int.random(in: 1...512, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        case 1: return Data(String(repeating: "[", count: Int.random(in: 1...5000, using: &generator)).utf8)
+        case 2: return Data(#"{"role": "admin""#.utf8)
+        case 3: return Data(repeating: 0x61, count: 70 * 1024)  // over the limit
+        case 4: return Data(#"{"role": null, "x": [1, 2, {"#.utf8)
+        case 5: return Data("\u{FEFF}{\"a\":\"\\ud800\"}".utf8)
+        case 6: return Data(#"[1, 2, 3]"#.utf8)
+        default: return Data(#"{"condition": {"$and": [{"a": {"$gtt": 1}}]}, "document": 5, "role": 12}"#.utf8)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Hummingbird
+import Logging
+import NIOCore
+import Server
+import Storage
+import TestSupport
+
+/// A real Marquee HTTP server on a loopback port, for API tests over real HTTP.
+struct TestServer: Sendable {
+    let baseURL: URL
+    let store: Store
+
+    /// Starts the server on `backend`, runs `body`, stops the server.
+    static func with<T: Sendable>(
+        _ backend: Backend, configuration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
+        _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
+        let store = try await Store.open(try TestDatabases.configuration(backend), logger: TestDatabases.logger)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = MarqueeApp.build(store: store, configuration: configuration, logger: TestDatabases.logger) { channel in
+            continuation.yield(channel.localAddress?.port ?? 0)
+        }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw TestEnvironmentError(message: "server did not start") }
+            let server = TestServer(baseURL: URL(string: "http://127.0.0.1:\(port)")!, store: store)
+            let result = try await body(server)
+            group.cancelAll()
+            return result
+        }
+    }
+
+    struct Reply: Sendable {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+
+        /// The body as a JSON object (empty when it is not one).
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+        }
+
+        var text: String { String(decoding: body, as: UTF8.self) }
+
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+        var errorPath: String? { (json["error"] as? [String: Any])?["path"] as? String }
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 30
+        configuration.httpMaximumConnectionsPerHost = 16
+        return URLSession(configuration: configuration)
+    }()
+
+    func request(_ method: String, _ path: String, key: String? = nil, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
+        var request = URLRequest(url: URL(string: path, relativeTo: baseURL)!)
+        request.httpMethod = method
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await Self.session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields { fields["\(name)"] = "\(value)" }
+        return Reply(status: http.statusCode, headers: fields, body: data)
+    }
+
+    func request(_ method: String, _ path: String, key: String? = nil, json: String, headers: [String: String] = [:]) async throws -> Reply {
+        try await request(method, path, key: key, body: Data(json.utf8), headers: headers)
+    }
+
+    /// A new tenant with an admin key.
+    func tenant() async throws -> (name: String, key: String) {
+        let name = TestDatabases.uniqueName("acme")
+        let tenant = try await store.accounts.createTenant(name: name)
+        return (name, try await store.accounts.createKey(tenantID: tenant.id, role: .admin).secret)
+    }
+}

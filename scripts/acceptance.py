@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Process-level acceptance checks against the real `marquee` binary (loopback only, bounded).
+
+Covers what in-process tests cannot: the CLI bootstrap (`tenants create --json`, `keys`),
+`serve` on the chosen backend, Prometheus text parsed by prometheus_client, and graceful
+shutdown: SIGTERM while a request is in flight -> the request completes, exit code 0.
+
+Usage: acceptance.py --binary .build/debug/marquee --database sqlite|postgres://...
+Prints 'N passed, N failed' and exits non-zero on any failure.
+"""
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+from prometheus_client.parser import text_string_to_metric_families
+
+passed, failed = 0, 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(port, method, path, key=None, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, data
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--database", required=True, help="sqlite, or a postgres:// URL")
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="marquee-accept-")
+    env = dict(os.environ, MARQUEE_DATA_DIR=workdir, MARQUEE_LOG_LEVEL="warning")
+    if args.database != "sqlite":
+        env["MARQUEE_DATABASE_URL"] = args.database
+    label = "sqlite" if args.database == "sqlite" else "postgres"
+    suffix = str(os.getpid())
+
+    def cli(*argv):
+        return subprocess.run([args.binary, *argv], env=env, capture_output=True, text=True, timeout=120)
+
+    migrate = cli("migrate")
+    check(f"[{label}] migrate", migrate.returncode == 0, migrate.stderr[-500:])
+    check(f"[{label}] migrate again is a no-op", cli("migrate").stdout.strip() == "schema is up to date")
+
+    acme_out = cli("tenants", "create", f"acme{suffix}", "--json")
+    check(f"[{label}] tenants create --json", acme_out.returncode == 0, acme_out.stderr[-500:])
+    acme = json.loads(acme_out.stdout)
+    check(f"[{label}] --json has tenant and apiKey", acme.get("tenant") == f"acme{suffix}" and acme.get("apiKey", "").startswith("mq_"))
+    globex = json.loads(cli("tenants", "create", f"globex{suffix}", "--json").stdout)
+    dup = cli("tenants", "create", f"acme{suffix}")
+    check(f"[{label}] duplicate tenant fails", dup.returncode != 0)
+    read_key = json.loads(cli("keys", "create", "--tenant", f"acme{suffix}", "--role", "read", "--json").stdout)
+
+    port = free_port()
+    server = subprocess.Popen([args.binary, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 60
+        ready = False
+        while time.time() < deadline and not ready:
+            try:
+                ready = request(port, "GET", "/readyz")[0] == 200
+            except OSError:
+                time.sleep(0.2)
+        check(f"[{label}] serve becomes ready", ready)
+
+        status, body = request(port, "GET", "/v1/tenant", acme["apiKey"])
+        check(f"[{label}] acme key -> 200", status == 200 and json.loads(body)["name"] == f"acme{suffix}", body)
+        status, body = request(port, "GET", "/v1/tenant", "mq_" + "0" * 64)
+        check(f"[{label}] wrong key -> 401 JSON", status == 401 and json.loads(body)["error"]["code"] == "unauthorized")
+        status, body = request(port, "GET", f"/v1/keys/{read_key['keyId']}", acme["apiKey"])
+        check(f"[{label}] acme reads its key", status == 200)
+        status, body = request(port, "GET", f"/v1/keys/{read_key['keyId']}", globex["apiKey"])
+        check(f"[{label}] other tenant's key -> 404", status == 404 and json.loads(body)["error"]["code"] == "not_found")
+        status, _ = request(port, "POST", "/v1/keys", read_key["apiKey"], '{"role":"admin"}')
+        check(f"[{label}] read role cannot create keys -> 403", status == 403)
+        revoke = cli("keys", "revoke", "--tenant", f"acme{suffix}", read_key["keyId"])
+        check(f"[{label}] keys revoke", revoke.returncode == 0, revoke.stderr[-300:])
+        time.sleep(0.1)
+
+        status, text = request(port, "GET", "/metrics")
+        families = {f.name: f for f in text_string_to_metric_families(text.decode())}
+        histogram = families.get("http_server_request_duration_seconds")
+        check(f"[{label}] /metrics parses; request duration histogram present",
+              status == 200 and histogram is not None and histogram.type == "histogram")
+        check(f"[{label}] histogram has buckets for /v1/tenant",
+              histogram is not None and any(s.labels.get("route") == "/v1/tenant" for s in histogram.samples))
+
+        # Graceful shutdown: a request is mid-body when SIGTERM arrives; it must complete.
+        body = b'{"role": "pricing"}'
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        head = (f"POST /v1/keys HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {acme['apiKey']}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+        sock.sendall(head + body[:5])
+        time.sleep(0.3)
+        server.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        sock.sendall(body[5:])
+        response = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            response += chunk
+            if b"\r\n\r\n" in response:
+                head_part, _, rest = response.partition(b"\r\n\r\n")
+                length = [int(l.split(b":")[1]) for l in head_part.split(b"\r\n") if l.lower().startswith(b"content-length")]
+                if length and len(rest) >= length[0]:
+                    break
+        sock.close()
+        check(f"[{label}] in-flight request completes after SIGTERM", response.startswith(b"HTTP/1.1 201"), response[:200])
+        code = server.wait(timeout=30)
+        check(f"[{label}] exits 0 after SIGTERM", code == 0, f"exit code {code}")
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+    print(f"acceptance ({label}): {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian + Swift machine (run as root, or with the packages
+# below already installed): installs what is missing, starts a throwaway PostgreSQL on a
+# loopback port, runs every Swift test against SQLite and PostgreSQL, runs the process-level
+# acceptance checks against both backends, and stops PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# --- packages -----------------------------------------------------------------------------
+scripts/install-deps.sh --postgres
+PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+python3 -c "import prometheus_client" 2>/dev/null || python3 -m pip install -q prometheus_client
+
+# --- throwaway PostgreSQL on 127.0.0.1 ----------------------------------------------------
+PGROOT="$(mktemp -d /tmp/marquee-pg.XXXXXX)"
+PGPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+  id postgres >/dev/null 2>&1 || useradd --system --home "$PGROOT" postgres
+  chown postgres "$PGROOT"
+  as_pg=(runuser -u postgres --)
+fi
+stop_pg() { "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$PGROOT"; }
+trap stop_pg EXIT
+"${as_pg[@]}" "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -A trust >/dev/null
+"${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/postgres.log" -w start \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c max_connections=300 -c fsync=off -c synchronous_commit=off" >/dev/null
+for db in marquee_test marquee_accept; do
+  psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c "CREATE DATABASE $db" >/dev/null
+done
+export MARQUEE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/marquee_test"
+echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT"
+
+# --- Swift tests (both backends) -----------------------------------------------------------
+swift build --build-tests
+swift test --skip-build
+
+# --- process-level acceptance (real binary, real signals) ----------------------------------
+python3 scripts/acceptance.py --binary .build/debug/marquee --database sqlite
+python3 scripts/acceptance.py --binary .build/debug/marquee --database "postgres://postgres@127.0.0.1:$PGPORT/marquee_accept"
