@@ -57,10 +57,14 @@ let package = Package(
         ], swiftSettings: swiftSettings),
 
         // Benchmarks: programs, not timed tests (see BENCHMARKS.md).
+        .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
+        .executableTarget(name: "RulesBenchmark", dependencies: ["Rules", "MallocCounter"],
+                          path: "Benchmarks/RulesBenchmark", swiftSettings: swiftSettings),
 
         .target(name: "TestSupport", dependencies: [
             "Storage", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: swiftSettings),
         .testTarget(name: "RoaringTests", dependencies: ["Roaring"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Accounts", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Storage", "Accounts", "TestSupport", "Rules"], swiftSettings: swiftSettings),

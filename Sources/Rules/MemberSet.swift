@@ -1,21 +1,25 @@
 /// The literal list of `$in`/`$nin`, split by type for fast membership tests.
-struct MemberSet: Sendable {
+/// A class so that evaluation copies one reference, not five collections (fewer retains);
+/// immutable after `init`, hence `Sendable`.
+final class MemberSet: Sendable {
     /// The list contains null: missing and null values are members.
-    var containsNull = false
-    var containsFalse = false
-    var containsTrue = false
-    var strings: [String] = []
+    let containsNull: Bool
+    let containsFalse: Bool
+    let containsTrue: Bool
+    let strings: [String]
     /// For long lists: strings bucketed by Swift string equality (canonical equivalence),
     /// each bucket holding the byte-distinct literals; membership is then checked byte-wise.
-    var stringBuckets: [String: [String]]?
-    var numbers: [JSONNumber] = []
-    var numberSet: Set<JSONNumber>?
+    let stringBuckets: [String: [String]]?
+    let numbers: [JSONNumber]
+    let numberSet: Set<JSONNumber>?
     /// Arrays, objects and date-times.
-    var others: [RuleLiteral] = []
+    let others: [RuleLiteral]
 
     static let hashThreshold = 8
 
     init(_ literals: [RuleLiteral]) {
+        var containsNull = false, containsFalse = false, containsTrue = false
+        var strings: [String] = [], numbers: [JSONNumber] = [], others: [RuleLiteral] = []
         for literal in literals {
             switch literal {
             case .value(.null): containsNull = true
@@ -25,12 +29,14 @@ struct MemberSet: Sendable {
             default: others.append(literal)
             }
         }
-        if strings.count > Self.hashThreshold {
-            stringBuckets = Dictionary(grouping: strings, by: { $0 })
-        }
-        if numbers.count > Self.hashThreshold {
-            numberSet = Set(numbers)
-        }
+        self.containsNull = containsNull
+        self.containsFalse = containsFalse
+        self.containsTrue = containsTrue
+        self.strings = strings
+        self.numbers = numbers
+        self.others = others
+        stringBuckets = strings.count > Self.hashThreshold ? Dictionary(grouping: strings, by: { $0 }) : nil
+        numberSet = numbers.count > Self.hashThreshold ? Set(numbers) : nil
     }
 
     @inline(__always)

@@ -20,6 +20,7 @@ public enum MarqueeApp {
 
         let v1 = router.group("v1").add(middleware: AuthMiddleware(keys: keys))
         AccountsController(accounts: store.accounts, keys: keys, body: body).addRoutes(to: v1)
+        RulesController(body: body).addRoutes(to: v1)
         return router
     }
 

@@ -41,6 +41,25 @@ public struct RequestBody: Sendable {
         }
     }
 
+    /// The body as an exact JSON value (numbers keep their decimal text); 400 when malformed.
+    public func json(_ request: Request) async throws -> JSONValue {
+        let buffer = try await bytes(request)
+        guard buffer.readableBytes > 0 else { throw APIError.badRequest("request body is empty; expected JSON", path: "", code: "invalid_json") }
+        do {
+            return try JSONValue(parsing: Data(buffer: buffer))
+        } catch {
+            throw APIError.badRequest("malformed JSON: \(error.description)", path: "", code: "invalid_json")
+        }
+    }
+
+    /// The body as a JSON object; 400 when it is another kind of value.
+    public func jsonObject(_ request: Request) async throws -> [String: JSONValue] {
+        guard case .object(let object) = try await json(request) else {
+            throw APIError.badRequest("expected a JSON object", path: "", code: "wrong_type")
+        }
+        return object
+    }
+
     func tooLarge() -> APIError {
         APIError(status: .contentTooLarge, code: "body_too_large", message: "request body exceeds \(limit) bytes")
     }

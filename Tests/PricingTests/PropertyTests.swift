@@ -44,7 +44,7 @@ import Testing
             case 4: .buyXGetY(buy: Int(rng.next() % 3) + 1, get: Int(rng.next() % 2) + 1, percent: percent(), cheapest: chance(80))
             case 5: .multiBuy(quantity: Int(rng.next() % 4) + 1, price: money(20_000))
             case 6: .tieredSpend(tiers: (0..<Int(rng.next() % 3 + 1)).map { tier in
-                SpendTier(threshold: Money(minorUnits: Int64(tier) * 5_000 * scale / 100 + Int64(rng.next() % 100), currency: currency),
+                SpendTier(threshold: Money(minorUnits: Int64(tier) * 5_000 + Int64(rng.next() % 1_000), currency: currency),
                           reward: chance(50) ? .percent(percent()) : .amount(money(10_000)))
             })
             default: .loyaltyPoints(chance(50) ? .perUnitOfCurrency(PointsRate(parsing: "1.5")!) : .multiplier(PointsRate(parsing: "3")!))
@@ -74,17 +74,27 @@ import Testing
             case 1: combinesWith = ["p\(rng.next() % 25)", pick(["g1", "g2"])]
             default: break
             }
+            let maxDiscount = chance(15) ? money(3_000) : nil
             promotions.append(try! Promotion(
-                id: id, name: "P \(index)", currency: action.hasAbsoluteAmounts || chance(10) ? currency : nil,
+                id: id, name: "P \(index)", currency: action.hasAbsoluteAmounts || maxDiscount != nil || chance(10) ? currency : nil,
                 trigger: trigger.map { try! Condition(parsing: $0, basePath: "/trigger") }, coupon: coupon,
                 target: target.map { try! Condition(parsing: $0, basePath: "/target") }, action: action,
-                maxDiscount: chance(15) ? money(3_000) : nil, maxApplications: chance(15) ? Int(rng.next() % 4) + 1 : nil,
+                maxDiscount: maxDiscount, maxApplications: chance(15) ? Int(rng.next() % 4) + 1 : nil,
                 priority: Int(rng.next() % 4), exclusive: chance(10), combinesWith: combinesWith,
                 group: chance(30) ? pick(["g1", "g2"]) : nil))
         }
         if chance(20) { presented.append("NOSUCHCODE") }
         let cart = try! Cart(currency: currency, channel: "web", lines: lines, coupons: presented, explain: chance(50))
         return Scenario(cart: cart, promotions: promotions, coupons: coupons)
+    }
+
+    static func numbers(in value: JSONValue) -> [JSONNumber] {
+        switch value {
+        case .number(let number): [number]
+        case .array(let elements): elements.flatMap(numbers(in:))
+        case .object(let members): members.values.flatMap(numbers(in:))
+        default: []
+        }
     }
 
     static func encode(_ result: PriceResult) -> Data {
@@ -95,6 +105,8 @@ import Testing
 
     @Test func moneyInvariantsHold() {
         var rng = SplitMix64(seed: 2026)
+        var appliedTypes: Set<String> = []
+        var appliedCount = 0
         for _ in 0..<400 {
             let scenario = Self.scenario(&rng)
             let result = Fixture.price(scenario.cart, scenario.promotions, coupons: scenario.coupons)
@@ -117,10 +129,20 @@ import Testing
             }
             // Coupons are echoed once per distinct normalised code.
             #expect(result.coupons.count == Set(scenario.cart.coupons.map(Coupon.normalize)).count)
-            // The JSON never contains a floating-point amount.
-            let json = String(decoding: Self.encode(result), as: UTF8.self)
-            #expect(!json.contains("\"discount\":0") && !json.contains("\"total\":"+"1"))
+            // Amounts travel as decimal strings; the only numbers are integers.
+            let json = try! JSONValue(parsing: Self.encode(result))
+            let numbers = Self.numbers(in: json)
+            #expect(numbers.allSatisfy { $0.isInteger })
+            for key in ["subtotal", "discount", "total"] {
+                if case .string = json[key] {} else { Issue.record("\(key) is not a string") }
+            }
+            for promotion in result.applied {
+                appliedTypes.insert(scenario.promotions.first { $0.id == promotion.promotion }!.action.type)
+            }
+            appliedCount += result.applied.count
         }
+        #expect(appliedTypes == Set(PromotionAction.types))
+        #expect(appliedCount > 400)
     }
 
     @Test func independentOfLineAndPromotionOrderAndByteIdentical() {

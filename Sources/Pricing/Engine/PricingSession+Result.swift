@@ -76,12 +76,29 @@ extension PricingSession {
         if cart.explain {
             notApplied = snapshot.promotions.indices.compactMap { index in
                 guard !appliedSet.contains(index), let reason = finalReasons[index] else { return nil }
-                return .init(promotion: snapshot.promotions[index].promotion.id, reason: reason, detail: details[index])
+                let detail = details[index].map { failure in
+                    Explanation.Failure(path: failure.path, field: failure.field, operator: failure.operator,
+                                        expected: failure.expected.decimalsAsStrings, found: failure.found?.decimalsAsStrings)
+                }
+                return .init(promotion: snapshot.promotions[index].promotion.id, reason: reason, detail: detail)
             }
         }
 
         return PriceResult(
             currency: currency, subtotal: money(subtotal), discount: money(discount), total: money(subtotal - discount),
             loyaltyPoints: points, lines: resultLines, applied: appliedResults, notApplied: notApplied, coupons: couponResults)
+    }
+}
+
+extension JSONValue {
+    /// The value with every non-integer number replaced by its exact decimal string, so that a
+    /// response never contains a floating-point-looking number (amounts in `detail`).
+    var decimalsAsStrings: JSONValue {
+        switch self {
+        case .number(let number) where !number.isInteger: .string(number.description)
+        case .array(let elements): .array(elements.map(\.decimalsAsStrings))
+        case .object(let members): .object(members.mapValues(\.decimalsAsStrings))
+        default: self
+        }
     }
 }

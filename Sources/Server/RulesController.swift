@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Rules
+
+/// `/v1/rules/validate` and `/v1/rules/evaluate`: try conditions without saving anything.
+struct RulesController {
+    let body: RequestBody
+
+    func addRoutes(to group: RouterGroup<MarqueeRequestContext>) {
+        group.post("rules/validate", use: validate)
+        group.post("rules/evaluate", use: evaluate)
+    }
+
+    struct Validated: Encodable {
+        var valid: Bool
+        var normalized: JSONValue
+    }
+
+    struct Evaluated: Encodable {
+        var matched: Bool
+        var trace: Explanation?
+    }
+
+    @Sendable func validate(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
+        _ = try context.require(.price)
+        let object = try await body.jsonObject(request)
+        let condition = try Self.condition(in: object)
+        return JSONResponse.make(Validated(valid: true, normalized: condition.normalized().json))
+    }
+
+    @Sendable func evaluate(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
+        _ = try context.require(.price)
+        let object = try await body.jsonObject(request)
+        let condition = try Self.condition(in: object)
+        guard let document = object["document"] else {
+            throw APIError.badRequest("missing field \"document\"", path: "/document", code: "missing_field")
+        }
+        var explain = false
+        switch object["explain"] {
+        case nil, .null?: break
+        case .bool(let value)?: explain = value
+        default: throw APIError.badRequest("expected a boolean", path: "/explain", code: "wrong_type")
+        }
+        let compiled = condition.compile()
+        if explain {
+            let trace = compiled.explain(document)
+            return JSONResponse.make(Evaluated(matched: trace.matched, trace: trace))
+        }
+        return JSONResponse.make(Evaluated(matched: compiled.matches(document), trace: nil))
+    }
+
+    static func condition(in object: [String: JSONValue]) throws -> Condition {
+        guard let json = object["condition"] else {
+            throw APIError.badRequest("missing field \"condition\"", path: "/condition", code: "missing_field")
+        }
+        return try Condition(parsing: json, basePath: "/condition")
+    }
+}
