@@ -34,16 +34,16 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         .target(name: "Pricing", dependencies: ["Rules"], swiftSettings: swiftSettings),
-        .target(name: "Audiences", dependencies: ["Rules", "Roaring"], swiftSettings: swiftSettings),
+        // Audiences: added back when its engine lands (in progress).
         .target(name: "Storage", dependencies: [
-            "Accounts",
+            "Accounts", "Rules", "Pricing",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "SQLiteNIO", package: "sqlite-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .target(name: "Server", dependencies: [
-            "Accounts", "Rules", "Storage",
+            "Accounts", "Rules", "Pricing", "Storage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),

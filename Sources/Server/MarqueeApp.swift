@@ -7,8 +7,11 @@ import Storage
 /// Builds the HTTP application: middleware, routes, and the services it runs with.
 public enum MarqueeApp {
     /// The router with every route; also used by the test that checks routes against openapi.yaml.
-    public static func router(store: Store, configuration: ServerConfiguration, readiness: Readiness) -> Router<MarqueeRequestContext> {
+    public static func router(
+        store: Store, configuration: ServerConfiguration, readiness: Readiness, catalog: PromotionCatalog? = nil
+    ) -> Router<MarqueeRequestContext> {
         Telemetry.bootstrap()
+        let catalog = catalog ?? PromotionCatalog(repository: store.promotions)
         let body = RequestBody(limit: configuration.bodyLimit)
         let keys = KeyCache(accounts: store.accounts, ttl: configuration.keyCacheTTL)
 
@@ -21,6 +24,8 @@ public enum MarqueeApp {
         let v1 = router.group("v1").add(middleware: AuthMiddleware(keys: keys))
         AccountsController(accounts: store.accounts, keys: keys, body: body).addRoutes(to: v1)
         RulesController(body: body).addRoutes(to: v1)
+        PromotionsController(repository: store.promotions, catalog: catalog, body: body).addRoutes(to: v1)
+        PricingController(catalog: catalog, body: body).addRoutes(to: v1)
         return router
     }
 
@@ -31,9 +36,10 @@ public enum MarqueeApp {
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let readiness = Readiness(pending: ["migrations"])
+        let readiness = Readiness(pending: ["migrations", "promotions"])
+        let catalog = PromotionCatalog(repository: store.promotions)
         var app = Application(
-            router: router(store: store, configuration: configuration, readiness: readiness),
+            router: router(store: store, configuration: configuration, readiness: readiness, catalog: catalog),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marquee"),
             services: [store],
             onServerRunning: onServerRunning,
@@ -42,6 +48,10 @@ public enum MarqueeApp {
         app.beforeServerStarts {
             try await store.migrate()
             readiness.markDone("migrations")
+            for tenant in try await store.accounts.listTenants() {
+                try await catalog.reload(tenant: tenant.id)
+            }
+            readiness.markDone("promotions")
         }
         return app
     }

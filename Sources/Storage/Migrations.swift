@@ -22,5 +22,21 @@ public enum Migrations {
             """,
             "CREATE INDEX api_keys_tenant ON api_keys (tenant_id)",
         ]),
+        Migration(version: 2, name: "promotions", statements: [
+            // `document` is the canonical promotion JSON (see docs/pricing.md); `version` is
+            // authoritative (the document's own "version" field is overwritten on read).
+            """
+            CREATE TABLE promotions (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                enabled BOOLEAN NOT NULL,
+                document {json} NOT NULL,
+                created_at {timestamp} NOT NULL,
+                updated_at {timestamp} NOT NULL,
+                PRIMARY KEY (tenant_id, id)
+            )
+            """,
+        ]),
     ]
 }

@@ -31,8 +31,15 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in
-            try await body(PostgresConnectionExecutor(connection: connection, logger: logger))
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(PostgresConnectionExecutor(connection: connection, logger: logger))
+            }
+        } catch let error as PostgresTransactionError {
+            // The body's own error (a version conflict, say) matters to callers, not the wrapper;
+            // it was rolled back unless the rollback itself failed.
+            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+            throw error
         }
     }
 

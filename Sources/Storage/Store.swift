@@ -1,5 +1,6 @@
 import Accounts
 import Logging
+import Pricing
 import ServiceLifecycle
 
 /// Marquee's storage: one database and the repositories over it.
@@ -10,12 +11,14 @@ public final class Store: Service {
     public let configuration: DatabaseConfiguration
     public let database: any SQLDatabase
     public let accounts: any AccountRepository
+    public let promotions: any PromotionRepository
     let logger: Logger
 
     init(configuration: DatabaseConfiguration, database: any SQLDatabase, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.accounts = SQLAccountRepository(database: database)
+        self.promotions = SQLPromotionRepository(database: database, logger: logger)
         self.logger = logger
     }
 

@@ -1,0 +1,45 @@
+/// One filter with bound, typed parameter values: exactly one SQL query.
+public struct FilterRequest: Hashable, Sendable {
+    /// The filter definition (its SQL and declared parameters).
+    public let filter: FilterDefinition
+    /// Values by parameter name, validated against the filter's declarations.
+    public let parameters: [String: ParameterValue]
+    /// The parameters as canonical JSON (keys sorted), e.g. `{"genre":"horror","since":"2024-01-01"}`.
+    public let canonicalParameters: String
+
+    /// A request for `filter` with `parameters` (assumed validated; see `FilterCatalog.resolve`).
+    public init(filter: FilterDefinition, parameters: [String: ParameterValue] = [:]) {
+        self.filter = filter
+        self.parameters = parameters
+        canonicalParameters = CanonicalJSON.object(parameters.mapValues(\.canonicalJSON))
+    }
+
+    /// The cache key of this request for `tenant`.
+    public func key(tenant: String) -> FilterCacheKey {
+        FilterCacheKey(tenant: tenant, filterID: filter.id, fingerprint: filter.fingerprint, parameters: canonicalParameters)
+    }
+
+    /// The values bound for `$1…$n` of `filter.positionalSQL()`.
+    public var binds: [ParameterValue] { filter.binds(parameters) }
+}
+
+/// Identifies one cached filter result: tenant, filter id, filter version (fingerprint of its SQL
+/// and parameter declarations) and canonical bound parameters. Stable across processes.
+public struct FilterCacheKey: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var tenant: String
+    public var filterID: String
+    /// `FilterDefinition.fingerprint` of the version that computed the result.
+    public var fingerprint: String
+    /// `FilterRequest.canonicalParameters`.
+    public var parameters: String
+
+    /// A key from its parts.
+    public init(tenant: String, filterID: String, fingerprint: String, parameters: String) {
+        self.tenant = tenant
+        self.filterID = filterID
+        self.fingerprint = fingerprint
+        self.parameters = parameters
+    }
+
+    public var description: String { "\(tenant)/\(filterID)@\(fingerprint)\(parameters)" }
+}
