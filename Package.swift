@@ -7,7 +7,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "marquee",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "marquee", targets: ["marquee"]),
     ],
@@ -34,7 +34,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         .target(name: "Pricing", dependencies: ["Rules"], swiftSettings: swiftSettings),
-        // Audiences: added back when its engine lands (in progress).
+        .target(name: "Audiences", dependencies: ["Roaring"], swiftSettings: swiftSettings),
         .target(name: "Storage", dependencies: [
             "Accounts", "Rules", "Pricing",
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -46,6 +46,7 @@ let package = Package(
             "Accounts", "Rules", "Pricing", "Storage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -65,8 +66,9 @@ let package = Package(
             "Storage", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: swiftSettings),
+        .testTarget(name: "AudiencesTests", dependencies: ["Audiences", "Roaring"], swiftSettings: swiftSettings),
         .testTarget(name: "RoaringTests", dependencies: ["Roaring"], swiftSettings: swiftSettings),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Accounts", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Accounts", "TestSupport", "Pricing", "Rules"], swiftSettings: swiftSettings),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Storage", "Accounts", "TestSupport", "Rules"], swiftSettings: swiftSettings),
     ]
 )

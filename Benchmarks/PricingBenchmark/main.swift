@@ -1,6 +1,6 @@
 // Pricing benchmark: in-process price calls, no HTTP.
 //
-//   swift build -c release --product PricingBenchmark && .build/release/PricingBenchmark [iterations]
+//   swift build -c release --product PricingBenchmark && .build/release/PricingBenchmark [iterations] [scenario]
 //
 // Scenarios (seeded, reproducible):
 //   realistic   — 300 active promotions of a retail tenant (mix below), 100-line cart, 1 coupon
@@ -151,6 +151,11 @@ func measure(_ name: String, iterations: Int, cart: Cart, snapshot: PromotionSna
 }
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
+let only = CommandLine.arguments.dropFirst(2).first  // optional scenario name
+func run(_ name: String, iterations: Int, cart: @autoclosure () -> Cart, snapshot: @autoclosure () -> PromotionSnapshot) {
+    guard only == nil || only == name else { return }
+    measure(name, iterations: iterations, cart: cart(), snapshot: snapshot())
+}
 var rng = Generator(state: 2026)
 let (promotions, coupons) = realisticPromotions(&rng)
 let buildStart = DispatchTime.now().uptimeNanoseconds
@@ -158,12 +163,12 @@ let snapshot = PromotionSnapshot(promotions: promotions, coupons: coupons, versi
 let buildMicros = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1_000
 print("PricingBenchmark: \(iterations) price calls per scenario; snapshot of \(promotions.count) promotions built in \(String(format: "%.0f", buildMicros)) µs")
 let cart100 = cart(lines: 100, explain: false, &rng)
-measure("realistic", iterations: iterations, cart: cart100, snapshot: snapshot)
-measure("explain", iterations: iterations, cart: try! Cart(parsing: { () -> JSONValue in
+run("realistic", iterations: iterations, cart: cart100, snapshot: snapshot)
+run("explain", iterations: iterations, cart: try! Cart(parsing: { () -> JSONValue in
     guard case .object(var members) = cart100.document else { fatalError() }
     members["explain"] = true
     return .object(members)
 }()), snapshot: snapshot)
-measure("large-cart", iterations: max(1, iterations / 5), cart: cart(lines: 500, explain: false, &rng), snapshot: snapshot)
+run("large-cart", iterations: max(1, iterations / 5), cart: cart(lines: 500, explain: false, &rng), snapshot: snapshot)
 let worst = PromotionSnapshot(promotions: worstCasePromotions(&rng), version: 1)
-measure("worst-case", iterations: max(1, iterations / 10), cart: cart100, snapshot: worst)
+run("worst-case", iterations: max(1, iterations / 10), cart: cart100, snapshot: worst)

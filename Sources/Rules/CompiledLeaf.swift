@@ -19,13 +19,18 @@ struct CompiledLeaf: Sendable {
     }
 
     func failure(_ document: JSONValue) -> Explanation.Failure {
+        failure(found: PathWalker.found(document, predicate.path))
+    }
+
+    /// The failure record, given the values found at the path (see `PathWalker.found`).
+    func failure(found: JSONValue?) -> Explanation.Failure {
         let (name, argument) = predicate.test.operatorAndArgument
         return Explanation.Failure(
             path: predicate.origin,
             field: predicate.path.description,
             operator: displayNegated ? "$not" : name,
             expected: displayNegated ? .object([name: argument]) : argument,
-            found: PathWalker.found(document, predicate.path))
+            found: found)
     }
 }
 

@@ -42,6 +42,15 @@ public struct JSONNumber: Sendable, Hashable {
         self.digitCount = d
     }
 
+    /// Reassembles a number from its stored parts (which must come from a valid number).
+    @inline(__always)
+    init(significand: UInt64, exponent: Int32, isNegative: Bool, digitCount: UInt8) {
+        self.significand = significand
+        self.exponent = exponent
+        self.isNegative = isNegative
+        self.digitCount = digitCount
+    }
+
     /// Creates an integer number.
     public init(_ value: Int) { self.init(Int64(value)) }
 

@@ -1,4 +1,5 @@
 import HTTPTypes
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -8,7 +9,8 @@ import Storage
 public enum MarqueeApp {
     /// The router with every route; also used by the test that checks routes against openapi.yaml.
     public static func router(
-        store: Store, configuration: ServerConfiguration, readiness: Readiness, catalog: PromotionCatalog? = nil
+        store: Store, configuration: ServerConfiguration, readiness: Readiness,
+        catalog: PromotionCatalog? = nil, follower: ChangeFollower? = nil
     ) -> Router<MarqueeRequestContext> {
         Telemetry.bootstrap()
         let catalog = catalog ?? PromotionCatalog(repository: store.promotions)
@@ -26,6 +28,7 @@ public enum MarqueeApp {
         RulesController(body: body).addRoutes(to: v1)
         PromotionsController(repository: store.promotions, catalog: catalog, body: body).addRoutes(to: v1)
         PricingController(catalog: catalog, body: body).addRoutes(to: v1)
+        StatusController(catalog: catalog, follower: follower).addRoutes(to: v1)
         return router
     }
 
@@ -38,21 +41,30 @@ public enum MarqueeApp {
     ) -> some ApplicationProtocol {
         let readiness = Readiness(pending: ["migrations", "promotions"])
         let catalog = PromotionCatalog(repository: store.promotions)
+        let follower = ChangeFollower(
+            changeLog: ChangeLog(database: store.database), accounts: store.accounts, catalog: catalog,
+            listener: listener(store: store, configuration: configuration, logger: logger),
+            pollInterval: configuration.pollInterval, readiness: readiness, logger: logger)
         var app = Application(
-            router: router(store: store, configuration: configuration, readiness: readiness, catalog: catalog),
+            router: router(store: store, configuration: configuration, readiness: readiness, catalog: catalog, follower: follower),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marquee"),
-            services: [store],
+            services: [store, follower],
             onServerRunning: onServerRunning,
             logger: logger
         )
         app.beforeServerStarts {
             try await store.migrate()
             readiness.markDone("migrations")
-            for tenant in try await store.accounts.listTenants() {
-                try await catalog.reload(tenant: tenant.id)
-            }
-            readiness.markDone("promotions")
+            // The follower loads the promotions; start listening only once they are in memory.
+            await readiness.waitUntilDone("promotions")
         }
         return app
+    }
+
+    /// LISTEN wake-ups for PostgreSQL in `listen` mode; nil means poll only.
+    static func listener(store: Store, configuration: ServerConfiguration, logger: Logger) -> ChangeListener? {
+        guard configuration.changeFeed == .listen, case .postgres(let settings) = store.configuration else { return nil }
+        let name = "marquee-listener-\(ProcessInfo.processInfo.processIdentifier)"
+        return ChangeListener(settings: settings, applicationName: name, logger: logger)
     }
 }

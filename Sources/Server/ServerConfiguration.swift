@@ -6,11 +6,25 @@ public struct ServerConfiguration: Sendable {
     public var bodyLimit: Int
     /// How long a valid API key is trusted without asking the database again.
     public var keyCacheTTL: Duration
+    /// How this instance learns about changes made elsewhere.
+    public var changeFeed: ChangeFeedMode
+    /// The safety-net poll of the change log (also the only mechanism in `poll` mode).
+    public var pollInterval: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, keyCacheTTL: Duration = .seconds(10)) {
+    public enum ChangeFeedMode: String, Sendable, CaseIterable {
+        /// PostgreSQL LISTEN/NOTIFY wake-ups plus the poll (SQLite always polls).
+        case listen
+        /// Poll only: for SQLite, or PostgreSQL behind a transaction-pooling proxy.
+        case poll
+    }
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, keyCacheTTL: Duration = .seconds(10),
+                changeFeed: ChangeFeedMode = .listen, pollInterval: Duration = .seconds(5)) {
         self.host = host
         self.port = port
         self.bodyLimit = bodyLimit
         self.keyCacheTTL = keyCacheTTL
+        self.changeFeed = changeFeed
+        self.pollInterval = pollInterval
     }
 }

@@ -6,14 +6,24 @@ public struct Migration: Sendable {
     public var version: Int
     public var name: String
     public var statements: [String]
+    /// Backend-specific statements (triggers, functions), run after `statements`.
+    public var postgresOnly: [String]
+    public var sqliteOnly: [String]
 
-    public init(version: Int, name: String, statements: [String]) {
+    public init(version: Int, name: String, statements: [String], postgresOnly: [String] = [], sqliteOnly: [String] = []) {
         self.version = version
         self.name = name
         self.statements = statements
+        self.postgresOnly = postgresOnly
+        self.sqliteOnly = sqliteOnly
     }
 
     func statements(for dialect: SQLDialect) -> [String] {
+        let specific = dialect == .postgres ? postgresOnly : sqliteOnly
+        return portableStatements(for: dialect) + specific
+    }
+
+    func portableStatements(for dialect: SQLDialect) -> [String] {
         let types: [String: String] = switch dialect {
         case .postgres: ["{timestamp}": "timestamptz", "{json}": "jsonb", "{blob}": "bytea", "{bigserial}": "bigserial"]
         case .sqlite: ["{timestamp}": "TEXT", "{json}": "TEXT", "{blob}": "BLOB", "{bigserial}": "INTEGER"]

@@ -3,6 +3,8 @@ import Hummingbird
 import Server
 import Storage
 
+extension ServerConfiguration.ChangeFeedMode: ExpressibleByArgument {}
+
 /// Runs the HTTP service until SIGTERM/SIGINT (in-flight requests finish, then exit 0).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP service.")
@@ -29,7 +31,14 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Largest accepted request body in bytes (env MARQUEE_BODY_LIMIT).")
     var bodyLimit: Int = Environment.int("MARQUEE_BODY_LIMIT") ?? 1 << 20
 
+    @Option(help: "How to follow changes made by other instances: listen (PostgreSQL LISTEN/NOTIFY + poll) or poll (env MARQUEE_CHANGE_FEED).")
+    var changeFeed: ServerConfiguration.ChangeFeedMode = Environment.string("MARQUEE_CHANGE_FEED").flatMap(ServerConfiguration.ChangeFeedMode.init(rawValue:)) ?? .listen
+
+    @Option(help: "Seconds between change-log polls, the safety net behind LISTEN (env MARQUEE_POLL_INTERVAL).")
+    var pollInterval: Double = Environment.string("MARQUEE_POLL_INTERVAL").flatMap(Double.init) ?? 5
+
     var configuration: ServerConfiguration {
-        ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit)
+        ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit, changeFeed: changeFeed,
+                            pollInterval: .milliseconds(Int(pollInterval * 1000)))
     }
 }

@@ -34,12 +34,16 @@ import Foundation
             if let condition = try? Condition(parsing: Data(bytes)) {
                 let compiled = condition.compile()
                 let document = random.document()
-                #expect(compiled.matches(document) == condition.evaluate(document))
+                let expected = condition.evaluate(document)
+                #expect(compiled.matches(document) == expected)
+                #expect(compiled.matches(PreparedDocument(document)) == expected)
             }
             // Arbitrary JSON where a condition is expected.
             let value = random.value(depth: 4)
             if let condition = try? Condition(parsing: value) {
-                _ = condition.compile().explain(random.document())
+                let document = random.document()
+                let compiled = condition.compile()
+                #expect(compiled.explain(PreparedDocument(document)) == compiled.explain(document))
             }
         }
     }

@@ -20,6 +20,8 @@ func check(_ c: SemanticsCase) throws {
     #expect(result.reference == c.expected, "reference")
     #expect(result.normalized == c.expected, "normalized")
     #expect(result.compiled == c.expected, "compiled")
+    #expect(result.prepared == c.expected, "prepared")
+    #expect(result.preparedEarly == c.expected, "prepared before compilation")
 }
 
 @Suite struct MongoSemanticsTests {

@@ -4,10 +4,18 @@
 /// conditions actually hit the documents' fields and values).
 struct RandomConditions {
     var rng: SeededGenerator
-    let keys = ["a", "b", "c"]
-    let paths = ["a", "b", "a.b", "a.0", "b.c", "a.b.c", "a.1", "c"]
+    let keys: [String]
+    let paths: [String]
 
-    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
+    /// `keyPrefix` renames the field names (not the numeric segments), e.g. to use keys the
+    /// process-wide key interner has never seen.
+    init(seed: UInt64, keyPrefix: String = "") {
+        rng = SeededGenerator(seed: seed)
+        keys = ["a", "b", "c"].map { keyPrefix + $0 }
+        paths = ["a", "b", "a.b", "a.0", "b.c", "a.b.c", "a.1", "c"].map { path in
+            path.split(separator: ".").map { $0.first!.isNumber ? String($0) : keyPrefix + $0 }.joined(separator: ".")
+        }
+    }
 
     mutating func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &rng)] }
     mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &rng) < percent }
@@ -34,7 +42,7 @@ struct RandomConditions {
 
     mutating func literal() -> JSONValue {
         if chance(10) { return .array([scalar(), scalar()]) }
-        if chance(5) { return ["b": scalar()] }
+        if chance(5) { return .object([keys[1]: scalar()]) }
         if chance(5) { return ["value": "2.5", "type": "DECIMAL"] }
         if chance(3) { return ["value": "2024-01-01T00:00:00Z", "type": "DATETIME"] }
         return scalar()

@@ -6,11 +6,18 @@ func json(_ text: String) -> JSONValue {
     do { return try JSONValue(parsing: text) } catch { fatalError("bad test JSON \(text): \(error)") }
 }
 
-/// Evaluates a condition three ways (AST, normalised AST, compiled) and checks they agree.
-func evaluateAllWays(_ condition: String, _ document: String) throws -> (reference: Bool, normalized: Bool, compiled: Bool) {
-    let parsed = try Condition(parsing: json(condition))
+/// Evaluates a condition five ways (AST, normalised AST, compiled over the `JSONValue`, compiled
+/// over a document prepared before and after compilation) for the caller to compare.
+func evaluateAllWays(_ condition: String, _ document: String) throws
+    -> (reference: Bool, normalized: Bool, compiled: Bool, prepared: Bool, preparedEarly: Bool)
+{
     let doc = json(document)
-    return (parsed.evaluate(doc), parsed.normalized().evaluate(doc), parsed.compile().matches(doc))
+    // Prepared before the condition is compiled: keys new to the interner resolve by name.
+    let early = PreparedDocument(doc)
+    let parsed = try Condition(parsing: json(condition))
+    let compiled = parsed.compile()
+    return (parsed.evaluate(doc), parsed.normalized().evaluate(doc), compiled.matches(doc),
+            compiled.matches(PreparedDocument(doc)), compiled.matches(early))
 }
 
 /// A deterministic pseudo-random generator (SplitMix64) so failures reproduce.

@@ -17,9 +17,10 @@ struct TestServer: Sendable {
     /// Starts the server on `backend`, runs `body`, stops the server.
     static func with<T: Sendable>(
         _ backend: Backend, configuration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
+        database: DatabaseConfiguration? = nil,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
-        let store = try await Store.open(try TestDatabases.configuration(backend), logger: TestDatabases.logger)
+        let store = try await Store.open(try database ?? TestDatabases.configuration(backend), logger: TestDatabases.logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = MarqueeApp.build(store: store, configuration: configuration, logger: TestDatabases.logger) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)

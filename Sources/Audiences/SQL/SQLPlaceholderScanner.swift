@@ -151,7 +151,7 @@ struct SQLPlaceholderScanner {
             return end
         }
         if end < bytes.count, Self.isIdentifierStart(bytes[end]) {
-            while end < bytes.count, Self.isIdentifier(bytes[end]) { end += 1 }
+            while end < bytes.count, Self.isIdentifierStart(bytes[end]) || Self.isDigit(bytes[end]) { end += 1 }
         }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "$") else { return index + 1 }
         if firstKeyword == nil { firstKeyword = "" }

@@ -2,7 +2,7 @@
 /// (RFC 6901) into the document that was validated, e.g. `/definition/all/1/params/genre`.
 ///
 /// The server maps these to its JSON error shape (`{"code", "message", "path"}`).
-public struct AudienceIssue: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct AudienceIssue: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     /// A stable, machine-readable code such as `unknown_filter` or `invalid_parameter`.
     public var code: String
     /// A human-readable explanation.
@@ -18,19 +18,4 @@ public struct AudienceIssue: Hashable, Sendable, Codable, CustomStringConvertibl
     }
 
     public var description: String { "\(path.isEmpty ? "/" : path): \(code): \(message)" }
-}
-
-/// Thrown when a filter or an audience does not validate; carries every issue found.
-public struct AudienceValidationError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// All problems, in document order.
-    public var issues: [AudienceIssue]
-
-    /// An error carrying `issues` (expected to be non-empty).
-    public init(issues: [AudienceIssue]) {
-        self.issues = issues
-    }
-
-    public var description: String {
-        "invalid audience: " + issues.map(\.description).joined(separator: "; ")
-    }
 }

@@ -1,26 +1,48 @@
 import Rules
 
-/// A promotion prepared for pricing: conditions compiled and de-duplicated, stacking sets built.
-struct CompiledPromotion: Sendable {
+/// A promotion prepared for pricing: conditions compiled and de-duplicated, stacking resolved
+/// to snapshot indices.
+///
+/// A final class so that the hot path passes one reference instead of copying a large struct;
+/// `Sendable` without `@unchecked` because every stored property is a `let` of a `Sendable` type.
+final class CompiledPromotion: Sendable {
     /// The promotion as stored.
     let promotion: Promotion
+    /// Position in the snapshot's canonical order.
+    let index: Int
     /// Index into ``PromotionSnapshot/triggers``, `nil` = every cart.
     let trigger: Int?
     /// Index into ``PromotionSnapshot/targets``, `nil` = every line.
     let target: Int?
     /// `combinesWith` contains `"*"`.
     let combinesWithAll: Bool
-    /// `combinesWith` entries (promotion ids and group names).
-    let combinesWith: Set<String>
+    /// Snapshot indices of the promotions whose id or group is in `combinesWith`.
+    let accepted: Set<Int>
+    /// Cached from `promotion` for the hot path.
+    let priority: Int
+    let isDiscount: Bool
+    let exclusive: Bool
+
+    init(promotion: Promotion, index: Int, trigger: Int?, target: Int?, accepted: Set<Int>) {
+        self.promotion = promotion
+        self.index = index
+        self.trigger = trigger
+        self.target = target
+        self.combinesWithAll = promotion.combinesWith.contains("*")
+        self.accepted = accepted
+        self.priority = promotion.priority
+        self.isDiscount = promotion.action.isDiscount
+        self.exclusive = promotion.exclusive
+    }
 
     /// Whether this promotion accepts being stacked with `other` on the same line.
+    @inline(__always)
     func accepts(_ other: CompiledPromotion) -> Bool {
-        if combinesWithAll || combinesWith.contains(other.promotion.id) { return true }
-        if let group = other.promotion.group, combinesWith.contains(group) { return true }
-        return false
+        combinesWithAll || accepted.contains(other.index)
     }
 
     /// Combinability is mutual: both promotions must accept each other.
+    @inline(__always)
     func combines(with other: CompiledPromotion) -> Bool {
         accepts(other) && other.accepts(self)
     }

@@ -85,7 +85,7 @@ extension PricingSession {
 
     /// Canonical indices of the lines a target matches (all lines for no target).
     mutating func matchingLines(target: Int?) -> [Int] {
-        guard let target else { return Array(lines.indices) }
+        guard let target else { return allLines }
         if let known = targetLines[target] { return known }
         let matcher = snapshot.targets[target]
         var result: [Int] = []

@@ -6,6 +6,28 @@ struct AppliedRecord {
     var pointsLines: [Int]
 }
 
+/// Which promotions already took a line, per resource (price discounts and points are separate).
+struct LineClaims {
+    /// Every applied promotion on the line.
+    var all: [[Int]]
+    /// The subset that does not combine with everything (`"*"`): the only ones a `"*"` promotion
+    /// can conflict with.
+    var restrictive: [[Int]]
+    /// Whether any line has a claim.
+    var isEmpty = true
+
+    init(lines: Int) {
+        all = Array(repeating: [], count: lines)
+        restrictive = Array(repeating: [], count: lines)
+    }
+
+    mutating func add(_ promotion: CompiledPromotion, line: Int) {
+        all[line].append(promotion.index)
+        if !promotion.combinesWithAll { restrictive[line].append(promotion.index) }
+        isEmpty = false
+    }
+}
+
 extension PricingSession {
     var calculator: ActionCalculator {
         ActionCalculator(net: net, quantity: quantity, rounding: options.rounding,
@@ -24,38 +46,46 @@ extension PricingSession {
         var blocked = false
         var start = 0
         while start < candidates.count {
-            let priority = snapshot.promotions[candidates[start].promotion].promotion.priority
-            var end = start
-            while end < candidates.count, snapshot.promotions[candidates[end].promotion].promotion.priority == priority { end += 1 }
-            let level = candidates[start..<end]
+            let priority = snapshot.promotions[candidates[start].promotion].priority
+            var end = start + 1
+            while end < candidates.count, snapshot.promotions[candidates[end].promotion].priority == priority { end += 1 }
+            let level = start..<end
             start = end
             if blocked {
-                for candidate in level { reasons[candidate.promotion] = .blockedByExclusive }
+                for position in level { reasons[candidates[position].promotion] = .blockedByExclusive }
                 continue
             }
+            // Rank the level by each promotion's effect on the current cart, then apply in that
+            // order; an outcome is recomputed only if one of its lines changed since it was ranked.
             var order = Array(level)
-            var first: (ActionOutcome, [Int], Bool)?
+            var ranked: [(ActionOutcome, [Int], Bool)?] = Array(repeating: nil, count: candidates.count - level.lowerBound)
+            let rankedAt = step
             if order.count > 1 {
                 let calculator = self.calculator
-                let ranked = order.map { candidate in
-                    (candidate, evaluate(candidate.promotion, lines: candidate.lines, calculator: calculator))
-                }.sorted { a, b in
-                    a.1.0.effect != b.1.0.effect ? a.1.0.effect > b.1.0.effect : a.0.promotion < b.0.promotion
+                let outcomes = order.map { evaluate(candidates[$0].promotion, lines: candidates[$0].lines, calculator: calculator) }
+                let ranking = order.indices.sorted { a, b in
+                    let (x, y) = (outcomes[a].0.effect, outcomes[b].0.effect)
+                    return x != y ? x > y : candidates[order[a]].promotion < candidates[order[b]].promotion
                 }
-                order = ranked.map(\.0)
-                first = ranked.first?.1
+                for (offset, outcome) in outcomes.enumerated() { ranked[order[offset] - level.lowerBound] = outcome }
+                order = ranking.map { order[$0] }
             }
-            for (position, candidate) in order.enumerated() {
-                let (outcome, eligible, lostLines) = position == 0 && first != nil
-                    ? first! : evaluate(candidate.promotion, lines: candidate.lines, calculator: self.calculator)
+            for position in order {
+                let candidate = candidates[position]
+                let reusable = ranked[position - level.lowerBound].flatMap { outcome in
+                    candidate.lines.allSatisfy { lineStamp[$0] <= rankedAt } ? outcome : nil
+                }
+                let (outcome, eligible, lostLines) = reusable
+                    ?? evaluate(candidate.promotion, lines: candidate.lines, calculator: self.calculator)
                 guard outcome.effect > 0 else {
                     reasons[candidate.promotion] = lostLines ? .notCombinable : outcome.shortfall
                     continue
                 }
-                apply(candidate.promotion, outcome, lines: eligible)
+                let compiled = snapshot.promotions[candidate.promotion]
+                apply(compiled, outcome, lines: eligible)
                 applied.append(AppliedRecord(promotion: candidate.promotion, outcome: outcome,
-                                             pointsLines: snapshot.promotions[candidate.promotion].promotion.action.isDiscount ? [] : eligible))
-                if snapshot.promotions[candidate.promotion].promotion.exclusive { blocked = true }
+                                             pointsLines: compiled.isDiscount ? [] : eligible))
+                if compiled.exclusive { blocked = true }
             }
         }
         return applied
@@ -65,27 +95,42 @@ extension PricingSession {
     /// also returns those eligible lines and whether any line was lost to stacking.
     func evaluate(_ index: Int, lines: [Int], calculator: ActionCalculator) -> (ActionOutcome, [Int], Bool) {
         let compiled = snapshot.promotions[index]
-        let claims = compiled.promotion.action.isDiscount ? discountClaims : pointsClaims
-        var eligible: [Int] = []
-        eligible.reserveCapacity(lines.count)
-        for line in lines where claims[line].allSatisfy({ compiled.combines(with: snapshot.promotions[$0]) }) {
-            eligible.append(line)
+        let claims = compiled.isDiscount ? discountClaims : pointsClaims
+        var eligible = lines
+        if !claims.isEmpty {
+            eligible.removeAll(keepingCapacity: true)
+            for line in lines where canStack(compiled, on: line, claims: claims) { eligible.append(line) }
         }
         let lost = eligible.count < lines.count
         if eligible.isEmpty { return (.none(.notCombinable), [], true) }
         return (calculator.compute(compiled.promotion, lines: eligible), eligible, lost)
     }
 
-    mutating func apply(_ index: Int, _ outcome: ActionOutcome, lines: [Int]) {
-        if snapshot.promotions[index].promotion.action.isDiscount {
+    /// Whether `promotion` may discount (or award points on) `line` given what already applied there.
+    func canStack(_ promotion: CompiledPromotion, on line: Int, claims: LineClaims) -> Bool {
+        if promotion.combinesWithAll {
+            for other in claims.restrictive[line] where !snapshot.promotions[other].accepts(promotion) { return false }
+            return true
+        }
+        for other in claims.all[line] where !promotion.combines(with: snapshot.promotions[other]) { return false }
+        return true
+    }
+
+    mutating func apply(_ promotion: CompiledPromotion, _ outcome: ActionOutcome, lines: [Int]) {
+        step += 1
+        if promotion.isDiscount {
             for (line, amount) in outcome.discounts {
                 let taken = min(amount, net[line])  // never below zero (the calculator guarantees it)
                 net[line] -= taken
-                adjustments[line].append((index, taken))
-                discountClaims[line].append(index)
+                adjustments[line].append((promotion.index, taken))
+                discountClaims.add(promotion, line: line)
+                lineStamp[line] = step
             }
         } else {
-            for line in lines { pointsClaims[line].append(index) }
+            for line in lines {
+                pointsClaims.add(promotion, line: line)
+                lineStamp[line] = step
+            }
         }
     }
 }

@@ -15,10 +15,16 @@ struct PricingSession {
     let quantity: [Int64]
     /// Current net value per canonical line (subtotal minus discounts applied so far).
     var net: [Int64]
-    /// Applied discount promotions per canonical line (snapshot indices).
-    var discountClaims: [[Int]]
-    /// Applied points promotions per canonical line (snapshot indices).
-    var pointsClaims: [[Int]]
+    /// Applied discount promotions per canonical line.
+    var discountClaims: LineClaims
+    /// Applied points promotions per canonical line.
+    var pointsClaims: LineClaims
+    /// Number of promotions applied so far, and the step at which each line last changed
+    /// (net value or claims): lets stacking reuse outcomes computed before unrelated changes.
+    var step = 0
+    var lineStamp: [Int]
+    /// Every canonical line index (the lines of a promotion without target).
+    let allLines: [Int]
     /// (promotion, amount) per canonical line, in application order.
     var adjustments: [[(promotion: Int, amount: Int64)]]
 
@@ -50,9 +56,11 @@ struct PricingSession {
         quantity = lines.map { Int64($0.quantity) }
         net = lines.map(\.subtotalMinorUnits)
         let count = lines.count
-        discountClaims = Array(repeating: [], count: count)
-        pointsClaims = Array(repeating: [], count: count)
+        discountClaims = LineClaims(lines: count)
+        pointsClaims = LineClaims(lines: count)
         adjustments = Array(repeating: [], count: count)
+        lineStamp = Array(repeating: 0, count: count)
+        allLines = Array(0..<count)
         lineDocuments = Array(repeating: nil, count: count)
         triggerResults = Array(repeating: nil, count: snapshot.triggers.count)
         targetLines = Array(repeating: nil, count: snapshot.targets.count)

@@ -40,7 +40,7 @@ public final class PromotionSnapshot: Sendable {
         var triggers: [CompiledCondition] = []
         var targetSlots: [Condition: Int] = [:]
         var targets: [TargetMatcher] = []
-        var compiled: [CompiledPromotion] = []
+        var kept: [(Promotion, Int?, Int?)] = []
         var index: [String: Int] = [:]
         for promotion in enabled where index[promotion.id] == nil {
             var trigger: Int?
@@ -64,10 +64,21 @@ public final class PromotionSnapshot: Sendable {
                     targets.append(TargetMatcher(condition: condition.compile(), prefilter: LinePrefilter.extract(from: condition.root)))
                 }
             }
-            index[promotion.id] = compiled.count
-            compiled.append(CompiledPromotion(
-                promotion: promotion, trigger: trigger, target: target,
-                combinesWithAll: promotion.combinesWith.contains("*"), combinesWith: Set(promotion.combinesWith)))
+            index[promotion.id] = kept.count
+            kept.append((promotion, trigger, target))
+        }
+        // combinesWith entries name promotion ids or groups; resolve both to snapshot indices.
+        var groups: [String: [Int]] = [:]
+        for (position, entry) in kept.enumerated() {
+            if let group = entry.0.group { groups[group, default: []].append(position) }
+        }
+        let compiled = kept.enumerated().map { position, entry in
+            var accepted: Set<Int> = []
+            for name in entry.0.combinesWith {
+                if let other = index[name] { accepted.insert(other) }
+                accepted.formUnion(groups[name] ?? [])
+            }
+            return CompiledPromotion(promotion: entry.0, index: position, trigger: entry.1, target: entry.2, accepted: accepted)
         }
         var couponTable: [String: Coupon] = [:]
         for coupon in coupons {

@@ -1,0 +1,64 @@
+extension FilterCache {
+    /// Refreshes, until the task is cancelled: every `refreshInterval` it recomputes the entries
+    /// due (`refreshDueEntries()`), and every `usageSaveInterval` it persists usage statistics
+    /// (once more when cancelled). The server runs it as a background service.
+    public func runRefresher() async {
+        var sinceSave = Duration.zero
+        while !Task.isCancelled {
+            do {
+                try await clock.sleep(for: configuration.refreshInterval)
+            } catch {
+                break
+            }
+            await refreshDueEntries()
+            sinceSave += configuration.refreshInterval
+            if sinceSave >= configuration.usageSaveInterval {
+                sinceSave = .zero
+                await saveUsageRecordingFailure()
+            }
+        }
+        await saveUsageRecordingFailure()
+    }
+
+    /// One refresh pass: drops expired entries and recomputes, concurrently (bounded per tenant),
+    /// every entry that is close to expiry (last `refreshAheadFraction` of its TTL) and hot or
+    /// slow. Requests keep being served the current entry meanwhile. Returns how many
+    /// refreshes were started.
+    @discardableResult
+    public func refreshDueEntries() async -> Int {
+        let now = clock.now()
+        let configuration = configuration
+        let due = state.withLock { state -> [(FilterCacheKey, Entry, QueryGate)] in
+            var due: [(FilterCacheKey, Entry, QueryGate)] = []
+            for (key, entry) in state.entries {
+                if now >= entry.expiresAt {
+                    state.remove(key)
+                    state.stats.expirations += 1
+                    continue
+                }
+                guard state.loads[key] == nil, Self.isDue(entry, now: now, configuration: configuration) else { continue }
+                state.loads[key] = Load(reason: .refresh, starter: nil)
+                due.append((key, entry, state.gate(for: key.tenant, capacity: entry.source.maxConcurrentQueries)))
+            }
+            return due
+        }
+        // Unstructured tasks: cancelling the refresher must not fail a query other requests may
+        // have joined.
+        let tasks = due.map { key, entry, gate in
+            Task { await self.load(key, request: entry.request, source: entry.source, gate: gate) }
+        }
+        for task in tasks { await task.value }
+        return due.count
+    }
+
+    /// Close to expiry, and hot (used often since computed) or slow (and used since).
+    static func isDue(_ entry: Entry, now: CacheInstant, configuration: FilterCacheConfiguration) -> Bool {
+        let ttl = entry.computedAt.duration(to: entry.expiresAt)
+        let fraction = ttl * max(0, min(1, configuration.refreshAheadFraction))
+        let window = min(max(fraction, configuration.refreshInterval * 2), ttl / 2)
+        guard now.duration(to: entry.expiresAt) <= window else { return false }
+        let hot = entry.usesSinceComputed >= max(1, configuration.hotUseCount)
+        let slow = entry.lastDuration >= configuration.slowQueryThreshold && entry.usesSinceComputed >= 1
+        return hot || slow
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Pricing
+import Rules
+import Storage
+import TestSupport
+import Synchronization
+import Testing
+
+@Suite("Change log")
+struct ChangeLogConformanceTests {
+    static func promotion(_ id: String, percent: String = "10") throws -> Promotion {
+        try Promotion(parsing: ["id": .string(id), "name": .string(id), "action": ["type": "percentOff", "percent": .string(percent)]])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func everyWriteAppendsAChangeInOrder(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName())
+            let log = ChangeLog(database: store.database)
+            let before = try await log.currentVersion()
+            _ = try await store.promotions.create(tenant: tenant.id, promotion: try Self.promotion("a"))
+            _ = try await store.promotions.update(tenant: tenant.id, promotion: try Self.promotion("a", percent: "20"), expectedVersion: 1)
+            try await store.promotions.delete(tenant: tenant.id, id: "a", expectedVersion: nil)
+            // A change made with plain SQL, as an admin tool would.
+            try await store.database.query("""
+                INSERT INTO promotions (tenant_id, id, version, enabled, document, created_at, updated_at)
+                VALUES ($1, 'sql', 1, $2, $3::jsonb, $4, $4)
+                """, [.text(tenant.id), .bool(true), .json(try Self.promotion("sql").document.jsonText), .date(Date())])
+            let changes = try await log.changes(after: before).filter { $0.tenantID == tenant.id }
+            #expect(changes.map(\.operation) == ["insert", "update", "delete", "insert"])
+            #expect(changes.map(\.entityID) == ["a", "a", "a", "sql"])
+            #expect(zip(changes, changes.dropFirst()).allSatisfy { $0.version < $1.version })
+            #expect(try await log.currentVersion() >= changes.last!.version)
+        }
+    }
+
+    /// Version order is commit order: a second writer waits for the first to commit, so a
+    /// follower catching up with "version > watermark" can never skip a late committer.
+    @Test(arguments: Backend.allCases)
+    func aLaterWriterWaitsSoVersionsFollowCommitOrder(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName())
+            let log = ChangeLog(database: store.database)
+            let watermark = try await log.currentVersion()
+            let (firstWrote, firstWroteSignal) = AsyncStream<Void>.makeStream()
+            let (releaseFirst, releaseFirstSignal) = AsyncStream<Void>.makeStream()
+            let secondDone = TestFlag()
+
+            async let first: Void = store.database.transaction { executor in
+                try await Self.insert(executor, tenant: tenant.id, id: "first")
+                firstWroteSignal.yield()
+                var iterator = releaseFirst.makeAsyncIterator()
+                _ = await iterator.next()  // hold the transaction open
+            }
+            var wrote = firstWrote.makeAsyncIterator()
+            _ = await wrote.next()
+            async let second: Void = {
+                try await store.database.transaction { executor in
+                    try await Self.insert(executor, tenant: tenant.id, id: "second")
+                }
+                secondDone.set()
+            }()
+            // While the first transaction is open, the second cannot have committed.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(!secondDone.isSet)
+            releaseFirstSignal.yield()
+            try await first
+            try await second
+            let changes = try await log.changes(after: watermark).filter { $0.tenantID == tenant.id }
+            #expect(changes.map(\.entityID) == ["first", "second"])
+            #expect(changes.count == 2 && changes[0].version < changes[1].version)
+        }
+    }
+
+    static func insert(_ executor: any SQLExecutor, tenant: String, id: String) async throws {
+        try await executor.query("""
+            INSERT INTO promotions (tenant_id, id, version, enabled, document, created_at, updated_at)
+            VALUES ($1, $2, 1, $3, $4::jsonb, $5, $5)
+            """, [.text(tenant), .text(id), .bool(true), .json(try promotion(id).document.jsonText), .date(Date())])
+    }
+}
+
+/// A flag set from one task and read from another.
+final class TestFlag: Sendable {
+    let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}
