@@ -25,7 +25,7 @@ trap stop_pg EXIT
 "${as_pg[@]}" "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -A trust >/dev/null
 "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/postgres.log" -w start \
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c max_connections=300 -c fsync=off -c synchronous_commit=off" >/dev/null
-for db in marquee_test marquee_accept; do
+for db in marquee_test marquee_accept marquee_propagation; do
   psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c "CREATE DATABASE $db" >/dev/null
 done
 export MARQUEE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/marquee_test"
@@ -38,3 +38,8 @@ swift test --skip-build
 # --- process-level acceptance (real binary, real signals) ----------------------------------
 python3 scripts/acceptance.py --binary .build/debug/marquee --database sqlite
 python3 scripts/acceptance.py --binary .build/debug/marquee --database "postgres://postgres@127.0.0.1:$PGPORT/marquee_accept"
+
+# --- two instances on one PostgreSQL: change propagation, connection kills, a restart -------
+RESTART="${as_pg[*]} $PGBIN/pg_ctl -D $PGROOT/data -l $PGROOT/postgres.log -m fast -w restart >/dev/null 2>&1"
+python3 scripts/propagation.py --binary .build/debug/marquee \
+  --database "postgres://postgres@127.0.0.1:$PGPORT/marquee_propagation" --restart "$RESTART"

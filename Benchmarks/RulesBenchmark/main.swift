@@ -22,9 +22,11 @@ let compiledScenarios = try scenarios.map { try Condition(parsing: $0.condition)
 let lineCondition = try Condition(parsing: ["category": "beauty", "quantity": ["$gte": 3], "brand": ["$in": ["acme", "umbrella"]]]).compile()
 let prepared = PreparedDocument(cart)
 
-func format(_ result: Measure.Result) -> String {
-    "median \(String(format: "%.0f", result.median)) ns/eval, p99 \(String(format: "%.0f", result.p99)) ns/eval, "
-        + "min \(String(format: "%.0f", result.min)) ns/eval, allocations/eval \(String(format: "%.3f", result.allocationsPerEvaluation))"
+func format(_ result: Measure.Result, per unit: String = "eval", scale: Double = 1) -> String {
+    func ns(_ value: Double) -> String { String(format: "%.0f", value / scale) }
+    return "median \(ns(result.median)) ns/\(unit), p99 \(ns(result.p99)), min \(ns(result.min)) "
+        + "(thread CPU time: median \(ns(result.cpuMedian)), p99 \(ns(result.cpuP99))), "
+        + "allocations/\(unit) \(String(format: "%.3f", result.allocationsPerEvaluation / scale))"
 }
 
 print("RulesBenchmark — cart with \(100) lines (\(prepared.nodeCount) prepared nodes); \(ProcessInfo.processInfo.activeProcessorCount) cores")
@@ -48,7 +50,7 @@ for (scenario, compiled) in zip(scenarios, compiledScenarios) {
 
 // Preparing the cart (once per price call in Pricing).
 let preparation = Measure.run(batches: 500, perBatch: 20) { PreparedDocument(cart).nodeCount > 0 }
-print("prepare 100-line cart: \(format(preparation).replacingOccurrences(of: "/eval", with: "/prepare"))")
+print("prepare 100-line cart (\(prepared.byteCount) bytes): \(format(preparation, per: "prepare"))")
 
 // A line-level condition against one element of the prepared `lines` array (Pricing's targets).
 let lineNodes = prepared.elements(of: prepared.member("lines", of: prepared.root)!)
@@ -62,9 +64,7 @@ let perLine = Measure.run(batches: 500, perBatch: 20) {
     for line in lineNodes where lineCondition.matches(prepared, at: line) { any = true }
     return any
 }
-print("3-leaf line condition on each of 100 prepared lines (\(lineMatches) match): "
-    + "median \(String(format: "%.0f", perLine.median / 100)) ns/line, p99 \(String(format: "%.0f", perLine.p99 / 100)) ns/line, "
-    + "allocations/line \(String(format: "%.3f", perLine.allocationsPerEvaluation / 100))")
+print("3-leaf line condition on each of 100 prepared lines (\(lineMatches) match): \(format(perLine, per: "line", scale: 100))")
 
 // Reference: the un-compiled AST interpreter on the same input.
 let reference = try Condition(parsing: BenchmarkData.matchingCondition)

@@ -225,19 +225,22 @@ struct PreparedBuilder {
     var bytes: ContiguousArray<UInt8> = []
     var dates: ContiguousArray<PDate> = []
     var localKeys: [String] = []
-    /// Scratch stack of member values while their object's members are sorted by key id.
-    var pending: ContiguousArray<JSONValue> = []
+    /// Scratch stack: for an object being filled, the sorted slot of each member in the
+    /// dictionary's iteration order (which is stable for one dictionary instance).
+    var slots: ContiguousArray<UInt32> = []
     /// Key bytes → id cache, so that each distinct key of the document is hashed by Swift's
     /// `String` hashing (canonical equivalence) only once: open addressing over `cacheEntries`.
     var cacheSlots: ContiguousArray<Int32>
     var cacheEntries: ContiguousArray<(hash: UInt64, offset: UInt32, length: UInt32, id: UInt32)> = []
     var cacheBytes: ContiguousArray<UInt8> = []
+    /// Keys of at most 8 bytes, as words (compared without `memcmp`).
+    var cacheWords: ContiguousArray<UInt64> = []
 
     init(keys: KeyTable) {
         self.keys = keys
         nodes.reserveCapacity(256)
         bytes.reserveCapacity(2_048)
-        pending.reserveCapacity(32)
+        slots.reserveCapacity(64)
         cacheSlots = ContiguousArray(repeating: -1, count: 64)
     }
 
@@ -272,10 +275,13 @@ struct PreparedBuilder {
             let start = nodes.count
             let count = members.count
             nodes[slot] = PNode(kind: PNode.object, key: key, start: UInt32(start), count: UInt32(count))
-            let base = pending.count
-            for (name, member) in members {
+            // Pass 1: key ids, in iteration order; `order` tracks each slot's iteration index.
+            let base = slots.count
+            var iteration: UInt32 = 0
+            for name in members.keys {
                 nodes.append(PNode(kind: PNode.null, key: keyID(name), start: 0, count: 0))
-                pending.append(member)
+                slots.append(iteration)
+                iteration += 1
             }
             // Insertion sort of the member slots by key id (objects are small; keys are distinct).
             if count > 1 {
@@ -283,15 +289,21 @@ struct PreparedBuilder {
                     var j = i
                     while j > 0 && nodes[start + j - 1].key > nodes[start + j].key {
                         nodes.swapAt(start + j - 1, start + j)
-                        pending.swapAt(base + j - 1, base + j)
+                        slots.swapAt(base + j - 1, base + j)
                         j -= 1
                     }
                 }
             }
-            for offset in 0..<count {
-                fill(start + offset, pending[base + offset])
+            // Invert: slot of each iteration index.
+            slots.append(contentsOf: repeatElement(0, count: count))
+            for position in 0..<count { slots[base + count + Int(slots[base + position])] = UInt32(position) }
+            // Pass 2: the values, in the same iteration order, into their sorted slots.
+            var k = 0
+            for member in members.values {
+                fill(start + Int(slots[base + count + k]), member)
+                k += 1
             }
-            pending.removeLast(count)
+            slots.removeLast(2 * count)
         }
     }
 
@@ -307,11 +319,13 @@ struct PreparedBuilder {
                 let entry = Int(cacheSlots[slot])
                 if entry < 0 { break }
                 let cached = cacheEntries[entry]
-                if cached.hash == hash, Int(cached.length) == utf8.count,
-                   cacheBytes.withUnsafeBufferPointer({ cachedBytes in
-                       utf8.isEmpty || memcmp(cachedBytes.baseAddress! + Int(cached.offset), utf8.baseAddress!, utf8.count) == 0
-                   }) {
-                    return cached.id
+                if cached.hash == hash, Int(cached.length) == utf8.count {
+                    let same = utf8.count <= 8
+                        ? cacheWords[entry] == Self.word(raw)
+                        : cacheBytes.withUnsafeBufferPointer { cachedBytes in
+                            memcmp(cachedBytes.baseAddress! + Int(cached.offset), utf8.baseAddress!, utf8.count) == 0
+                        }
+                    if same { return cached.id }
                 }
                 slot = (slot + 1) & mask
             }
@@ -325,10 +339,19 @@ struct PreparedBuilder {
             }
             cacheSlots[slot] = Int32(cacheEntries.count)
             cacheEntries.append((hash, UInt32(cacheBytes.count), UInt32(utf8.count), id))
+            cacheWords.append(utf8.count <= 8 ? Self.word(raw) : 0)
             cacheBytes.append(contentsOf: utf8)
             if cacheEntries.count * 2 > cacheSlots.count { growCache() }
             return id
         }
+    }
+
+    /// The bytes of a key of at most 8 bytes as one word (zero-padded).
+    @inline(__always)
+    static func word(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var word: UInt64 = 0
+        withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: bytes) }
+        return word
     }
 
     mutating func growCache() {

@@ -163,23 +163,12 @@ struct Machine {
                 var e = n.start
                 let last = n.start &+ n.count
                 let next = i &+ 1
+                if next == pathCount && segment.key < keyEpoch {
+                    // The common `lines.sku` shape: the segment ends the path.
+                    return scanMembers(e, last, segment.key, l, &visitor)
+                }
                 // Elements are usually alike: try the member position of the previous element first.
                 var hint: UInt32 = 0
-                if next == pathCount {
-                    // The common `lines.sku` shape: the segment ends the path.
-                    while e < last {
-                        let element = nodes[Int(e)]
-                        if element.kind == PNode.object {
-                            if let child = lookup(element, segment, position, hint: &hint) {
-                                if end(child, l, &visitor) { return true }
-                            } else if visitor.visit(self, -1) {
-                                return true
-                            }
-                        }
-                        e &+= 1
-                    }
-                    return false
-                }
                 while e < last {
                     let element = nodes[Int(e)]
                     if element.kind == PNode.object {
@@ -195,6 +184,42 @@ struct Machine {
             }
             return visitor.visit(self, -1)
         }
+    }
+
+    /// The hot loop of a scan such as `lines.sku`: tests member `key` (interned before the
+    /// document was prepared) of each object among the nodes `first ..< last`. Out of line, with
+    /// little live state, so the loop keeps its variables in registers.
+    @inline(never)
+    func scanMembers<V: PathVisitor>(
+        _ first: UInt32, _ last: UInt32, _ key: UInt32, _ l: UnsafePointer<PLeaf>, _ visitor: inout V
+    ) -> Bool {
+        // Elements are usually alike: try the member position of the previous element first.
+        var hint: UInt32 = 0
+        var e = first
+        while e < last {
+            let element = nodes[Int(e)]
+            e &+= 1
+            guard element.kind == PNode.object else { continue }
+            var child = element.start &+ hint
+            if hint >= element.count || nodes[Int(child)].key != key {
+                // Sorted members: linear scan (objects are small; `lookup` for the general case).
+                var low = element.start
+                let high = element.start &+ element.count
+                while low < high && nodes[Int(low)].key < key { low &+= 1 }
+                guard low < high && nodes[Int(low)].key == key else {
+                    if visitor.visit(self, -1) { return true }
+                    continue
+                }
+                child = low
+                hint = low &- element.start
+            }
+            if nodes[Int(child)].kind == PNode.array {
+                if end(child, l, &visitor) { return true }
+            } else if visitor.visit(self, Int32(bitPattern: child)) {
+                return true
+            }
+        }
+        return false
     }
 
     /// The path ended at node `index`: an array yields its elements (when the leaf traverses),
@@ -353,12 +378,14 @@ struct Machine {
         return found.length == expected.length ? 0 : (found.length < expected.length ? -1 : 1)
     }
 
-    @inline(__always)
+    /// Kept out of line: inlined into every specialised scan it bloats the loop (register
+    /// spills); the visitors call it only after their cheap filters pass.
+    @inline(never)
     func member(_ set: PMemberSet, _ n: PNode, _ index: Int32) -> Bool {
         switch n.kind {
         case PNode.string:
             let found = n.string
-            if set.bloom & (1 << (found.hash >> 58)) == 0 {
+            if set.bloom & (1 << (found.hash >> 58)) == 0 || set.bloom2 & (1 << (found.hash >> 52 & 63)) == 0 {
                 // Not one of the literal strings.
             } else if set.tableMask > 0 {
                 let mask = Int(set.tableMask)
@@ -504,12 +531,14 @@ struct CompareNumberVisitor: PathVisitor {
 struct MemberVisitor: PathVisitor {
     let set: UnsafePointer<PMemberSet>
     let bloom: UInt64
+    let bloom2: UInt64
     /// No timestamp literals: a string's membership is decided by the string literals alone.
     let stringsOnly: Bool
 
     init(set: UnsafePointer<PMemberSet>) {
         self.set = set
         bloom = set.pointee.bloom
+        bloom2 = set.pointee.bloom2
         stringsOnly = set.pointee.dateCount == 0
     }
 
@@ -518,7 +547,10 @@ struct MemberVisitor: PathVisitor {
         guard node >= 0 else { return set.pointee.containsNull }
         let n = machine.nodes[Int(node)]
         // Most strings are rejected by the bloom bits, without touching the set.
-        if n.kind == PNode.string && stringsOnly && bloom & (1 << (n.payload >> 58)) == 0 { return false }
+        if n.kind == PNode.string && stringsOnly
+            && (bloom >> (n.payload >> 58)) & (bloom2 >> (n.payload >> 52 & 63)) & 1 == 0 {
+            return false
+        }
         return machine.member(set.pointee, n, node)
     }
 }

@@ -40,8 +40,10 @@ struct PMemberSet {
     var containsNull: Bool
     var containsFalse: Bool
     var containsTrue: Bool
-    /// One bit per literal string (bit `hash >> 58`): most non-members are rejected without a load.
+    /// A two-word Bloom filter of the literal strings (bit `hash >> 58` of `bloom`, bit
+    /// `hash >> 52 & 63` of `bloom2`): most non-members are rejected without a memory access.
     var bloom: UInt64
+    var bloom2: UInt64
     /// Literal strings `stringStart ..< stringStart + stringCount` (linear scan when `tableMask` is 0).
     var stringStart: Int32
     var stringCount: Int32
@@ -280,10 +282,11 @@ struct PreparedProgramBuilder {
 
     mutating func addSet(_ set: MemberSet) -> Int32 {
         let stringStart = Int32(strings.count)
-        var bloom: UInt64 = 0
+        var bloom: UInt64 = 0, bloom2: UInt64 = 0
         for text in set.strings {
-            let index = addString(text)
-            bloom |= 1 << (strings[Int(index)].hash >> 58)
+            let hash = strings[Int(addString(text))].hash
+            bloom |= 1 << (hash >> 58)
+            bloom2 |= 1 << (hash >> 52 & 63)
         }
         var tableStart: Int32 = 0, tableMask: Int32 = 0
         if set.strings.count > 4 {
@@ -313,7 +316,7 @@ struct PreparedProgramBuilder {
         }
         sets.append(PMemberSet(
             containsNull: set.containsNull, containsFalse: set.containsFalse, containsTrue: set.containsTrue,
-            bloom: bloom, stringStart: stringStart, stringCount: Int32(set.strings.count),
+            bloom: bloom, bloom2: bloom2, stringStart: stringStart, stringCount: Int32(set.strings.count),
             tableStart: tableStart, tableMask: tableMask,
             numberStart: numberStart, numberCount: numberCount,
             dateStart: dateStart, dateCount: Int32(dates.count) - dateStart,

@@ -15,7 +15,7 @@ struct ActionCalculator {
     /// The tenant's base earn rate.
     let basePoints: PointsRate
 
-    func compute(_ promotion: Promotion, lines: [Int]) -> ActionOutcome {
+    func compute(_ promotion: CompiledPromotion, lines: [Int]) -> ActionOutcome {
         var outcome: ActionOutcome
         let limit = promotion.maxApplications
         switch promotion.action {
@@ -42,7 +42,7 @@ struct ActionCalculator {
             return result
         }
         outcome.discounts.sort { $0.line < $1.line }
-        if let cap = promotion.maxDiscount?.minorUnits, outcome.total > cap {
+        if let cap = promotion.maxDiscount, outcome.total > cap {
             let shares = Allocation.largestRemainder(cap, weights: outcome.discounts.map(\.amount))
             outcome.discounts = zip(outcome.discounts, shares).compactMap { entry, share in
                 share > 0 ? (entry.line, share) : nil
@@ -157,9 +157,12 @@ struct ActionCalculator {
 
     private func tieredSpend(_ tiers: [SpendTier], lines: [Int]) -> ActionOutcome {
         let base = value(of: lines)
-        guard let tier = tiers.filter({ $0.threshold.minorUnits <= base }).max(by: { $0.threshold.minorUnits < $1.threshold.minorUnits }) else {
-            return .none(.thresholdNotReached)
+        var reached: SpendTier?
+        for tier in tiers where tier.threshold.minorUnits <= base {
+            if let best = reached, best.threshold.minorUnits >= tier.threshold.minorUnits { continue }
+            reached = tier
         }
+        guard let tier = reached else { return .none(.thresholdNotReached) }
         switch tier.reward {
         case .percent(let percent): return spread(percent.of(base, rounding: rounding), over: lines)
         case .amount(let amount): return spread(min(amount.minorUnits, base), over: lines)

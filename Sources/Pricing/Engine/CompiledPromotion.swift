@@ -16,14 +16,23 @@ final class CompiledPromotion: Sendable {
     let target: Int?
     /// `combinesWith` contains `"*"`.
     let combinesWithAll: Bool
-    /// Snapshot indices of the promotions whose id or group is in `combinesWith`.
-    let accepted: Set<Int>
-    /// Cached from `promotion` for the hot path.
+    /// Bit set over snapshot indices: the promotions whose id or group is in `combinesWith`.
+    let accepted: [UInt64]
+    // Copied out of `promotion` so the hot path never copies the whole struct.
     let priority: Int
     let isDiscount: Bool
     let exclusive: Bool
+    let requiresCoupon: Bool
+    let currency: Currency?
+    let startsAt: RuleDateTime?
+    let endsAt: RuleDateTime?
+    let channels: [String]
+    let stores: [String]
+    let action: PromotionAction
+    let maxDiscount: Int64?
+    let maxApplications: Int?
 
-    init(promotion: Promotion, index: Int, trigger: Int?, target: Int?, accepted: Set<Int>) {
+    init(promotion: Promotion, index: Int, trigger: Int?, target: Int?, accepted: [UInt64]) {
         self.promotion = promotion
         self.index = index
         self.trigger = trigger
@@ -33,12 +42,21 @@ final class CompiledPromotion: Sendable {
         self.priority = promotion.priority
         self.isDiscount = promotion.action.isDiscount
         self.exclusive = promotion.exclusive
+        self.requiresCoupon = promotion.coupon
+        self.currency = promotion.currency
+        self.startsAt = promotion.startsAt
+        self.endsAt = promotion.endsAt
+        self.channels = promotion.channels
+        self.stores = promotion.stores
+        self.action = promotion.action
+        self.maxDiscount = promotion.maxDiscount?.minorUnits
+        self.maxApplications = promotion.maxApplications
     }
 
     /// Whether this promotion accepts being stacked with `other` on the same line.
     @inline(__always)
     func accepts(_ other: CompiledPromotion) -> Bool {
-        combinesWithAll || accepted.contains(other.index)
+        combinesWithAll || accepted.withUnsafeBufferPointer { $0[other.index >> 6] >> UInt64(other.index & 63) & 1 == 1 }
     }
 
     /// Combinability is mutual: both promotions must accept each other.
@@ -69,6 +87,8 @@ struct TargetIndex: Sendable {
     let tables: [[String: Entry]]
     /// Targets with no prefilter: evaluated on every line.
     let unindexed: [Int]
+    /// Per target: whether its prefilter decides the match on its own.
+    let isExact: [Bool]
 
     init(targets: [TargetMatcher]) {
         var tables = [[String: Entry]](repeating: [:], count: LinePrefilter.Field.allCases.count)
@@ -84,5 +104,6 @@ struct TargetIndex: Sendable {
         }
         self.tables = tables
         self.unindexed = unindexed
+        self.isExact = targets.map { $0.prefilter?.isExact ?? false }
     }
 }

@@ -54,8 +54,7 @@ extension PricingSession {
     /// The pre-stacking checks, cheapest first: currency, validity window, channel, store,
     /// coupon, trigger, target lines. Returns the matching target lines (canonical order).
     mutating func eligibility(of index: Int) -> Result<[Int], Ineligibility> {
-        let compiled = snapshot.promotions[index]
-        let promotion = compiled.promotion
+        let promotion = snapshot.promotions[index]
         if let currency = promotion.currency, currency != cart.currency { return .failure(.init(reason: .currency)) }
         if let startsAt = promotion.startsAt, instant < startsAt { return .failure(.init(reason: .notStarted)) }
         if let endsAt = promotion.endsAt, endsAt <= instant { return .failure(.init(reason: .expired)) }
@@ -65,20 +64,20 @@ extension PricingSession {
         if !promotion.stores.isEmpty {
             guard let store = cart.store, promotion.stores.contains(store) else { return .failure(.init(reason: .store)) }
         }
-        if promotion.coupon && unlockingCoupon[index] == nil { return .failure(.init(reason: .couponRequired)) }
-        if let trigger = compiled.trigger, !triggerMatches(trigger) {
+        if promotion.requiresCoupon && unlockingCoupon[index] == nil { return .failure(.init(reason: .couponRequired)) }
+        if let trigger = promotion.trigger, !triggerMatches(trigger) {
             var detail: Explanation.Failure?
-            if cart.explain { detail = snapshot.triggers[trigger].explain(cartRuleDocument()).failures.first }
+            if cart.explain { detail = snapshot.triggers[trigger].explain(preparedDocument()).failures.first }
             return .failure(.init(reason: .conditionFailed, detail: detail))
         }
-        let lines = matchingLines(target: compiled.target)
+        let lines = matchingLines(target: promotion.target)
         if lines.isEmpty { return .failure(.init(reason: .noMatchingLines)) }
         return .success(lines)
     }
 
     mutating func triggerMatches(_ trigger: Int) -> Bool {
         if let known = triggerResults[trigger] { return known }
-        let matched = snapshot.triggers[trigger].matches(cartRuleDocument())
+        let matched = snapshot.triggers[trigger].matches(preparedDocument())
         triggerResults[trigger] = matched
         return matched
     }
@@ -90,12 +89,14 @@ extension PricingSession {
         let matcher = snapshot.targets[target]
         var result: [Int] = []
         if matcher.prefilter != nil {
-            if indexCandidates == nil { buildIndexCandidates() }
-            for (line, exact) in indexCandidates![target] where exact || matcher.condition.matches(lineDocument(line)) {
-                result.append(line)
+            if candidateStarts.isEmpty { buildIndexCandidates() }
+            for slot in Int(candidateStarts[target])..<Int(candidateStarts[target + 1]) {
+                let (line, exact) = candidateSlots[slot]
+                if exact || matcher.condition.matches(preparedDocument(), at: lineNodes[Int(line)]) { result.append(Int(line)) }
             }
         } else {
-            for line in lines.indices where matcher.condition.matches(lineDocument(line)) {
+            let document = preparedDocument()
+            for line in lines.indices where matcher.condition.matches(document, at: lineNodes[line]) {
                 result.append(line)
             }
         }
@@ -106,18 +107,30 @@ extension PricingSession {
     /// One pass over the lines through the inverted index: for every prefiltered target, the
     /// lines whose field value is accepted, with whether that alone decides the match.
     mutating func buildIndexCandidates() {
-        var candidates = [[(line: Int, exact: Bool)]](repeating: [], count: snapshot.targets.count)
-        let tables = snapshot.targetIndex.tables
+        let index = snapshot.targetIndex
+        var hits: [(target: Int32, line: Int32, exact: Bool)] = []
+        hits.reserveCapacity(lines.count * 4)
         for (line, cartLine) in lines.enumerated() {
             for field in LinePrefilter.Field.allCases {
-                let table = tables[field.rawValue]
+                let table = index.tables[field.rawValue]
                 guard !table.isEmpty, let value = field.value(of: cartLine), let entry = table[value] else { continue }
+                // Swift's String equality is Unicode-canonical; conditions compare bytes.
                 let sameBytes = entry.spelling.utf8.elementsEqual(value.utf8)
                 for target in entry.targets {
-                    candidates[target].append((line, sameBytes && snapshot.targets[target].prefilter!.isExact))
+                    hits.append((Int32(target), Int32(line), sameBytes && index.isExact[target]))
                 }
             }
         }
-        indexCandidates = candidates
+        var starts = [Int32](repeating: 0, count: snapshot.targets.count + 1)
+        for hit in hits { starts[Int(hit.target) + 1] += 1 }
+        for target in 0..<snapshot.targets.count { starts[target + 1] += starts[target] }
+        var next = starts
+        var slots = [(line: Int32, exact: Bool)](repeating: (0, false), count: hits.count)
+        for hit in hits {
+            slots[Int(next[Int(hit.target)])] = (hit.line, hit.exact)
+            next[Int(hit.target)] += 1
+        }
+        candidateStarts = starts
+        candidateSlots = slots
     }
 }

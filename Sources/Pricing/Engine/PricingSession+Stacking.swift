@@ -7,23 +7,33 @@ struct AppliedRecord {
 }
 
 /// Which promotions already took a line, per resource (price discounts and points are separate).
+/// Per-line singly linked lists in flat arrays: no per-line allocation, no reference counting.
 struct LineClaims {
-    /// Every applied promotion on the line.
-    var all: [[Int]]
-    /// The subset that does not combine with everything (`"*"`): the only ones a `"*"` promotion
-    /// can conflict with.
-    var restrictive: [[Int]]
+    /// First node of each line's list of every applied promotion (-1 = none).
+    var head: [Int32]
+    /// First node of each line's list of the applied promotions that do not combine with
+    /// everything (`"*"`) — the only ones a `"*"` promotion can conflict with.
+    var restrictiveHead: [Int32]
+    /// Node storage: promotion index and next node.
+    var promotion: [Int32] = []
+    var next: [Int32] = []
     /// Whether any line has a claim.
     var isEmpty = true
 
     init(lines: Int) {
-        all = Array(repeating: [], count: lines)
-        restrictive = Array(repeating: [], count: lines)
+        head = Array(repeating: -1, count: lines)
+        restrictiveHead = Array(repeating: -1, count: lines)
     }
 
-    mutating func add(_ promotion: CompiledPromotion, line: Int) {
-        all[line].append(promotion.index)
-        if !promotion.combinesWithAll { restrictive[line].append(promotion.index) }
+    mutating func add(_ claimant: CompiledPromotion, line: Int) {
+        promotion.append(Int32(claimant.index))
+        next.append(head[line])
+        head[line] = Int32(promotion.count - 1)
+        if !claimant.combinesWithAll {
+            promotion.append(Int32(claimant.index))
+            next.append(restrictiveHead[line])
+            restrictiveHead[line] = Int32(promotion.count - 1)
+        }
         isEmpty = false
     }
 }
@@ -103,16 +113,26 @@ extension PricingSession {
         }
         let lost = eligible.count < lines.count
         if eligible.isEmpty { return (.none(.notCombinable), [], true) }
-        return (calculator.compute(compiled.promotion, lines: eligible), eligible, lost)
+        return (calculator.compute(compiled, lines: eligible), eligible, lost)
     }
 
     /// Whether `promotion` may discount (or award points on) `line` given what already applied there.
     func canStack(_ promotion: CompiledPromotion, on line: Int, claims: LineClaims) -> Bool {
+        let p = promotion.index
         if promotion.combinesWithAll {
-            for other in claims.restrictive[line] where !snapshot.promotions[other].accepts(promotion) { return false }
+            var node = claims.restrictiveHead[line]
+            while node >= 0 {
+                if !snapshot.accepts(Int(claims.promotion[Int(node)]), p) { return false }
+                node = claims.next[Int(node)]
+            }
             return true
         }
-        for other in claims.all[line] where !promotion.combines(with: snapshot.promotions[other]) { return false }
+        var node = claims.head[line]
+        while node >= 0 {
+            let q = Int(claims.promotion[Int(node)])
+            if !snapshot.accepts(p, q) || !snapshot.accepts(q, p) { return false }
+            node = claims.next[Int(node)]
+        }
         return true
     }
 

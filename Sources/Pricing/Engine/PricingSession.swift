@@ -28,15 +28,19 @@ struct PricingSession {
     /// (promotion, amount) per canonical line, in application order.
     var adjustments: [[(promotion: Int, amount: Int64)]]
 
-    /// Lazily built rule documents.
-    var lineDocuments: [JSONValue?]
-    var cartDocument: JSONValue?
+    /// The cart's rule document, flattened once for fast evaluation of every trigger (at its
+    /// root) and target (at each line node); built on first use.
+    var prepared: PreparedDocument?
+    /// Node of each canonical line inside ``prepared``'s `lines` array.
+    var lineNodes: [PreparedDocument.NodeID] = []
     /// Trigger results per distinct trigger (nil = not evaluated yet).
     var triggerResults: [Bool?]
     /// Matching canonical lines per distinct target (nil = not computed yet).
     var targetLines: [[Int]?]
-    /// Index candidates per target: (line, matches without evaluation).
-    var indexCandidates: [[(line: Int, exact: Bool)]]?
+    /// Index candidates of every prefiltered target, grouped by target (CSR layout): target *t*'s
+    /// candidates are `candidateSlots[candidateStarts[t] ..< candidateStarts[t + 1]]`, in line order.
+    var candidateStarts: [Int32] = []
+    var candidateSlots: [(line: Int32, exact: Bool)] = []
 
     /// Valid presented coupon per promotion (snapshot index → normalised code).
     var unlockingCoupon: [Int: String] = [:]
@@ -61,7 +65,6 @@ struct PricingSession {
         adjustments = Array(repeating: [], count: count)
         lineStamp = Array(repeating: 0, count: count)
         allLines = Array(0..<count)
-        lineDocuments = Array(repeating: nil, count: count)
         triggerResults = Array(repeating: nil, count: snapshot.triggers.count)
         targetLines = Array(repeating: nil, count: snapshot.targets.count)
     }
@@ -86,22 +89,19 @@ struct PricingSession {
 
     // MARK: - Documents
 
-    mutating func lineDocument(_ line: Int) -> JSONValue {
-        if let document = lineDocuments[line] { return document }
-        let document = lines[line].ruleDocument(currency: cart.currency)
-        lineDocuments[line] = document
-        return document
-    }
-
-    mutating func cartRuleDocument() -> JSONValue {
-        if let cartDocument { return cartDocument }
-        var documents: [JSONValue] = []
-        if snapshot.triggersReadLines {
-            documents.reserveCapacity(lines.count)
-            for line in lines.indices { documents.append(lineDocument(line)) }
+    /// The prepared cart document (lines in canonical order, so line node *i* is canonical line *i*).
+    mutating func preparedDocument() -> PreparedDocument {
+        if let prepared { return prepared }
+        let currency = cart.currency
+        let usage = snapshot.fieldUsage
+        let lineFields = usage.everything ? nil : usage.lineFields
+        let cartFields = usage.everything ? nil : usage.cartFields
+        let document = PreparedDocument(cart.ruleDocument(
+            at: instant, lineDocuments: lines.map { $0.ruleDocument(currency: currency, fields: lineFields) }, fields: cartFields))
+        if let linesNode = document.member("lines", of: document.root) {
+            lineNodes = Array(document.elements(of: linesNode))
         }
-        let document = cart.ruleDocument(at: instant, lineDocuments: documents)
-        cartDocument = document
+        prepared = document
         return document
     }
 }

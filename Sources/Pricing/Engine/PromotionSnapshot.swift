@@ -24,8 +24,13 @@ public final class PromotionSnapshot: Sendable {
     let targetIndex: TargetIndex
     /// Normalised coupon code → coupon.
     let coupons: [String: Coupon]
-    /// Whether any trigger reads `lines` (otherwise the cart document is built without them).
-    let triggersReadLines: Bool
+    /// Fields the conditions can read (the rest of the documents is never built).
+    let fieldUsage: FieldUsage
+    /// Stacking acceptance as flat bit sets: promotion *p* accepts *q* when `acceptsAll[p]` or bit
+    /// *q* of row *p* (`acceptanceWords` words per row) is set.
+    let acceptsAll: [Bool]
+    let acceptance: [UInt64]
+    let acceptanceWords: Int
 
     /// Builds a snapshot. Disabled promotions are dropped; the input order of `promotions` and
     /// `coupons` does not matter. If two coupons share a normalised code, the one of the
@@ -35,7 +40,7 @@ public final class PromotionSnapshot: Sendable {
         let enabled = promotions.filter(\.enabled).sorted {
             $0.priority != $1.priority ? $0.priority > $1.priority : $0.id < $1.id
         }
-        var readsLines = false
+        var usage = FieldUsage()
         var triggerSlots: [Condition: Int] = [:]
         var triggers: [CompiledCondition] = []
         var targetSlots: [Condition: Int] = [:]
@@ -51,7 +56,7 @@ public final class PromotionSnapshot: Sendable {
                     trigger = triggers.count
                     triggerSlots[condition] = triggers.count
                     triggers.append(condition.compile())
-                    readsLines = readsLines || condition.root.reads(field: "lines")
+                    usage.addTrigger(condition.root)
                 }
             }
             var target: Int?
@@ -61,7 +66,10 @@ public final class PromotionSnapshot: Sendable {
                 } else {
                     target = targets.count
                     targetSlots[condition] = targets.count
-                    targets.append(TargetMatcher(condition: condition.compile(), prefilter: LinePrefilter.extract(from: condition.root)))
+                    let prefilter = LinePrefilter.extract(from: condition.root)
+                    // A target decided by the index alone never reads the line document.
+                    if prefilter?.isExact != true { usage.addTarget(condition.root) }
+                    targets.append(TargetMatcher(condition: condition.compile(), prefilter: prefilter))
                 }
             }
             index[promotion.id] = kept.count
@@ -72,11 +80,13 @@ public final class PromotionSnapshot: Sendable {
         for (position, entry) in kept.enumerated() {
             if let group = entry.0.group { groups[group, default: []].append(position) }
         }
+        let words = (kept.count + 63) / 64
         let compiled = kept.enumerated().map { position, entry in
-            var accepted: Set<Int> = []
+            var accepted = [UInt64](repeating: 0, count: words)
             for name in entry.0.combinesWith {
-                if let other = index[name] { accepted.insert(other) }
-                accepted.formUnion(groups[name] ?? [])
+                for other in (index[name].map { [$0] } ?? []) + (groups[name] ?? []) {
+                    accepted[other >> 6] |= 1 << UInt64(other & 63)
+                }
             }
             return CompiledPromotion(promotion: entry.0, index: position, trigger: entry.1, target: entry.2, accepted: accepted)
         }
@@ -91,7 +101,17 @@ public final class PromotionSnapshot: Sendable {
         self.targets = targets
         self.targetIndex = TargetIndex(targets: targets)
         self.coupons = couponTable
-        self.triggersReadLines = readsLines
+        self.fieldUsage = usage
+        self.acceptsAll = compiled.map(\.combinesWithAll)
+        self.acceptance = compiled.flatMap(\.accepted)
+        self.acceptanceWords = words
+    }
+
+    /// Whether promotion `p` accepts being stacked with promotion `q` (snapshot indices).
+    @inline(__always)
+    func accepts(_ p: Int, _ q: Int) -> Bool {
+        if acceptsAll[p] { return true }
+        return acceptance[p &* acceptanceWords &+ (q >> 6)] >> UInt64(q & 63) & 1 == 1
     }
 
     /// The enabled promotions, in canonical order (priority descending, then id).
@@ -99,17 +119,4 @@ public final class PromotionSnapshot: Sendable {
 
     /// The coupon with this code (any spelling), if any.
     public func coupon(code: String) -> Coupon? { coupons[Coupon.normalize(code)] }
-}
-
-extension RuleNode {
-    /// Whether any field predicate's path starts with `field` (sub-conditions of `$elemMatch`
-    /// are relative to the matched element and do not count).
-    func reads(field: String) -> Bool {
-        switch self {
-        case .constant: false
-        case .and(let children), .or(let children), .nor(let children): children.contains { $0.reads(field: field) }
-        case .not(let child): child.reads(field: field)
-        case .field(let predicate): predicate.path.segments.first.map { $0.utf8.elementsEqual(field.utf8) } ?? false
-        }
-    }
 }

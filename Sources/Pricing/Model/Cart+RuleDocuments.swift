@@ -3,18 +3,22 @@ import Rules
 extension Cart.Line {
     /// The document a promotion's `target` condition is evaluated against:
     /// `{id, sku, quantity, unitPrice, subtotal, category?, brand?, attributes}` with exact numbers.
-    public func ruleDocument(currency: Currency) -> JSONValue {
-        var fields: [String: JSONValue] = [
-            "id": .string(id),
-            "sku": .string(sku),
-            "quantity": .int(quantity),
-            "unitPrice": .number(JSONNumber(units: unitPrice.minorUnits, scale: currency.exponent)),
-            "subtotal": .number(JSONNumber(units: subtotalMinorUnits, scale: currency.exponent)),
-            "attributes": .object(attributes),
-        ]
-        if let category { fields["category"] = .string(category) }
-        if let brand { fields["brand"] = .string(brand) }
-        return .object(fields)
+    ///
+    /// - Parameter fields: build only these members (`nil` = all); the engine passes the fields
+    ///   its conditions can read.
+    public func ruleDocument(currency: Currency, fields: Set<String>? = nil) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        members.reserveCapacity(fields?.count ?? 8)
+        func wants(_ name: String) -> Bool { fields?.contains(name) ?? true }
+        if wants("id") { members["id"] = .string(id) }
+        if wants("sku") { members["sku"] = .string(sku) }
+        if wants("quantity") { members["quantity"] = .int(quantity) }
+        if wants("unitPrice") { members["unitPrice"] = .number(JSONNumber(units: unitPrice.minorUnits, scale: currency.exponent)) }
+        if wants("subtotal") { members["subtotal"] = .number(JSONNumber(units: subtotalMinorUnits, scale: currency.exponent)) }
+        if wants("attributes") { members["attributes"] = .object(attributes) }
+        if let category, wants("category") { members["category"] = .string(category) }
+        if let brand, wants("brand") { members["brand"] = .string(brand) }
+        return .object(members)
     }
 }
 
@@ -22,22 +26,26 @@ extension Cart {
     /// The document a promotion's `trigger` condition is evaluated against: the request fields
     /// (`currency`, `channel`, `store`, `at`, `customer`, `lines`, `coupons` normalised) plus
     /// computed `subtotal` and `total` (both the value before any discount), `quantity` (units)
-    /// and `lineCount`. Lines are in line-id order so the document never depends on request order.
-    public func ruleDocument(at instant: RuleDateTime, lineDocuments: [JSONValue]) -> JSONValue {
-        let value = JSONValue.number(JSONNumber(units: subtotal.minorUnits, scale: currency.exponent))
-        var fields: [String: JSONValue] = [
-            "currency": .string(currency.code),
-            "at": .string(instant.description),
-            "lines": .array(lineDocuments),
-            "coupons": .array(coupons.map { .string(Coupon.normalize($0)) }),
-            "subtotal": value,
-            "total": value,
-            "quantity": .number(JSONNumber(Int64(lines.reduce(0) { $0 + $1.quantity }))),
-            "lineCount": .int(lines.count),
-        ]
-        if let channel { fields["channel"] = .string(channel) }
-        if let store { fields["store"] = .string(store) }
-        if let customer { fields["customer"] = customer.document }
-        return .object(fields)
+    /// and `lineCount`. `lineDocuments` are the lines in line-id order, so the document never
+    /// depends on request order.
+    ///
+    /// - Parameter fields: build only these members (`nil` = all); `lines` is always included.
+    public func ruleDocument(at instant: RuleDateTime, lineDocuments: [JSONValue], fields: Set<String>? = nil) -> JSONValue {
+        func wants(_ name: String) -> Bool { fields?.contains(name) ?? true }
+        var members: [String: JSONValue] = ["lines": .array(lineDocuments)]
+        if wants("currency") { members["currency"] = .string(currency.code) }
+        if wants("at") { members["at"] = .string(instant.description) }
+        if wants("coupons") { members["coupons"] = .array(coupons.map { .string(Coupon.normalize($0)) }) }
+        if wants("subtotal") || wants("total") {
+            let value = JSONValue.number(JSONNumber(units: subtotal.minorUnits, scale: currency.exponent))
+            members["subtotal"] = value
+            members["total"] = value
+        }
+        if wants("quantity") { members["quantity"] = .number(JSONNumber(Int64(lines.reduce(0) { $0 + $1.quantity }))) }
+        if wants("lineCount") { members["lineCount"] = .int(lines.count) }
+        if let channel, wants("channel") { members["channel"] = .string(channel) }
+        if let store, wants("store") { members["store"] = .string(store) }
+        if let customer, wants("customer") { members["customer"] = customer.document }
+        return .object(members)
     }
 }

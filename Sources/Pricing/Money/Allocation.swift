@@ -27,15 +27,26 @@ public enum Allocation {
             remainders[index] = remainder
             allocated += quotient
         }
-        var left = total - allocated  // < weights.count
-        if left > 0 {
-            let order = weights.indices.sorted { a, b in
-                remainders[a] != remainders[b] ? remainders[a] > remainders[b] : a < b
+        var left = Int(total - allocated)  // < weights.count
+        guard left > 0 else { return parts }
+        if UInt64(sum) < 1 << 50 && weights.count < 1 << 14 {
+            // Fast path: remainder (< Σweights < 2^50) and inverted index packed in one key, so a
+            // plain integer sort orders by remainder descending, then index ascending.
+            var keys = [UInt64]()
+            keys.reserveCapacity(weights.count)
+            for index in weights.indices where remainders[index] > 0 {
+                keys.append(remainders[index] << 14 | UInt64((1 << 14) - 1 - index))
             }
-            for index in order where left > 0 {
-                parts[index] += 1
-                left -= 1
-            }
+            keys.sort(by: >)
+            for key in keys.prefix(left) { parts[(1 << 14) - 1 - Int(key & ((1 << 14) - 1))] += 1 }
+            return parts
+        }
+        let order = weights.indices.sorted { a, b in
+            remainders[a] != remainders[b] ? remainders[a] > remainders[b] : a < b
+        }
+        for index in order where left > 0 {
+            parts[index] += 1
+            left -= 1
         }
         return parts
     }

@@ -11,6 +11,8 @@ enum ExactArithmetic {
 
     /// `(a * b) / c` and `(a * b) % c` with a 128-bit intermediate; `a, b ≥ 0`, `c > 0`.
     static func mulDivRem(_ a: Int64, _ b: Int64, _ c: Int64) -> (quotient: Int64, remainder: UInt64) {
+        let (small, overflow) = a.multipliedReportingOverflow(by: b)
+        if !overflow { return (small / c, UInt64(small % c)) }  // common case: 64-bit is enough
         let product = UInt64(a).multipliedFullWidth(by: UInt64(b))
         let divisor = UInt64(c)
         // Clamp rather than trap if a caller ever breaks the "quotient fits" precondition.
