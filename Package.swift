@@ -59,6 +59,8 @@ let package = Package(
 
         // Benchmarks: programs, not timed tests (see BENCHMARKS.md).
         .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
+        .executableTarget(name: "PricingBenchmark", dependencies: ["Pricing", "Rules"],
+                          path: "Benchmarks/PricingBenchmark", swiftSettings: swiftSettings),
         .executableTarget(name: "RulesBenchmark", dependencies: ["Rules", "MallocCounter"],
                           path: "Benchmarks/RulesBenchmark", swiftSettings: swiftSettings),
 
@@ -66,6 +68,7 @@ let package = Package(
             "Storage", .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "RulesTests", dependencies: ["Rules"], swiftSettings: swiftSettings),
+        .testTarget(name: "PricingTests", dependencies: ["Pricing", "Rules"], swiftSettings: swiftSettings),
         .testTarget(name: "AudiencesTests", dependencies: ["Audiences", "Roaring"], swiftSettings: swiftSettings),
         .testTarget(name: "RoaringTests", dependencies: ["Roaring"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Accounts", "TestSupport", "Pricing", "Rules"], swiftSettings: swiftSettings),

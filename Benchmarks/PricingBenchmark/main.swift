@@ -148,6 +148,10 @@ func measure(_ name: String, iterations: Int, cart: Cart, snapshot: PromotionSna
                  name as NSString, cart.lines.count, result.applied.count, result.notApplied?.count ?? 0,
                  quantile(0.5), quantile(0.9), quantile(0.99), Double(samples.last!) / 1_000, mean))
     if sink == 42 { print("") }  // keep the work observable
+    if let notApplied = result.notApplied {
+        let reasons = Dictionary(grouping: notApplied, by: \.reason.rawValue).mapValues(\.count).sorted { $0.key < $1.key }
+        print("            not applied: " + reasons.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+    }
 }
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000

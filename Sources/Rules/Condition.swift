@@ -5,8 +5,11 @@ import Foundation
 /// ```swift
 /// let condition = try Condition(parsing: ["customer.tier": "gold", "subtotal": ["$gte": 50]])
 /// let compiled = condition.compile()
-/// compiled.matches(cart)          // hot path, no allocation
+/// compiled.matches(cart)          // no allocation
 /// compiled.explain(cart).failures // why it did not match
+///
+/// let prepared = PreparedDocument(cart)   // hot path: prepare once, evaluate many conditions
+/// compiled.matches(prepared)
 /// ```
 public struct Condition: Sendable, Hashable {
     /// The syntax tree.

@@ -303,7 +303,7 @@ struct Machine {
         case PLeaf.equalsNumber:
             return n.kind == PNode.number && n.numberKey == PNumberKey(l.number)
         case PLeaf.member:
-            return member(sets[Int(l.argument)], n, index)
+            return member(sets + Int(l.argument), n, index)
         case PLeaf.compareNumber:
             guard n.kind == PNode.number else { return false }
             return l.comparison.accepts(PNumberKey.compare(n.numberKey, PNumberKey(l.number)))
@@ -381,7 +381,8 @@ struct Machine {
     /// Kept out of line: inlined into every specialised scan it bloats the loop (register
     /// spills); the visitors call it only after their cheap filters pass.
     @inline(never)
-    func member(_ set: PMemberSet, _ n: PNode, _ index: Int32) -> Bool {
+    func member(_ setPointer: UnsafePointer<PMemberSet>, _ n: PNode, _ index: Int32) -> Bool {
+        let set = setPointer.pointee
         switch n.kind {
         case PNode.string:
             let found = n.string
@@ -530,28 +531,26 @@ struct CompareNumberVisitor: PathVisitor {
 /// `$in`/`$nin`.
 struct MemberVisitor: PathVisitor {
     let set: UnsafePointer<PMemberSet>
+    /// The set's Bloom filter words, all ones when timestamp literals may match a string.
     let bloom: UInt64
     let bloom2: UInt64
-    /// No timestamp literals: a string's membership is decided by the string literals alone.
-    let stringsOnly: Bool
 
     init(set: UnsafePointer<PMemberSet>) {
         self.set = set
-        bloom = set.pointee.bloom
-        bloom2 = set.pointee.bloom2
-        stringsOnly = set.pointee.dateCount == 0
+        let stringsOnly = set.pointee.dateCount == 0
+        bloom = stringsOnly ? set.pointee.bloom : ~0
+        bloom2 = stringsOnly ? set.pointee.bloom2 : ~0
     }
 
     @inline(__always)
     func visit(_ machine: Machine, _ node: Int32) -> Bool {
         guard node >= 0 else { return set.pointee.containsNull }
         let n = machine.nodes[Int(node)]
-        // Most strings are rejected by the bloom bits, without touching the set.
-        if n.kind == PNode.string && stringsOnly
-            && (bloom >> (n.payload >> 58)) & (bloom2 >> (n.payload >> 52 & 63)) & 1 == 0 {
+        // Most strings are rejected by the Bloom bits, without touching the set.
+        if n.kind == PNode.string && (bloom >> (n.payload >> 58)) & (bloom2 >> (n.payload >> 52 & 63)) & 1 == 0 {
             return false
         }
-        return machine.member(set.pointee, n, node)
+        return machine.member(set, n, node)
     }
 }
 

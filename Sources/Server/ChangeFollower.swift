@@ -110,23 +110,26 @@ public final class ChangeFollower: Service {
         try await catchUp()
     }
 
-    /// Applies every change after the current version, in batches.
+    /// Applies every change after the current version: reloads each changed tenant's promotions
+    /// or coupons once, then advances the version.
     func catchUp() async throws {
-        while true {
-            let version = state.withLock { $0.version }
-            let changes = try await changeLog.changes(after: version, limit: 1000)
-            guard let last = changes.last else { break }
-            // Reloading a tenant applies all of its changes up to now at once.
-            for tenant in Set(changes.map(\.tenantID)).sorted() {
-                try await catalog.reload(tenant: tenant)
+        let version = state.withLock { $0.version }
+        if let summary = try await changeLog.summary(after: version) {
+            for tenant in summary.promotionTenants.sorted() {
+                try await catalog.reloadPromotions(tenant: tenant)
+            }
+            for tenant in summary.couponTenants.sorted() {
+                try await catalog.reloadCoupons(tenant: tenant)
             }
             state.withLock {
-                $0.version = last.version
-                $0.lastChangeAt = last.changedAt
+                $0.version = summary.lastVersion
+                $0.lastChangeAt = summary.lastChangedAt
             }
-            versionGauge.record(last.version)
-            lagGauge.record(max(0, Date().timeIntervalSince(last.changedAt)))
-            appliedCounter.increment(by: changes.count)
+            versionGauge.record(summary.lastVersion)
+            if let changedAt = summary.lastChangedAt {
+                lagGauge.record(max(0, Date().timeIntervalSince(changedAt)))
+            }
+            appliedCounter.increment(by: summary.count)
         }
         state.withLock { $0.lastSync = Date() }
     }

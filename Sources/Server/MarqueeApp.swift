@@ -13,7 +13,7 @@ public enum MarqueeApp {
         catalog: PromotionCatalog? = nil, follower: ChangeFollower? = nil
     ) -> Router<MarqueeRequestContext> {
         Telemetry.bootstrap()
-        let catalog = catalog ?? PromotionCatalog(repository: store.promotions)
+        let catalog = catalog ?? PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
         let body = RequestBody(limit: configuration.bodyLimit)
         let keys = KeyCache(accounts: store.accounts, ttl: configuration.keyCacheTTL)
 
@@ -29,6 +29,9 @@ public enum MarqueeApp {
         PromotionsController(repository: store.promotions, catalog: catalog, body: body).addRoutes(to: v1)
         PricingController(catalog: catalog, body: body).addRoutes(to: v1)
         StatusController(catalog: catalog, follower: follower).addRoutes(to: v1)
+        let runner = CouponBatchRunner(coupons: store.coupons, batches: store.couponBatches, catalog: catalog, logger: store.logger)
+        CouponsController(store: store, catalog: catalog, runner: runner, body: body).addRoutes(to: v1)
+        RedemptionsController(ledger: store.ledger, catalog: catalog, body: body, reservationTTL: configuration.reservationTTL).addRoutes(to: v1)
         return router
     }
 
@@ -40,7 +43,7 @@ public enum MarqueeApp {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let readiness = Readiness(pending: ["migrations", "promotions"])
-        let catalog = PromotionCatalog(repository: store.promotions)
+        let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
         let follower = ChangeFollower(
             changeLog: ChangeLog(database: store.database), accounts: store.accounts, catalog: catalog,
             listener: listener(store: store, configuration: configuration, logger: logger),
@@ -48,7 +51,9 @@ public enum MarqueeApp {
         var app = Application(
             router: router(store: store, configuration: configuration, readiness: readiness, catalog: catalog, follower: follower),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marquee"),
-            services: [store, follower],
+            services: [store, follower, CouponMaintenance(
+                ledger: store.ledger, catalog: catalog, sweepInterval: configuration.sweepInterval,
+                availabilityInterval: configuration.availabilityInterval, logger: logger)],
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -4,69 +4,164 @@ import Pricing
 import Rules
 import Synchronization
 
-/// Every tenant's active promotions as an immutable in-memory snapshot.
+/// Every tenant's promotions and coupons as an immutable in-memory snapshot.
 ///
-/// A reload builds the new snapshot outside the lock and only swaps a reference inside it, so
+/// A change builds the new snapshot outside the lock and only swaps a reference inside it, so
 /// pricing never waits for a rebuild or the database: it takes the current snapshot (a pointer
 /// copy under a briefly held lock) and prices from memory.
 public final class PromotionCatalog: Sendable {
-    struct Entry {
-        var ticket: UInt64
-        var snapshot: PromotionSnapshot
-        var digest: String
-        var count: Int
+    /// What a snapshot is built from; each part remembers the ticket of the read that produced it.
+    struct Parts {
+        var promotions: [Promotion] = []
+        var coupons: [CouponDefinition] = []
+        var exhausted: Set<String> = []
+        var promotionsTicket: UInt64 = 0
+        var couponsTicket: UInt64 = 0
+        var exhaustedTicket: UInt64 = 0
     }
 
-    let repository: any PromotionRepository
+    struct Entry {
+        var parts = Parts()
+        var generation: UInt64 = 0
+        var builtGeneration: UInt64 = 0
+        var snapshot = PromotionCatalog.empty
+        var digest = PromotionCatalog.digest(Parts())
+    }
+
+    let promotionRepository: any PromotionRepository
+    let couponRepository: any CouponRepository
     let entries = Mutex<[String: Entry]>([:])
     let tickets = Atomic<UInt64>(0)
     static let empty = PromotionSnapshot(promotions: [])
 
-    public init(repository: any PromotionRepository) {
-        self.repository = repository
+    public init(promotions: any PromotionRepository, coupons: any CouponRepository) {
+        self.promotionRepository = promotions
+        self.couponRepository = coupons
     }
 
-    /// The tenant's current snapshot (empty when it has no promotions).
+    /// The tenant's current snapshot (empty when it has nothing).
     public func snapshot(tenant: String) -> PromotionSnapshot {
         entries.withLock { $0[tenant]?.snapshot } ?? Self.empty
     }
 
-    /// Reloads one tenant from the repository and swaps its snapshot in.
-    ///
-    /// Reloads may overlap; each takes a ticket before reading, and a snapshot only replaces one
-    /// read earlier, so a slow reload can never overwrite a newer one.
+    /// Reloads everything of one tenant.
     public func reload(tenant: String) async throws {
-        let ticket = tickets.add(1, ordering: .sequentiallyConsistent).newValue
-        let promotions = try await repository.list(tenant: tenant)
-        let snapshot = PromotionSnapshot(promotions: promotions, version: Int64(ticket))
-        let digest = Self.digest(promotions)
-        entries.withLock { entries in
-            if let current = entries[tenant], current.ticket > ticket { return }
-            entries[tenant] = Entry(ticket: ticket, snapshot: snapshot, digest: digest, count: promotions.count)
+        try await reloadPromotions(tenant: tenant)
+        try await reloadCoupons(tenant: tenant)
+    }
+
+    /// Reloads one tenant's promotions. Reloads may overlap; each takes a ticket before reading,
+    /// and a result only replaces one read earlier, so a slow reload never undoes a newer one.
+    public func reloadPromotions(tenant: String) async throws {
+        let ticket = nextTicket()
+        let promotions = try await promotionRepository.list(tenant: tenant)
+        update(tenant) { parts in
+            guard parts.promotionsTicket < ticket else { return false }
+            parts.promotions = promotions
+            parts.promotionsTicket = ticket
+            return true
         }
     }
 
-    /// SHA-256 over the tenant's promotions (id, version, canonical document), in id order:
-    /// two instances holding the same state report the same digest.
+    /// Reloads one tenant's coupon definitions and their availability.
+    public func reloadCoupons(tenant: String) async throws {
+        let ticket = nextTicket()
+        let coupons = try await couponRepository.list(tenant: tenant)
+        let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
+        update(tenant) { parts in
+            guard parts.couponsTicket < ticket else { return false }
+            parts.coupons = coupons
+            parts.couponsTicket = ticket
+            if parts.exhaustedTicket < ticket {
+                parts.exhausted = exhausted
+                parts.exhaustedTicket = ticket
+            }
+            return true
+        }
+    }
+
+    /// Re-reads which limited coupons have no use left; rebuilds only when that changed.
+    public func refreshAvailability(tenant: String) async throws {
+        let ticket = nextTicket()
+        let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
+        update(tenant) { parts in
+            guard parts.exhaustedTicket < ticket, parts.exhausted != exhausted else { return false }
+            parts.exhausted = exhausted
+            parts.exhaustedTicket = ticket
+            return true
+        }
+    }
+
+    /// Marks a code exhausted at once (a reservation just found no use left).
+    public func markExhausted(tenant: String, code: String) {
+        update(tenant) { parts in parts.exhausted.insert(code).inserted }
+    }
+
+    /// Tenants holding limited coupons (the ones whose availability is worth polling).
+    public var tenantsWithLimitedCoupons: [String] {
+        entries.withLock { entries in entries.filter { $0.value.parts.coupons.contains { $0.kind == .limited } }.map(\.key) }
+    }
+
+    /// A coupon definition of the tenant, from memory.
+    public func coupon(tenant: String, code: String) -> CouponDefinition? {
+        let code = Coupon.normalize(code)
+        return entries.withLock { $0[tenant]?.parts.coupons }?.first { $0.code == code }
+    }
+
+    /// SHA-256 over the tenant's promotions (id, version, document) and coupons, in a fixed
+    /// order: instances holding the same state report the same digest.
     public func digest(tenant: String) -> String {
-        entries.withLock { $0[tenant]?.digest } ?? Self.digest([])
+        entries.withLock { $0[tenant]?.digest } ?? Self.digest(Parts())
     }
 
-    /// Promotions held for one tenant (enabled or not).
     public func promotionCount(tenant: String) -> Int {
-        entries.withLock { $0[tenant]?.count } ?? 0
+        entries.withLock { $0[tenant]?.parts.promotions.count } ?? 0
     }
 
-    static func digest(_ promotions: [Promotion]) -> String {
-        var hash = SHA256()
-        for promotion in promotions.sorted(by: { $0.id < $1.id }) {
-            hash.update(data: Data("\(promotion.id)\u{1}\(promotion.version)\u{1}\(promotion.document.jsonText)\u{0}".utf8))
-        }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    public func couponCount(tenant: String) -> Int {
+        entries.withLock { $0[tenant]?.parts.coupons.count } ?? 0
     }
 
     /// Number of promotions held, over all tenants.
     public var promotionCount: Int {
-        entries.withLock { $0.values.reduce(0) { $0 + $1.count } }
+        entries.withLock { $0.values.reduce(0) { $0 + $1.parts.promotions.count } }
+    }
+
+    func nextTicket() -> UInt64 {
+        tickets.add(1, ordering: .sequentiallyConsistent).newValue
+    }
+
+    /// Applies `change` to the tenant's parts under the lock; if it changed anything, builds the
+    /// snapshot outside the lock and installs it unless a newer build got there first.
+    func update(_ tenant: String, _ change: (inout Parts) -> Bool) {
+        let pending: (Parts, UInt64)? = entries.withLock { entries in
+            var entry = entries[tenant] ?? Entry()
+            guard change(&entry.parts) else { return nil }
+            entry.generation = nextTicket()
+            entries[tenant] = entry
+            return (entry.parts, entry.generation)
+        }
+        guard let (parts, generation) = pending else { return }
+        let coupons = parts.coupons.map { $0.coupon(available: !parts.exhausted.contains($0.code)) }
+        let snapshot = PromotionSnapshot(promotions: parts.promotions, coupons: coupons, version: Int64(generation))
+        let digest = Self.digest(parts)
+        entries.withLock { entries in
+            guard var entry = entries[tenant], entry.builtGeneration < generation else { return }
+            entry.snapshot = snapshot
+            entry.digest = digest
+            entry.builtGeneration = generation
+            entries[tenant] = entry
+        }
+    }
+
+    static func digest(_ parts: Parts) -> String {
+        var hash = SHA256()
+        for promotion in parts.promotions.sorted(by: { $0.id < $1.id }) {
+            hash.update(data: Data("P\(promotion.id)\u{1}\(promotion.version)\u{1}\(promotion.document.jsonText)\u{0}".utf8))
+        }
+        for coupon in parts.coupons.sorted(by: { $0.code < $1.code }) {
+            hash.update(data: Data("C\(coupon.code)\u{1}\(coupon.promotionID)\u{1}\(coupon.kind.rawValue)\u{1}\(coupon.maxRedemptions ?? -1)\u{1}\(coupon.perCustomer ?? -1)\u{1}\(coupon.customerID ?? "")\u{1}\(coupon.startsAt?.description ?? "")\u{1}\(coupon.endsAt?.description ?? "")\u{0}".utf8))
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -10,6 +10,12 @@ public struct ServerConfiguration: Sendable {
     public var changeFeed: ChangeFeedMode
     /// The safety-net poll of the change log (also the only mechanism in `poll` mode).
     public var pollInterval: Duration
+    /// How long a coupon reservation holds its use before the sweeper gives it back.
+    public var reservationTTL: Duration = .seconds(15 * 60)
+    /// How often expired reservations are released.
+    public var sweepInterval: Duration = .seconds(10)
+    /// How often pricing's view of exhausted limited coupons is refreshed.
+    public var availabilityInterval: Duration = .seconds(2)
 
     public enum ChangeFeedMode: String, Sendable, CaseIterable {
         /// PostgreSQL LISTEN/NOTIFY wake-ups plus the poll (SQLite always polls).

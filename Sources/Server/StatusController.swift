@@ -25,7 +25,7 @@ struct StatusController {
         let caller = try context.require(.read)
         let feed = follower?.status ?? ChangeFollower.Status()
         return JSONResponse.make(StatusView(
-            version: feed.version, promotions: catalog.promotionCount(tenant: caller.tenant.id), coupons: 0,
+            version: feed.version, promotions: catalog.promotionCount(tenant: caller.tenant.id), coupons: catalog.couponCount(tenant: caller.tenant.id),
             lastSync: feed.lastSync, lastChangeAt: feed.lastChangeAt, digest: catalog.digest(tenant: caller.tenant.id)))
     }
 }

@@ -38,4 +38,37 @@ public struct ChangeLog: Sendable {
                    operation: try row.string("operation"), changedAt: try row.date("changed_at"))
         }
     }
+
+    /// What changed after `version`, grouped: which (tenant, entity) pairs, up to which version.
+    /// One scan however many changes there are (a batch of a million coupons included).
+    public func summary(after version: Int64) async throws -> ChangeSummary? {
+        let rows = try await database.query("""
+            SELECT tenant_id, entity, COUNT(*) AS changes, MAX(version) AS last_version, MAX(changed_at) AS last_changed_at
+            FROM changes WHERE version > $1 GROUP BY tenant_id, entity
+            """, [.int(Int(version))])
+        guard !rows.isEmpty else { return nil }
+        var summary = ChangeSummary()
+        for row in rows {
+            let entity = try row.string("entity")
+            let tenant = try row.string("tenant_id")
+            if entity == "coupon" { summary.couponTenants.insert(tenant) } else { summary.promotionTenants.insert(tenant) }
+            summary.count += try row.int("changes")
+            let last = Int64(try row.int("last_version"))
+            if last > summary.lastVersion {
+                summary.lastVersion = last
+            }
+            let changedAt = try row.date("last_changed_at")
+            summary.lastChangedAt = max(summary.lastChangedAt ?? changedAt, changedAt)
+        }
+        return summary
+    }
+}
+
+/// Changes after a watermark, grouped by what must be reloaded.
+public struct ChangeSummary: Sendable {
+    public var promotionTenants: Set<String> = []
+    public var couponTenants: Set<String> = []
+    public var count = 0
+    public var lastVersion: Int64 = 0
+    public var lastChangedAt: Date?
 }

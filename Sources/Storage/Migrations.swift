@@ -94,5 +94,192 @@ public enum Migrations {
                     """
             }
         ),
+        Migration(
+            version: 4, name: "coupons and redemptions",
+            statements: [
+                // Definitions only: changed by admins, followed through the change log.
+                """
+                CREATE TABLE coupons (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                    code TEXT NOT NULL,
+                    promotion_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('unlimited', 'limited')),
+                    max_redemptions INTEGER,
+                    per_customer INTEGER,
+                    customer_id TEXT,
+                    starts_at {timestamp},
+                    ends_at {timestamp},
+                    batch_id TEXT,
+                    created_at {timestamp} NOT NULL,
+                    PRIMARY KEY (tenant_id, code)
+                )
+                """,
+                "CREATE INDEX coupons_batch ON coupons (tenant_id, batch_id)",
+                // The hot counters live apart from the definitions, so a reservation never
+                // touches a followed table: one row per limited coupon (live uses), one per
+                // (coupon, customer) when perCustomer is set.
+                """
+                CREATE TABLE coupon_usage (
+                    tenant_id TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    redeemed INTEGER NOT NULL DEFAULT 0,
+                    max_redemptions INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, code)
+                )
+                """,
+                """
+                CREATE TABLE coupon_customer_usage (
+                    tenant_id TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    customer_id TEXT NOT NULL,
+                    redeemed INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (tenant_id, code, customer_id)
+                )
+                """,
+                // outcome: what the first request was answered (replayed for its Idempotency-Key);
+                // status: where the redemption is now.
+                """
+                CREATE TABLE redemptions (
+                    tenant_id TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    request_hash TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    customer_id TEXT NOT NULL,
+                    order_id TEXT,
+                    cart_total TEXT,
+                    per_customer INTEGER,
+                    outcome TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    expires_at {timestamp} NOT NULL,
+                    created_at {timestamp} NOT NULL,
+                    updated_at {timestamp} NOT NULL,
+                    PRIMARY KEY (tenant_id, id),
+                    UNIQUE (tenant_id, idempotency_key)
+                )
+                """,
+                "CREATE INDEX redemptions_coupon ON redemptions (tenant_id, code, status)",
+                "CREATE INDEX redemptions_expiry ON redemptions (status, expires_at)",
+                """
+                CREATE TABLE coupon_batches (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                    id TEXT NOT NULL,
+                    request {json} NOT NULL,
+                    requested INTEGER NOT NULL,
+                    created INTEGER NOT NULL DEFAULT 0,
+                    status TEXT NOT NULL,
+                    error TEXT,
+                    created_at {timestamp} NOT NULL,
+                    updated_at {timestamp} NOT NULL,
+                    PRIMARY KEY (tenant_id, id)
+                )
+                """,
+            ],
+            postgresOnly: [
+                // One change per statement and tenant: a batch of 10,000 codes is one change.
+                """
+                CREATE FUNCTION marquee_record_coupon_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_advisory_xact_lock(827345002);
+                    INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
+                        SELECT (SELECT COALESCE(MAX(version), 0) FROM changes) + row_number() OVER (ORDER BY t.tenant_id),
+                               t.tenant_id, 'coupon', '*', lower(TG_OP), clock_timestamp()
+                        FROM (SELECT DISTINCT tenant_id FROM changed_rows) t;
+                    PERFORM pg_notify('marquee_changes', t.tenant_id) FROM (SELECT DISTINCT tenant_id FROM changed_rows) t;
+                    RETURN NULL;
+                END
+                $$
+                """,
+                "CREATE TRIGGER coupons_insert_changes AFTER INSERT ON coupons REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION marquee_record_coupon_changes()",
+                "CREATE TRIGGER coupons_update_changes AFTER UPDATE ON coupons REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION marquee_record_coupon_changes()",
+                "CREATE TRIGGER coupons_delete_changes AFTER DELETE ON coupons REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION marquee_record_coupon_changes()",
+                // A reservation in one round trip: claim the idempotency key, take a per-customer
+                // use, take a use of the hot counter (held locked only from here to commit),
+                // compensating on failure. Conditional updates only, never read-then-write.
+                """
+                CREATE FUNCTION marquee_reserve(p_tenant TEXT, p_id TEXT, p_key TEXT, p_hash TEXT, p_code TEXT,
+                                                p_customer TEXT, p_order TEXT, p_cart_total TEXT, p_per INTEGER,
+                                                p_expires timestamptz, p_now timestamptz)
+                RETURNS TABLE (redemption_id TEXT, outcome TEXT, request_hash TEXT) LANGUAGE plpgsql AS $$
+                #variable_conflict use_column
+                BEGIN
+                    INSERT INTO redemptions (tenant_id, id, idempotency_key, request_hash, code, customer_id, order_id,
+                                             cart_total, per_customer, outcome, status, expires_at, created_at, updated_at)
+                    VALUES (p_tenant, p_id, p_key, p_hash, p_code, p_customer, p_order, p_cart_total, p_per,
+                            'pending', 'pending', p_expires, p_now, p_now)
+                    ON CONFLICT (tenant_id, idempotency_key) DO NOTHING;
+                    IF NOT FOUND THEN
+                        RETURN QUERY SELECT r.id, r.outcome, r.request_hash FROM redemptions r
+                            WHERE r.tenant_id = p_tenant AND r.idempotency_key = p_key;
+                        RETURN;
+                    END IF;
+                    IF p_per IS NOT NULL THEN
+                        INSERT INTO coupon_customer_usage AS u (tenant_id, code, customer_id, redeemed)
+                        VALUES (p_tenant, p_code, p_customer, 1)
+                        ON CONFLICT (tenant_id, code, customer_id) DO UPDATE SET redeemed = u.redeemed + 1
+                            WHERE u.redeemed < p_per;
+                        IF NOT FOUND THEN
+                            UPDATE redemptions SET outcome = 'customer_limit', status = 'rejected'
+                                WHERE tenant_id = p_tenant AND id = p_id;
+                            RETURN QUERY SELECT p_id, 'customer_limit'::TEXT, p_hash;
+                            RETURN;
+                        END IF;
+                    END IF;
+                    UPDATE coupon_usage SET redeemed = redeemed + 1
+                        WHERE tenant_id = p_tenant AND code = p_code AND redeemed < max_redemptions;
+                    IF NOT FOUND THEN
+                        IF p_per IS NOT NULL THEN
+                            UPDATE coupon_customer_usage SET redeemed = redeemed - 1
+                                WHERE tenant_id = p_tenant AND code = p_code AND customer_id = p_customer;
+                        END IF;
+                        UPDATE redemptions SET outcome = 'exhausted', status = 'rejected'
+                            WHERE tenant_id = p_tenant AND id = p_id;
+                        RETURN QUERY SELECT p_id, 'exhausted'::TEXT, p_hash;
+                        RETURN;
+                    END IF;
+                    UPDATE redemptions SET outcome = 'reserved', status = 'reserved'
+                        WHERE tenant_id = p_tenant AND id = p_id;
+                    RETURN QUERY SELECT p_id, 'reserved'::TEXT, p_hash;
+                END
+                $$
+                """,
+                // Gives a live use back (cancel, expiry) in one round trip; returns the new status,
+                // or nothing when the redemption was in neither `p_from1` nor `p_from2`.
+                """
+                CREATE FUNCTION marquee_release(p_tenant TEXT, p_id TEXT, p_from1 TEXT, p_from2 TEXT, p_to TEXT, p_now timestamptz)
+                RETURNS TABLE (status TEXT) LANGUAGE plpgsql AS $$
+                #variable_conflict use_column
+                DECLARE
+                    released redemptions%ROWTYPE;
+                BEGIN
+                    UPDATE redemptions r SET status = p_to, updated_at = p_now
+                        WHERE r.tenant_id = p_tenant AND r.id = p_id AND r.status IN (p_from1, p_from2)
+                        RETURNING r.* INTO released;
+                    IF NOT FOUND THEN
+                        RETURN;
+                    END IF;
+                    IF released.per_customer IS NOT NULL THEN
+                        UPDATE coupon_customer_usage SET redeemed = redeemed - 1
+                            WHERE tenant_id = p_tenant AND code = released.code AND customer_id = released.customer_id;
+                    END IF;
+                    UPDATE coupon_usage SET redeemed = redeemed - 1 WHERE tenant_id = p_tenant AND code = released.code;
+                    RETURN QUERY SELECT p_to;
+                END
+                $$
+                """,
+            ],
+            sqliteOnly: ["INSERT", "UPDATE", "DELETE"].map { operation in
+                let row = operation == "DELETE" ? "OLD" : "NEW"
+                // SQLite has no statement triggers: one change per row, marked '*' like PostgreSQL's.
+                return """
+                    CREATE TRIGGER coupons_changes_\(operation.lowercased()) AFTER \(operation) ON coupons
+                    BEGIN
+                        INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
+                        VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM changes), \(row).tenant_id, 'coupon', '*',
+                                '\(operation.lowercased())', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+                    END
+                    """
+            }
+        ),
     ]
 }

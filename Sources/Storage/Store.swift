@@ -12,13 +12,19 @@ public final class Store: Service {
     public let database: any SQLDatabase
     public let accounts: any AccountRepository
     public let promotions: any PromotionRepository
-    let logger: Logger
+    public let coupons: any CouponRepository
+    public let ledger: any CouponLedger
+    public let couponBatches: SQLCouponBatchStore
+    public let logger: Logger
 
     init(configuration: DatabaseConfiguration, database: any SQLDatabase, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.accounts = SQLAccountRepository(database: database)
         self.promotions = SQLPromotionRepository(database: database, logger: logger)
+        self.coupons = SQLCouponRepository(database: database)
+        self.ledger = SQLCouponLedger(database: database)
+        self.couponBatches = SQLCouponBatchStore(database: database)
         self.logger = logger
     }
 

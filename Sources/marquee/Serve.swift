@@ -37,8 +37,13 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds between change-log polls, the safety net behind LISTEN (env MARQUEE_POLL_INTERVAL).")
     var pollInterval: Double = Environment.string("MARQUEE_POLL_INTERVAL").flatMap(Double.init) ?? 5
 
+    @Option(help: "Seconds a coupon reservation holds its use before it expires (env MARQUEE_RESERVATION_TTL).")
+    var reservationTTL: Int = Environment.int("MARQUEE_RESERVATION_TTL") ?? 900
+
     var configuration: ServerConfiguration {
-        ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit, changeFeed: changeFeed,
-                            pollInterval: .milliseconds(Int(pollInterval * 1000)))
+        var configuration = ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit, changeFeed: changeFeed,
+                                                pollInterval: .milliseconds(Int(pollInterval * 1000)))
+        configuration.reservationTTL = .seconds(reservationTTL)
+        return configuration
     }
 }

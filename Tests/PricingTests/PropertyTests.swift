@@ -49,8 +49,13 @@ import Testing
             })
             default: .loyaltyPoints(chance(50) ? .perUnitOfCurrency(PointsRate(parsing: "1.5")!) : .multiplier(PointsRate(parsing: "3")!))
             }
-            let target: JSONValue? = switch rng.next() % 6 {
+            let target: JSONValue? = switch rng.next() % 11 {
             case 0: nil
+            case 6: ["unitPrice": ["$between": [5, 99.5]], "category": ["$in": [.string(pick(categories)), 3]]]
+            case 7: ["sku": ["$gt": "S15"], "subtotal": ["$lt": 100]]
+            case 8: ["$or": [["brand": ["$lte": "b"]], ["quantity": ["$in": [2, 3]]]]]
+            case 9: ["category": ["$ne": "shoes"], "brand": .string(pick(brands))]
+            case 10: ["sku": 5, "brand": ["$gte": 1]]
             case 1: ["category": .string(pick(categories))]
             case 2: ["sku": ["$in": .array((0..<5).map { _ in .string("S\(rng.next() % 30)") })]]
             case 3: ["brand": .string(pick(brands)), "unitPrice": ["$gte": 20]]

@@ -14,6 +14,8 @@ struct ActionCalculator {
     let minorPerMajor: Int64
     /// The tenant's base earn rate.
     let basePoints: PointsRate
+    /// Only the total matters (ranking): skip splitting cart-level amounts over lines.
+    var effectOnly = false
 
     func compute(_ promotion: CompiledPromotion, lines: [Int]) -> ActionOutcome {
         var outcome: ActionOutcome
@@ -42,7 +44,10 @@ struct ActionCalculator {
             return result
         }
         outcome.discounts.sort { $0.line < $1.line }
-        if let cap = promotion.maxDiscount, outcome.total > cap {
+        if let cap = promotion.maxDiscount, outcome.total > cap, effectOnly {
+            outcome.total = cap
+            outcome.capped = true
+        } else if let cap = promotion.maxDiscount, outcome.total > cap {
             let shares = Allocation.largestRemainder(cap, weights: outcome.discounts.map(\.amount))
             outcome.discounts = zip(outcome.discounts, shares).compactMap { entry, share in
                 share > 0 ? (entry.line, share) : nil
@@ -113,12 +118,16 @@ struct ActionCalculator {
     private func spread(_ total: Int64, over lines: [Int], weights: [Int64]? = nil) -> ActionOutcome {
         var outcome = ActionOutcome()
         guard total > 0 else { return outcome }
+        outcome.applications = 1
+        if effectOnly {
+            outcome.total = total
+            return outcome
+        }
         let shares = Allocation.largestRemainder(total, weights: weights ?? lines.map { net[$0] })
         for (line, share) in zip(lines, shares) where share > 0 {
             outcome.discounts.append((line, share))
             outcome.total += share
         }
-        outcome.applications = 1
         return outcome
     }
 

@@ -7,8 +7,6 @@ struct FieldUsage: Sendable, Hashable {
     var cartFields: Set<String> = []
     /// Line fields read by targets, or by triggers through `lines.<field>` / `$elemMatch`.
     var lineFields: Set<String> = []
-    /// Whether triggers read the `lines` array itself (so line documents must be present).
-    var triggersReadLines = false
     /// A path reads a whole line or cart (e.g. `lines` compared as a value): build everything.
     var everything = false
 
@@ -17,7 +15,6 @@ struct FieldUsage: Sendable, Hashable {
             guard let first = segments.first else { everything = true; return }
             cartFields.insert(first)
             guard first == "lines" else { return }
-            triggersReadLines = true
             var rest = segments.dropFirst()
             if let index = rest.first, index.allSatisfy(\.isNumber) { rest = rest.dropFirst() }
             if let field = rest.first { lineFields.insert(field) } else { everything = true }

@@ -17,7 +17,7 @@ struct LinePrefilter: Sendable, Hashable {
             }
         }
 
-        func value(of line: Cart.Line) -> String? {
+        func value(of line: borrowing Cart.Line) -> String? {
             switch self {
             case .sku: line.sku
             case .category: line.category

@@ -87,21 +87,25 @@ extension PricingSession {
         guard let target else { return allLines }
         if let known = targetLines[target] { return known }
         let matcher = snapshot.targets[target]
+        let exponent = cart.currency.exponent
         var result: [Int] = []
         if matcher.prefilter != nil {
             if candidateStarts.isEmpty { buildIndexCandidates() }
             for slot in Int(candidateStarts[target])..<Int(candidateStarts[target + 1]) {
                 let (line, exact) = candidateSlots[slot]
-                if exact || matcher.condition.matches(preparedDocument(), at: lineNodes[Int(line)]) { result.append(Int(line)) }
+                if exact || matches(matcher, line: Int(line), exponent: exponent) { result.append(Int(line)) }
             }
         } else {
-            let document = preparedDocument()
-            for line in lines.indices where matcher.condition.matches(document, at: lineNodes[line]) {
-                result.append(line)
-            }
+            for line in lines.indices where matches(matcher, line: line, exponent: exponent) { result.append(line) }
         }
         targetLines[target] = result
         return result
+    }
+
+    /// Evaluates a target on one line: natively when compiled so, else on the prepared document.
+    mutating func matches(_ matcher: TargetMatcher, line: Int, exponent: Int) -> Bool {
+        if let native = matcher.native { return native.matches(lines[line], exponent: exponent) }
+        return matcher.condition.matches(preparedDocument(), at: lineNodes[line])
     }
 
     /// One pass over the lines through the inverted index: for every prefiltered target, the
@@ -110,10 +114,10 @@ extension PricingSession {
         let index = snapshot.targetIndex
         var hits: [(target: Int32, line: Int32, exact: Bool)] = []
         hits.reserveCapacity(lines.count * 4)
-        for (line, cartLine) in lines.enumerated() {
-            for field in LinePrefilter.Field.allCases {
-                let table = index.tables[field.rawValue]
-                guard !table.isEmpty, let value = field.value(of: cartLine), let entry = table[value] else { continue }
+        let fields = LinePrefilter.Field.allCases.filter { !index.tables[$0.rawValue].isEmpty }
+        for line in lines.indices {
+            for field in fields {
+                guard let value = field.value(of: lines[line]), let entry = index.tables[field.rawValue][value] else { continue }
                 // Swift's String equality is Unicode-canonical; conditions compare bytes.
                 let sameBytes = entry.spelling.utf8.elementsEqual(value.utf8)
                 for target in entry.targets {

@@ -65,28 +65,21 @@ extension PricingSession {
                 for position in level { reasons[candidates[position].promotion] = .blockedByExclusive }
                 continue
             }
-            // Rank the level by each promotion's effect on the current cart, then apply in that
-            // order; an outcome is recomputed only if one of its lines changed since it was ranked.
+            // Rank the level by each promotion's effect on the current cart (computed without
+            // splitting cart-level amounts), then apply in that order, each on the cart left by
+            // the previous ones.
             var order = Array(level)
-            var ranked: [(ActionOutcome, [Int], Bool)?] = Array(repeating: nil, count: candidates.count - level.lowerBound)
-            let rankedAt = step
             if order.count > 1 {
-                let calculator = self.calculator
-                let outcomes = order.map { evaluate(candidates[$0].promotion, lines: candidates[$0].lines, calculator: calculator) }
-                let ranking = order.indices.sorted { a, b in
-                    let (x, y) = (outcomes[a].0.effect, outcomes[b].0.effect)
-                    return x != y ? x > y : candidates[order[a]].promotion < candidates[order[b]].promotion
-                }
-                for (offset, outcome) in outcomes.enumerated() { ranked[order[offset] - level.lowerBound] = outcome }
-                order = ranking.map { order[$0] }
+                var ranking = self.calculator
+                ranking.effectOnly = true
+                let effects = order.map { evaluate(candidates[$0].promotion, lines: candidates[$0].lines, calculator: ranking).0.effect }
+                order = order.indices.sorted { a, b in
+                    effects[a] != effects[b] ? effects[a] > effects[b] : candidates[order[a]].promotion < candidates[order[b]].promotion
+                }.map { order[$0] }
             }
             for position in order {
                 let candidate = candidates[position]
-                let reusable = ranked[position - level.lowerBound].flatMap { outcome in
-                    candidate.lines.allSatisfy { lineStamp[$0] <= rankedAt } ? outcome : nil
-                }
-                let (outcome, eligible, lostLines) = reusable
-                    ?? evaluate(candidate.promotion, lines: candidate.lines, calculator: self.calculator)
+                let (outcome, eligible, lostLines) = evaluate(candidate.promotion, lines: candidate.lines, calculator: self.calculator)
                 guard outcome.effect > 0 else {
                     reasons[candidate.promotion] = lostLines ? .notCombinable : outcome.shortfall
                     continue
@@ -137,20 +130,15 @@ extension PricingSession {
     }
 
     mutating func apply(_ promotion: CompiledPromotion, _ outcome: ActionOutcome, lines: [Int]) {
-        step += 1
         if promotion.isDiscount {
             for (line, amount) in outcome.discounts {
                 let taken = min(amount, net[line])  // never below zero (the calculator guarantees it)
                 net[line] -= taken
                 adjustments[line].append((promotion.index, taken))
                 discountClaims.add(promotion, line: line)
-                lineStamp[line] = step
             }
         } else {
-            for line in lines {
-                pointsClaims.add(promotion, line: line)
-                lineStamp[line] = step
-            }
+            for line in lines { pointsClaims.add(promotion, line: line) }
         }
     }
 }

@@ -19,10 +19,6 @@ struct PricingSession {
     var discountClaims: LineClaims
     /// Applied points promotions per canonical line.
     var pointsClaims: LineClaims
-    /// Number of promotions applied so far, and the step at which each line last changed
-    /// (net value or claims): lets stacking reuse outcomes computed before unrelated changes.
-    var step = 0
-    var lineStamp: [Int]
     /// Every canonical line index (the lines of a promotion without target).
     let allLines: [Int]
     /// (promotion, amount) per canonical line, in application order.
@@ -63,7 +59,6 @@ struct PricingSession {
         discountClaims = LineClaims(lines: count)
         pointsClaims = LineClaims(lines: count)
         adjustments = Array(repeating: [], count: count)
-        lineStamp = Array(repeating: 0, count: count)
         allLines = Array(0..<count)
         triggerResults = Array(repeating: nil, count: snapshot.triggers.count)
         targetLines = Array(repeating: nil, count: snapshot.targets.count)
@@ -96,8 +91,9 @@ struct PricingSession {
         let usage = snapshot.fieldUsage
         let lineFields = usage.everything ? nil : usage.lineFields
         let cartFields = usage.everything ? nil : usage.cartFields
+        let mask = LineFieldMask(lineFields)
         let document = PreparedDocument(cart.ruleDocument(
-            at: instant, lineDocuments: lines.map { $0.ruleDocument(currency: currency, fields: lineFields) }, fields: cartFields))
+            at: instant, lineDocuments: lines.map { $0.ruleDocument(currency: currency, mask: mask) }, fields: cartFields))
         if let linesNode = document.member("lines", of: document.root) {
             lineNodes = Array(document.elements(of: linesNode))
         }

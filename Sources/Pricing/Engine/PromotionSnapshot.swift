@@ -67,9 +67,11 @@ public final class PromotionSnapshot: Sendable {
                     target = targets.count
                     targetSlots[condition] = targets.count
                     let prefilter = LinePrefilter.extract(from: condition.root)
-                    // A target decided by the index alone never reads the line document.
-                    if prefilter?.isExact != true { usage.addTarget(condition.root) }
-                    targets.append(TargetMatcher(condition: condition.compile(), prefilter: prefilter))
+                    let native = LinePredicate.compile(condition.root)
+                    // A target decided by the index alone, or evaluated natively, never reads the
+                    // line document.
+                    if prefilter?.isExact != true && native == nil { usage.addTarget(condition.root) }
+                    targets.append(TargetMatcher(condition: condition.compile(), prefilter: prefilter, native: native))
                 }
             }
             index[promotion.id] = kept.count

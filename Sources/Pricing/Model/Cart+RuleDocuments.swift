@@ -7,19 +7,41 @@ extension Cart.Line {
     /// - Parameter fields: build only these members (`nil` = all); the engine passes the fields
     ///   its conditions can read.
     public func ruleDocument(currency: Currency, fields: Set<String>? = nil) -> JSONValue {
+        ruleDocument(currency: currency, mask: LineFieldMask(fields))
+    }
+
+    func ruleDocument(currency: Currency, mask: LineFieldMask) -> JSONValue {
         var members: [String: JSONValue] = [:]
-        members.reserveCapacity(fields?.count ?? 8)
-        func wants(_ name: String) -> Bool { fields?.contains(name) ?? true }
-        if wants("id") { members["id"] = .string(id) }
-        if wants("sku") { members["sku"] = .string(sku) }
-        if wants("quantity") { members["quantity"] = .int(quantity) }
-        if wants("unitPrice") { members["unitPrice"] = .number(JSONNumber(units: unitPrice.minorUnits, scale: currency.exponent)) }
-        if wants("subtotal") { members["subtotal"] = .number(JSONNumber(units: subtotalMinorUnits, scale: currency.exponent)) }
-        if wants("attributes") { members["attributes"] = .object(attributes) }
-        if let category, wants("category") { members["category"] = .string(category) }
-        if let brand, wants("brand") { members["brand"] = .string(brand) }
+        members.reserveCapacity(mask.count)
+        if mask.id { members["id"] = .string(id) }
+        if mask.sku { members["sku"] = .string(sku) }
+        if mask.quantity { members["quantity"] = .int(quantity) }
+        if mask.unitPrice { members["unitPrice"] = .number(JSONNumber(units: unitPrice.minorUnits, scale: currency.exponent)) }
+        if mask.subtotal { members["subtotal"] = .number(JSONNumber(units: subtotalMinorUnits, scale: currency.exponent)) }
+        if mask.attributes { members["attributes"] = .object(attributes) }
+        if let category, mask.category { members["category"] = .string(category) }
+        if let brand, mask.brand { members["brand"] = .string(brand) }
         return .object(members)
     }
+}
+
+/// Which members of a line document to build (resolved once per price call, not per line).
+struct LineFieldMask {
+    var id, sku, quantity, unitPrice, subtotal, attributes, category, brand: Bool
+
+    init(_ fields: Set<String>?) {
+        func wants(_ name: String) -> Bool { fields?.contains(name) ?? true }
+        id = wants("id")
+        sku = wants("sku")
+        quantity = wants("quantity")
+        unitPrice = wants("unitPrice")
+        subtotal = wants("subtotal")
+        attributes = wants("attributes")
+        category = wants("category")
+        brand = wants("brand")
+    }
+
+    var count: Int { [id, sku, quantity, unitPrice, subtotal, attributes, category, brand].filter { $0 }.count }
 }
 
 extension Cart {

@@ -1,0 +1,20 @@
+/// Where coupon definitions are stored (implemented by Storage).
+public protocol CouponRepository: Sendable {
+    /// Every coupon of the tenant, ordered by code.
+    func list(tenant: String) async throws -> [CouponDefinition]
+    /// A page of coupons ordered by code, starting after `after`.
+    func page(tenant: String, after: String?, batch: String?, limit: Int) async throws -> [CouponDefinition]
+    func get(tenant: String, code: String) async throws -> CouponDefinition?
+    /// Stores a coupon; throws ``CouponError/alreadyExists(code:)`` when the code is taken.
+    func create(tenant: String, coupon: CouponDefinition) async throws
+    /// Stores as many of `coupons` as are new, in one statement; returns how many were new.
+    func createMany(tenant: String, coupons: [CouponDefinition]) async throws -> Int
+    /// Deletes a coupon; false when there was none. Its live redemptions stay valid.
+    func delete(tenant: String, code: String) async throws -> Bool
+    /// Codes of limited coupons with no use left (for pricing's availability).
+    func exhaustedCodes(tenant: String) async throws -> Set<String>
+}
+
+public enum CouponError: Error, Sendable, Hashable {
+    case alreadyExists(code: String)
+}

@@ -1,0 +1,59 @@
+import Logging
+import Metrics
+import Pricing
+import ServiceLifecycle
+import Storage
+
+/// Background coupon work: releases reservations whose TTL passed, and refreshes which limited
+/// coupons are exhausted (what pricing reports as `exhausted` without touching the database).
+public final class CouponMaintenance: Service {
+    let ledger: any CouponLedger
+    let catalog: PromotionCatalog
+    let sweepInterval: Duration
+    let availabilityInterval: Duration
+    let logger: Logger
+    let expiredCounter = Counter(label: "marquee_redemptions_expired_total")
+
+    public init(ledger: any CouponLedger, catalog: PromotionCatalog, sweepInterval: Duration, availabilityInterval: Duration, logger: Logger) {
+        self.ledger = ledger
+        self.catalog = catalog
+        self.sweepInterval = sweepInterval
+        self.availabilityInterval = availabilityInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.every(self.sweepInterval) { try await self.sweep() } }
+                group.addTask { await self.every(self.availabilityInterval) { try await self.refreshAvailability() } }
+            }
+        }
+    }
+
+    /// Releases every expired reservation, in batches.
+    public func sweep() async throws {
+        while true {
+            let released = try await ledger.releaseExpired(now: .now, limit: 500)
+            expiredCounter.increment(by: released)
+            if released < 500 { return }
+        }
+    }
+
+    func refreshAvailability() async throws {
+        for tenant in catalog.tenantsWithLimitedCoupons {
+            try await catalog.refreshAvailability(tenant: tenant)
+        }
+    }
+
+    func every(_ interval: Duration, _ work: @Sendable () async throws -> Void) async {
+        while !Task.isCancelled {
+            do {
+                try await work()
+            } catch {
+                if !Task.isCancelled { logger.warning("coupon maintenance failed; will retry", metadata: ["error": "\(error)"]) }
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Pricing
+import Rules
+
+/// Coupon definitions in SQL (both backends). A limited coupon also gets its counter row.
+public struct SQLCouponRepository: CouponRepository {
+    let database: any SQLDatabase
+    static let columns = "code, promotion_id, kind, max_redemptions, per_customer, customer_id, starts_at, ends_at, batch_id"
+    /// Rows per multi-row INSERT (keeps the bind count under both backends' limits).
+    static let chunk = 2_000
+
+    public init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    public func list(tenant: String) async throws -> [CouponDefinition] {
+        try await database.query("SELECT \(Self.columns) FROM coupons WHERE tenant_id = $1 ORDER BY code", [.text(tenant)])
+            .map(Self.coupon)
+    }
+
+    public func page(tenant: String, after: String?, batch: String?, limit: Int) async throws -> [CouponDefinition] {
+        try await database.query("""
+            SELECT \(Self.columns) FROM coupons
+            WHERE tenant_id = $1 AND code > $2 AND ($3::text IS NULL OR batch_id = $3::text)
+            ORDER BY code LIMIT $4
+            """, [.text(tenant), .text(after ?? ""), batch.map(SQLValue.text) ?? .null, .int(limit)]).map(Self.coupon)
+    }
+
+    public func get(tenant: String, code: String) async throws -> CouponDefinition? {
+        try await database.query("SELECT \(Self.columns) FROM coupons WHERE tenant_id = $1 AND code = $2",
+                                 [.text(tenant), .text(Coupon.normalize(code))]).first.map(Self.coupon)
+    }
+
+    public func create(tenant: String, coupon: CouponDefinition) async throws {
+        guard try await createMany(tenant: tenant, coupons: [coupon]) == 1 else {
+            throw CouponError.alreadyExists(code: coupon.code)
+        }
+    }
+
+    public func createMany(tenant: String, coupons: [CouponDefinition]) async throws -> Int {
+        var created = 0
+        var start = 0
+        while start < coupons.count {
+            let slice = Array(coupons[start..<min(start + Self.chunk, coupons.count)])
+            created += try await insert(tenant: tenant, coupons: slice)
+            start += Self.chunk
+        }
+        return created
+    }
+
+    /// One chunk in one transaction: definitions, then counters for the limited ones that were new.
+    func insert(tenant: String, coupons: [CouponDefinition]) async throws -> Int {
+        try await database.transaction { executor in
+            var binds: [SQLValue] = [.text(tenant), .date(Date())]
+            var rows: [String] = []
+            for coupon in coupons {
+                let base = binds.count
+                rows.append("($1, " + (1...9).map { "$\(base + $0)" }.joined(separator: ", ") + ", $2)")
+                binds += [.text(coupon.code), .text(coupon.promotionID), .text(coupon.kind.rawValue),
+                          coupon.maxRedemptions.map(SQLValue.int) ?? .null, coupon.perCustomer.map(SQLValue.int) ?? .null,
+                          coupon.customerID.map(SQLValue.text) ?? .null, coupon.startsAt.map { .date($0.date) } ?? .null,
+                          coupon.endsAt.map { .date($0.date) } ?? .null, coupon.batchID.map(SQLValue.text) ?? .null]
+            }
+            let inserted = try await executor.query("""
+                INSERT INTO coupons (tenant_id, \(Self.columns), created_at) VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (tenant_id, code) DO NOTHING RETURNING code
+                """, binds)
+            let new = Set(try inserted.map { try $0.string("code") })
+            let limited = coupons.filter { $0.kind == .limited && new.contains($0.code) }
+            if !limited.isEmpty {
+                var usageBinds: [SQLValue] = [.text(tenant)]
+                var usageRows: [String] = []
+                for coupon in limited {
+                    usageRows.append("($1, $\(usageBinds.count + 1), 0, $\(usageBinds.count + 2))")
+                    usageBinds += [.text(coupon.code), .int(coupon.maxRedemptions ?? 0)]
+                }
+                // A code deleted and created again keeps its live uses (ON CONFLICT: only the limit changes).
+                try await executor.query("""
+                    INSERT INTO coupon_usage (tenant_id, code, redeemed, max_redemptions) VALUES \(usageRows.joined(separator: ", "))
+                    ON CONFLICT (tenant_id, code) DO UPDATE SET max_redemptions = excluded.max_redemptions
+                    """, usageBinds)
+            }
+            return new.count
+        }
+    }
+
+    public func delete(tenant: String, code: String) async throws -> Bool {
+        !(try await database.query("DELETE FROM coupons WHERE tenant_id = $1 AND code = $2 RETURNING code",
+                                   [.text(tenant), .text(Coupon.normalize(code))]).isEmpty)
+    }
+
+    public func exhaustedCodes(tenant: String) async throws -> Set<String> {
+        Set(try await database.query(
+            "SELECT code FROM coupon_usage WHERE tenant_id = $1 AND redeemed >= max_redemptions", [.text(tenant)])
+            .map { try $0.string("code") })
+    }
+
+    static func coupon(_ row: SQLRow) throws -> CouponDefinition {
+        guard let kind = Coupon.Kind(rawValue: try row.string("kind")) else {
+            throw SQLRowError.unexpectedType(column: "kind", found: row["kind"])
+        }
+        return CouponDefinition(
+            code: try row.string("code"), promotionID: try row.string("promotion_id"), kind: kind,
+            maxRedemptions: try row.optionalInt("max_redemptions"), perCustomer: try row.optionalInt("per_customer"),
+            customerID: try row.optionalString("customer_id"), startsAt: try row.optionalDate("starts_at").map(RuleDateTime.init),
+            endsAt: try row.optionalDate("ends_at").map(RuleDateTime.init), batchID: try row.optionalString("batch_id"))
+    }
+}

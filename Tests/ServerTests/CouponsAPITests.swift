@@ -1,0 +1,121 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("Coupons and redemptions over HTTP")
+struct CouponsAPITests {
+    static let promotion = """
+        {"id": "bf", "name": "Black Friday", "coupon": true, "currency": "EUR",
+         "action": {"type": "amountOff", "amount": "10.00", "per": "cart"}}
+        """
+
+    static func cart(_ coupon: String) -> String {
+        """
+        {"currency": "EUR", "customer": {"id": "c1"}, "coupons": ["\(coupon)"],
+         "lines": [{"id": "1", "sku": "a", "quantity": 1, "unitPrice": "50.00"}]}
+        """
+    }
+
+    @Test(arguments: Backend.allCases)
+    func limitedCouponLifecycle(backend: Backend) async throws {
+        try await TestServer.with(backend) { server in
+            let acme = try await server.tenant()
+            #expect(try await server.request("POST", "/v1/promotions", key: acme.key, json: Self.promotion).status == 201)
+            let created = try await server.request("POST", "/v1/coupons", key: acme.key, json: """
+                {"code": "blackfriday", "promotion": "bf", "kind": "limited", "maxRedemptions": 1}
+                """)
+            #expect(created.status == 201, "\(created.text)")
+            #expect(created.json["code"] as? String == "BLACKFRIDAY")
+
+            // Pricing applies it (case-insensitive) without writing anything.
+            let priced = try await server.request("POST", "/v1/carts/price", key: acme.key, json: Self.cart("BlackFriday"))
+            #expect(priced.json["discount"] as? String == "10.00", "\(priced.text)")
+            #expect((priced.json["coupons"] as? [[String: Any]])?.first?["status"] as? String == "applied")
+            let unknown = try await server.request("POST", "/v1/carts/price", key: acme.key, json: Self.cart("NOPE"))
+            #expect((unknown.json["coupons"] as? [[String: Any]])?.first?["status"] as? String == "unknown")
+
+            let body = #"{"coupon": "blackfriday", "customer": "c1", "order": "o-1"}"#
+            let noKey = try await server.request("POST", "/v1/redemptions", key: acme.key, json: body)
+            #expect(noKey.status == 400)
+            let reserved = try await server.request("POST", "/v1/redemptions", key: acme.key, json: body, headers: ["Idempotency-Key": "k1"])
+            #expect(reserved.status == 201, "\(reserved.text)")
+            #expect(reserved.json["status"] as? String == "reserved")
+            let id = try #require(reserved.json["id"] as? String)
+            let replay = try await server.request("POST", "/v1/redemptions", key: acme.key, json: body, headers: ["Idempotency-Key": "k1"])
+            #expect(replay.status == 201)
+            #expect(replay.json["id"] as? String == id)
+            #expect(replay.header("Idempotent-Replayed") == "true")
+            let reused = try await server.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "blackfriday", "customer": "c2"}"#, headers: ["Idempotency-Key": "k1"])
+            #expect(reused.status == 422)
+            let exhausted = try await server.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "blackfriday", "customer": "c2"}"#, headers: ["Idempotency-Key": "k2"])
+            #expect(exhausted.status == 409)
+            #expect(exhausted.errorCode == "exhausted")
+            // Pricing now reports the coupon as exhausted.
+            let pricedAfter = try await server.request("POST", "/v1/carts/price", key: acme.key, json: Self.cart("BLACKFRIDAY"))
+            #expect((pricedAfter.json["coupons"] as? [[String: Any]])?.first?["status"] as? String == "exhausted")
+            #expect(pricedAfter.json["discount"] as? String == "0.00")
+
+            #expect(try await server.request("POST", "/v1/redemptions/\(id)/confirm", key: acme.key).json["status"] as? String == "confirmed")
+            let confirmedAgain = try await server.request("POST", "/v1/redemptions/\(id)/confirm", key: acme.key)
+            #expect(confirmedAgain.status == 409)
+            #expect(try await server.request("POST", "/v1/redemptions/\(id)/cancel", key: acme.key).json["status"] as? String == "cancelled")
+            #expect(try await server.request("GET", "/v1/coupons/BLACKFRIDAY", key: acme.key).json["redeemed"] as? Int == 0)
+            let afterCancel = try await server.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "blackfriday", "customer": "c2"}"#, headers: ["Idempotency-Key": "k3"])
+            #expect(afterCancel.status == 201)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func unlimitedCouponsNeverWriteAndValidationHasPaths(backend: Backend) async throws {
+        try await TestServer.with(backend) { server in
+            let acme = try await server.tenant()
+            let globex = try await server.tenant()
+            #expect(try await server.request("POST", "/v1/promotions", key: acme.key, json: Self.promotion).status == 201)
+            #expect(try await server.request("POST", "/v1/coupons", key: acme.key, json: #"{"code": "WELCOME", "promotion": "bf", "kind": "unlimited"}"#).status == 201)
+            let use = try await server.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "welcome", "customer": "c1"}"#, headers: ["Idempotency-Key": "u1"])
+            #expect(use.status == 200)
+            #expect(use.json["status"] as? String == "not_counted")
+            let rows = try await server.store.database.query("SELECT COUNT(*) AS n FROM redemptions WHERE code = 'WELCOME'")
+            #expect(try rows.first?.int("n") == 0)
+
+            let invalid = try await server.request("POST", "/v1/coupons", key: acme.key, json: #"{"code": "x y", "promotion": "bf", "kind": "limited", "perCustomer": 0}"#)
+            #expect(invalid.status == 400)
+            let paths = Set(((invalid.json["error"] as? [String: Any])?["issues"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String })
+            #expect(paths == ["/code", "/maxRedemptions", "/perCustomer"])
+            let wrongPromotion = try await server.request("POST", "/v1/coupons", key: acme.key, json: #"{"code": "X1", "promotion": "nope", "kind": "unlimited"}"#)
+            #expect(wrongPromotion.errorPath == "/promotion")
+            // Tenant isolation.
+            #expect(try await server.request("GET", "/v1/coupons/WELCOME", key: globex.key).status == 404)
+            #expect(try await server.request("POST", "/v1/redemptions", key: globex.key, json: #"{"coupon": "welcome", "customer": "c1"}"#, headers: ["Idempotency-Key": "g1"]).status == 404)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func batchesGenerateUniqueCodesWithProgressAndCSV(backend: Backend) async throws {
+        try await TestServer.with(backend) { server in
+            let acme = try await server.tenant()
+            #expect(try await server.request("POST", "/v1/promotions", key: acme.key, json: Self.promotion).status == 201)
+            let guessable = try await server.request("POST", "/v1/coupons/batches", key: acme.key, json: #"{"promotion": "bf", "count": 1000, "length": 6, "alphabet": "AB", "kind": "unlimited"}"#)
+            #expect(guessable.status == 400)
+            let started = try await server.request("POST", "/v1/coupons/batches", key: acme.key, json: #"{"promotion": "bf", "count": 25000, "prefix": "BF-", "kind": "limited", "maxRedemptions": 1}"#)
+            #expect(started.status == 202, "\(started.text)")
+            let id = try #require(started.json["id"] as? String)
+            var status = ""
+            for _ in 0..<600 where status != "completed" && status != "failed" {
+                try await Task.sleep(for: .milliseconds(100))
+                status = try await server.request("GET", "/v1/coupons/batches/\(id)", key: acme.key).json["status"] as? String ?? ""
+            }
+            #expect(status == "completed")
+            let csv = try await server.request("GET", "/v1/coupons/batches/\(id)/codes", key: acme.key)
+            #expect(csv.status == 200)
+            let codes = csv.text.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+            #expect(codes.count == 25_000)
+            #expect(Set(codes).count == 25_000)
+            #expect(codes.allSatisfy { $0.hasPrefix("BF-") && $0.count == 15 })
+            // A generated code works at checkout.
+            let code = String(try #require(codes.first))
+            let reserve = try await server.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "\#(code)", "customer": "c1"}"#, headers: ["Idempotency-Key": "b1"])
+            #expect(reserve.status == 201, "\(reserve.text)")
+        }
+    }
+}
