@@ -43,3 +43,8 @@ python3 scripts/acceptance.py --binary .build/debug/marquee --database "postgres
 RESTART="${as_pg[*]} $PGBIN/pg_ctl -D $PGROOT/data -l $PGROOT/postgres.log -m fast -w restart >/dev/null 2>&1"
 python3 scripts/propagation.py --binary .build/debug/marquee \
   --database "postgres://postgres@127.0.0.1:$PGPORT/marquee_propagation" --restart "$RESTART"
+
+# --- coupon reservations under PostgreSQL faults (terminated connections, a restart) -------
+psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c "CREATE DATABASE marquee_faults" >/dev/null
+python3 scripts/coupon_faults.py --binary .build/debug/marquee \
+  --database "postgres://postgres@127.0.0.1:$PGPORT/marquee_faults" --restart "$RESTART"
