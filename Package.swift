@@ -36,14 +36,14 @@ let package = Package(
         .target(name: "Pricing", dependencies: ["Rules"], swiftSettings: swiftSettings),
         .target(name: "Audiences", dependencies: ["Roaring"], swiftSettings: swiftSettings),
         .target(name: "Storage", dependencies: [
-            "Accounts", "Rules", "Pricing",
+            "Accounts", "Rules", "Pricing", "Audiences", "Roaring",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "SQLiteNIO", package: "sqlite-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .target(name: "Server", dependencies: [
-            "Accounts", "Rules", "Pricing", "Storage",
+            "Accounts", "Rules", "Pricing", "Storage", "Audiences", "Roaring",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -52,8 +52,10 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Resources/openapi.yaml")], swiftSettings: swiftSettings),
+        // The cinema loyalty demo dataset (generator, filter catalog, saved audiences).
+        .target(name: "CinemaData", dependencies: ["Storage", "Audiences"], swiftSettings: swiftSettings),
         .executableTarget(name: "marquee", dependencies: [
-            "Server", "Storage", "Accounts",
+            "Server", "Storage", "Accounts", "Audiences", "CinemaData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
 
@@ -63,6 +65,9 @@ let package = Package(
                           path: "Benchmarks/PricingBenchmark", swiftSettings: swiftSettings),
         .executableTarget(name: "RulesBenchmark", dependencies: ["Rules", "MallocCounter"],
                           path: "Benchmarks/RulesBenchmark", swiftSettings: swiftSettings),
+        .executableTarget(name: "AudienceBenchmark", dependencies: [
+            "Audiences", "Roaring", "Storage", "CinemaData", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/AudienceBenchmark", swiftSettings: swiftSettings),
 
         .target(name: "TestSupport", dependencies: [
             "Storage", .product(name: "Logging", package: "swift-log"),
@@ -72,6 +77,9 @@ let package = Package(
         .testTarget(name: "AudiencesTests", dependencies: ["Audiences", "Roaring"], swiftSettings: swiftSettings),
         .testTarget(name: "RoaringTests", dependencies: ["Roaring"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Accounts", "TestSupport", "Pricing", "Rules"], swiftSettings: swiftSettings),
+        .testTarget(name: "AudienceStorageTests", dependencies: [
+            "Audiences", "Roaring", "Storage", "TestSupport", "CinemaData",
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Storage", "Accounts", "TestSupport", "Rules"], swiftSettings: swiftSettings),
     ]
 )

@@ -281,5 +281,71 @@ public enum Migrations {
                     """
             }
         ),
+        Migration(version: 5, name: "audiences", statements: [
+            // Where a tenant's member data lives. At most one tenant owns the embedded database
+            // (its `members`, `films`, … tables): tenant isolation (see docs/audiences.md).
+            """
+            CREATE TABLE member_sources (
+                tenant_id TEXT PRIMARY KEY REFERENCES tenants(id),
+                kind TEXT NOT NULL CHECK (kind IN ('embedded', 'postgres')),
+                url TEXT,
+                statement_timeout_ms BIGINT,
+                max_queries INTEGER,
+                updated_at {timestamp} NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX member_sources_one_embedded ON member_sources (kind) WHERE kind = 'embedded'",
+            """
+            CREATE TABLE filters (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                universe BOOLEAN NOT NULL,
+                document {json} NOT NULL,
+                created_at {timestamp} NOT NULL,
+                updated_at {timestamp} NOT NULL,
+                PRIMARY KEY (tenant_id, id)
+            )
+            """,
+            """
+            CREATE TABLE audiences (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL,
+                definition {json} NOT NULL,
+                created_at {timestamp} NOT NULL,
+                updated_at {timestamp} NOT NULL,
+                PRIMARY KEY (tenant_id, id)
+            )
+            """,
+            // `members` is the portable Roaring serialisation of the frozen result.
+            """
+            CREATE TABLE audience_snapshots (
+                tenant_id TEXT NOT NULL,
+                audience_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                definition {json} NOT NULL,
+                member_count BIGINT NOT NULL,
+                members {blob} NOT NULL,
+                created_at {timestamp} NOT NULL,
+                PRIMARY KEY (tenant_id, audience_id, id)
+            )
+            """,
+            // Filter cache usage statistics (process-wide, all tenants), for pre-warming.
+            """
+            CREATE TABLE filter_usage (
+                tenant_id TEXT NOT NULL,
+                filter_id TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                parameters TEXT NOT NULL,
+                typed_parameters {json} NOT NULL,
+                use_count BIGINT NOT NULL,
+                last_used_ns BIGINT NOT NULL,
+                last_duration_ns BIGINT,
+                PRIMARY KEY (tenant_id, filter_id, fingerprint, parameters)
+            )
+            """,
+        ]),
     ]
 }

@@ -1,6 +1,6 @@
 import Accounts
-import Foundation
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Server
 import Storage
@@ -14,16 +14,14 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let logger = common.makeLogger()
-        let store = try await Store.open(try common.databaseConfiguration(), logger: logger)
+        let database = try common.databaseConfiguration()
+        // Seed first (migrating as needed), so the server loads the demo data at start-up.
+        let key = try await Store.withStore(database, logger: logger) { store in try await DemoData.seed(store: store) }
+        let store = try await Store.open(database, logger: logger)
         let base = "http://\(server.host):\(server.port)"
         let app = MarqueeApp.build(store: store, configuration: server.configuration, logger: logger) { _ in
-            do {
-                let key = try await DemoData.seed(store: store)
-                // Written straight to the file descriptor: print() is block-buffered when piped.
-                FileHandle.standardOutput.write(Data((DemoData.instructions(base: base, key: key) + "\n").utf8))
-            } catch {
-                logger.error("demo data failed", metadata: ["error": "\(error)"])
-            }
+            // Written straight to the file descriptor: print() is block-buffered when piped.
+            FileHandle.standardOutput.write(Data((DemoData.instructions(base: base, key: key) + "\n").utf8))
         }
         try await app.runService()
     }
