@@ -19,25 +19,11 @@ import sys
 import tempfile
 import time
 
+from checks import Checks, free_port
+
 from prometheus_client.parser import text_string_to_metric_families
 
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+check = Checks()
 
 
 def request(port, method, path, key=None, body=None):
@@ -146,8 +132,7 @@ def main():
             server.kill()
             server.wait()
 
-    print(f"acceptance ({label}): {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(check.summary(f"acceptance ({label})"))
 
 
 if __name__ == "__main__":

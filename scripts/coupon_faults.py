@@ -16,38 +16,16 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from urllib.parse import urlparse
 
-passed, failed = 0, 0
+from checks import Checks, free_port, psql_value
 
+check = Checks()
 
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def psql(database, sql):
-    url = urlparse(database)
-    result = subprocess.run(["psql", "-qAt", "-h", url.hostname, "-p", str(url.port or 5432), "-U", url.username or "postgres",
-                             "-d", url.path.lstrip("/"), "-c", sql], capture_output=True, text=True, timeout=60)
-    return result.stdout.strip()
 
 
 def call(port, method, path, key, body=None, headers=None, timeout=10):
@@ -127,7 +105,7 @@ def main():
             while next_index["i"] < args.requests * fraction and any(t.is_alive() for t in threads):
                 time.sleep(0.01)
             if fault == "terminate":
-                killed = psql(args.database, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                killed = psql_value(args.database, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                              "WHERE application_name LIKE 'marquee%' AND pid <> pg_backend_pid()")
                 faults.append(f"terminated {killed}")
             else:
@@ -151,11 +129,11 @@ def main():
         check("replayed keys get the first answer", mismatches == 0, f"{mismatches} mismatches")
 
         where = f"tenant_id = (SELECT id FROM tenants WHERE name = '{tenant}') AND code = 'HOT'"
-        live = int(psql(args.database, f"SELECT count(*) FROM redemptions WHERE {where} AND status IN ('reserved', 'confirmed')"))
-        counter = int(psql(args.database, f"SELECT redeemed FROM coupon_usage WHERE {where}"))
-        worst = int(psql(args.database, f"SELECT COALESCE(max(n), 0) FROM (SELECT count(*) n FROM redemptions WHERE {where} "
+        live = int(psql_value(args.database, f"SELECT count(*) FROM redemptions WHERE {where} AND status IN ('reserved', 'confirmed')"))
+        counter = int(psql_value(args.database, f"SELECT redeemed FROM coupon_usage WHERE {where}"))
+        worst = int(psql_value(args.database, f"SELECT COALESCE(max(n), 0) FROM (SELECT count(*) n FROM redemptions WHERE {where} "
                                         "AND status IN ('reserved', 'confirmed') GROUP BY customer_id) t"))
-        stored = set(psql(args.database, f"SELECT id FROM redemptions WHERE {where} AND status = 'reserved'").split())
+        stored = set(psql_value(args.database, f"SELECT id FROM redemptions WHERE {where} AND status = 'reserved'").split())
         check("no oversell: live rows <= 300", live <= 300, f"{live}")
         check("counter equals live rows", counter == live, f"counter {counter}, live {live}")
         check("no customer above 3", worst <= 3, f"{worst}")
@@ -171,8 +149,7 @@ def main():
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-    print(f"coupon faults: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(check.summary("coupon faults"))
 
 
 if __name__ == "__main__":

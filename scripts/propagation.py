@@ -16,31 +16,15 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from urllib.parse import urlparse
 
-passed, failed = 0, 0
+from checks import Checks, free_port, psql
 
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+check = Checks()
 
 
 class Instance:
@@ -86,11 +70,6 @@ class Instance:
             except subprocess.TimeoutExpired:
                 self.process.kill()
 
-
-def psql(database, sql):
-    url = urlparse(database)
-    return subprocess.run(["psql", "-qAt", "-h", url.hostname, "-p", str(url.port or 5432), "-U", url.username or "postgres",
-                           "-d", url.path.lstrip("/"), "-c", sql], capture_output=True, text=True, timeout=30)
 
 
 CART = json.dumps({"currency": "EUR", "lines": [{"id": "1", "sku": "probe", "quantity": 1, "unitPrice": "100.00"}]})
@@ -235,8 +214,7 @@ def main():
     finally:
         a.stop()
         b.stop()
-    print(f"propagation: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(check.summary("propagation"))
 
 
 if __name__ == "__main__":
