@@ -3,9 +3,14 @@
 //   swift build -c release --product PricingBenchmark && .build/release/PricingBenchmark [iterations] [scenario]
 //
 // Scenarios (seeded, reproducible):
-//   realistic   — 300 active promotions of a retail tenant (mix below), 100-line cart, 1 coupon
-//   explain     — the same with "explain": true (notApplied with reasons and trigger details)
-//   large-cart  — the same promotions, 500-line cart
+//   index [n,…] — (default) the promotion-index table: a realistic mix (see `mixedPromotions`) of
+//                 300, 10 000 and 100 000 active promotions, 10- and 100-line carts (64 different
+//                 carts per size, cycled), index on vs off side by side; VmRSS after each snapshot
+//   rss         — VmRSS of a process that built only the 100 000-promotion snapshot (clean figure)
+//   dense       — 300 deliberately dense promotions (~120 pass the pre-checks for every cart),
+//                 100-line cart, 1 coupon (the former "realistic" scenario), index on and off
+//   explain     — the dense set with "explain": true (notApplied with reasons and trigger details)
+//   large-cart  — the dense set, 500-line cart
 //   worst-case  — 300 promotions that ALL match every line through non-indexable targets and
 //                 all combine ("*"), 100-line cart: every promotion is computed and applied
 import Foundation
@@ -32,7 +37,7 @@ func eur(_ cents: Int) -> Money { Money(minorUnits: Int64(cents), currency: .eur
 func percent(_ value: Int) -> Percent { Percent(value)! }
 func condition(_ json: JSONValue, _ base: String) -> Condition { try! Condition(parsing: json, basePath: base) }
 
-/// 300 promotions: 150 SKU-list targets (1–20 SKUs each), 60 category/brand targets,
+/// The dense set — 300 promotions: 150 SKU-list targets (1–20 SKUs each), 60 category/brand targets,
 /// 30 coupon-only, 30 cart-level triggers (tier, total, lines.category), 15 other-channel/store,
 /// 15 loyalty-points; priorities 0–9, ~5 % exclusive, ~40 % combine with "*" or a group.
 func realisticPromotions(_ rng: inout Generator) -> ([Promotion], [Coupon]) {
@@ -126,53 +131,235 @@ func cart(lines count: Int, explain: Bool, _ rng: inout Generator) -> Cart {
                      coupons: ["code-212"], explain: explain)
 }
 
-func measure(_ name: String, iterations: Int, cart: Cart, snapshot: PromotionSnapshot) {
+/// VmRSS of this process in MB (Linux), or -1.
+func residentMB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
+    return kb / 1_024
+}
+
+struct Stats {
+    var p50: Double, p90: Double, p99: Double, max: Double, mean: Double
+    var applied: Int, notApplied: Int
+}
+
+/// Prices `carts` round-robin; returns quantiles in µs.
+func sample(iterations: Int, carts: [Cart], snapshot: PromotionSnapshot, options: PricingOptions) -> Stats {
     let now = RuleDateTime(seconds: 1_795_000_000)
     var sink = 0
-    for _ in 0..<max(200, iterations / 20) { sink &+= PricingEngine.price(cart: cart, snapshot: snapshot, now: now).applied.count }
+    for i in 0..<max(50, min(iterations / 20, 2_000)) {
+        sink &+= PricingEngine.price(cart: carts[i % carts.count], snapshot: snapshot, now: now, options: options).applied.count
+    }
     var samples: [UInt64] = []
     samples.reserveCapacity(iterations)
-    var last: PriceResult?
-    for _ in 0..<iterations {
+    var applied = 0, notApplied = 0
+    for i in 0..<iterations {
+        let cart = carts[i % carts.count]
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = PricingEngine.price(cart: cart, snapshot: snapshot, now: now)
+        let result = PricingEngine.price(cart: cart, snapshot: snapshot, now: now, options: options)
         samples.append(DispatchTime.now().uptimeNanoseconds - start)
-        sink &+= result.applied.count
-        last = result
+        applied += result.applied.count
+        notApplied += result.notApplied?.count ?? 0
     }
+    if sink == 42 { print("") }  // keep the work observable
     samples.sort()
     func quantile(_ q: Double) -> Double { Double(samples[min(samples.count - 1, Int(Double(samples.count) * q))]) / 1_000 }
-    let mean = Double(samples.reduce(0, +)) / Double(samples.count) / 1_000
-    let result = last!
-    print(String(format: "%-11@ lines=%4d applied=%3d notApplied=%3d  p50=%7.1f µs  p90=%7.1f µs  p99=%7.1f µs  max=%8.1f µs  mean=%7.1f µs",
-                 name as NSString, cart.lines.count, result.applied.count, result.notApplied?.count ?? 0,
-                 quantile(0.5), quantile(0.9), quantile(0.99), Double(samples.last!) / 1_000, mean))
-    if sink == 42 { print("") }  // keep the work observable
-    if let notApplied = result.notApplied {
-        let reasons = Dictionary(grouping: notApplied, by: \.reason.rawValue).mapValues(\.count).sorted { $0.key < $1.key }
-        print("            not applied: " + reasons.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+    return Stats(p50: quantile(0.5), p90: quantile(0.9), p99: quantile(0.99), max: Double(samples.last!) / 1_000,
+                 mean: Double(samples.reduce(0, +)) / Double(samples.count) / 1_000,
+                 applied: applied / iterations, notApplied: notApplied / iterations)
+}
+
+func measure(_ name: String, iterations: Int, cart: Cart, snapshot: PromotionSnapshot, options: PricingOptions = .default) {
+    let stats = sample(iterations: iterations, carts: [cart], snapshot: snapshot, options: options)
+    print(String(format: "%-16@ lines=%4d applied=%3d notApplied=%3d  p50=%7.1f µs  p90=%7.1f µs  p99=%7.1f µs  max=%8.1f µs  mean=%7.1f µs",
+                 name as NSString, cart.lines.count, stats.applied, stats.notApplied,
+                 stats.p50, stats.p90, stats.p99, stats.max, stats.mean))
+}
+
+// MARK: - The realistic mix for the index table
+
+/// Universe sizes grow with the tenant so that the number of promotions per key value stays
+/// about constant (a bigger tenant has more stores, categories and articles, not more promotions
+/// per article): catalog 10·N SKUs (≥ 20 000), N categories (≥ 100), N/2 brands (≥ 50),
+/// N/10 stores (≥ 50), 4 tiers, channels web/app/pos.
+struct Universe {
+    let promotions: Int
+    var catalog: Int { max(20_000, 10 * promotions) }
+    var categories: Int { max(100, promotions) }
+    var brands: Int { max(50, promotions / 2) }
+    var stores: Int { max(50, promotions / 10) }
+    static let tiers = ["bronze", "silver", "gold", "platinum"]
+}
+
+/// N promotions: 40 % per-SKU (target `sku $in` 1–5 SKUs), 20 % per-category (half also
+/// `unitPrice $gte`), 10 % per-brand (+ `unitPrice $gte`), 10 % per-store (`stores: [s]`, half
+/// store-wide, half one category), 5 % per-tier (trigger `customer.tier`, target one category),
+/// 10 % coupon-only (one code each, half with a category target), 3 % app-only (+ category),
+/// 2 % loyalty points per category; plus 20 cart-level threshold promotions (trigger
+/// `total $gte`, tiered spend / amount off per cart) that no index can prune. Priorities 0–9,
+/// ~3 % exclusive, ~40 % combine with "*" or a group.
+func mixedPromotions(_ universe: Universe, _ rng: inout Generator) -> ([Promotion], [Coupon]) {
+    let n = universe.promotions
+    var promotions: [Promotion] = []
+    var coupons: [Coupon] = []
+    promotions.reserveCapacity(n)
+    func action(_ rng: inout Generator) -> PromotionAction {
+        switch rng.below(6) {
+        case 0, 1: .percentOff(percent: percent(5 + rng.below(40)))
+        case 2: .amountOff(amount: eur(100 * (1 + rng.below(20))), per: [.line, .unit, .cart][rng.below(3)])
+        case 3: .fixedPrice(unitPrice: eur(99 + 100 * rng.below(30)))
+        case 4: .buyXGetY(buy: 1 + rng.below(3), get: 1, percent: percent(50 + 50 * rng.below(2)), cheapest: true)
+        default: .multiBuy(quantity: 2 + rng.below(3), price: eur(1_000 + 100 * rng.below(50)))
+        }
     }
+    func category(_ rng: inout Generator) -> JSONValue { .string("category-\(rng.below(universe.categories))") }
+    let thresholds = min(20, n / 10)
+    for index in 0..<n {
+        let id = "promo-\(index)"
+        var target: Condition?
+        var trigger: Condition?
+        var coupon = false
+        var channels: [String] = []
+        var stores: [String] = []
+        var promotionAction = action(&rng)
+        let share = index < thresholds ? -1 : (index * 100 / n)
+        switch share {
+        case -1:
+            trigger = condition(["total": ["$gte": .int(50 * (1 + rng.below(40)))]], "/trigger")
+            promotionAction = rng.below(2) == 0
+                ? .tieredSpend(tiers: [SpendTier(threshold: eur(10_000), reward: .percent(percent(5))),
+                                       SpendTier(threshold: eur(50_000), reward: .amount(eur(5_000)))])
+                : .amountOff(amount: eur(500), per: .cart)
+        case 0..<40:
+            let skus = (0...rng.below(5)).map { _ in JSONValue.string("sku-\(rng.below(universe.catalog))") }
+            target = condition(["sku": ["$in": .array(skus)]], "/target")
+        case 40..<60:
+            target = rng.below(2) == 0
+                ? condition(["category": category(&rng)], "/target")
+                : condition(["category": category(&rng), "unitPrice": ["$gte": .int(rng.below(50))]], "/target")
+        case 60..<70:
+            target = condition(["brand": .string("brand-\(rng.below(universe.brands))"), "unitPrice": ["$gte": .int(rng.below(50))]], "/target")
+        case 70..<80:
+            stores = ["store-\(rng.below(universe.stores))"]
+            if rng.below(2) == 0 { target = condition(["category": category(&rng)], "/target") }
+        case 80..<85:
+            trigger = condition(["customer.tier": .string(Universe.tiers[rng.below(4)])], "/trigger")
+            target = condition(["category": category(&rng)], "/target")
+        case 85..<95:
+            coupon = true
+            coupons.append(Coupon(code: "CODE-\(index)", promotionID: id, kind: index % 2 == 0 ? .limited : .unlimited))
+            if rng.below(2) == 0 { target = condition(["category": category(&rng)], "/target") }
+        case 95..<98:
+            channels = ["app"]
+            target = condition(["category": category(&rng)], "/target")
+        default:
+            promotionAction = .loyaltyPoints(rng.below(2) == 0 ? .perUnitOfCurrency(.one) : .multiplier(PointsRate(parsing: "2")!))
+            target = condition(["category": category(&rng)], "/target")
+        }
+        let combines: [String] = switch rng.below(5) {
+        case 0: ["*"]
+        case 1: ["loyalty", "newsletter"]
+        default: []
+        }
+        promotions.append(try! Promotion(
+            id: id, name: "Promotion \(index)", channels: channels, stores: stores, currency: .eur, trigger: trigger,
+            coupon: coupon, target: target, action: promotionAction,
+            maxDiscount: rng.below(10) == 0 ? eur(2_000) : nil, maxApplications: rng.below(10) == 0 ? 3 : nil,
+            priority: rng.below(10), exclusive: rng.below(33) == 0 && share >= 0,
+            combinesWith: combines, group: ["loyalty", "newsletter", nil, nil][rng.below(4)]))
+    }
+    return (promotions, coupons)
+}
+
+/// A cart of `count` lines drawn from the universe: 70 % web, 20 % app, 10 % pos; a random store
+/// and tier; half the carts present one coupon code of a coupon-only promotion.
+func mixedCart(lines count: Int, _ universe: Universe, coupons: [Coupon], _ rng: inout Generator) -> Cart {
+    let lines = (0..<count).map { index in
+        Cart.Line(id: "line-\(index)", sku: "sku-\(rng.below(universe.catalog))", quantity: 1 + (rng.below(4) == 0 ? rng.below(5) : 0),
+                  unitPrice: eur(199 + rng.below(20_000)), category: "category-\(rng.below(universe.categories))",
+                  brand: "brand-\(rng.below(universe.brands))", attributes: ["color": .string(["red", "blue", "black"][rng.below(3)])])
+    }
+    let channel = [String](repeating: "web", count: 7) + ["app", "app", "pos"]
+    let codes = rng.below(2) == 0 && !coupons.isEmpty ? [coupons[rng.below(coupons.count)].code] : []
+    return try! Cart(currency: .eur, channel: channel[rng.below(10)], store: "store-\(rng.below(universe.stores))",
+                     at: RuleDateTime(rfc3339: "2026-11-27T10:00:00Z"),
+                     customer: Cart.Customer(id: "\(rng.below(1_000_000))", tier: rng.below(5) == 0 ? nil : Universe.tiers[rng.below(4)], loyaltyCard: rng.below(2) == 0),
+                     lines: lines, coupons: codes)
+}
+
+func indexTable(iterations: Int, sizes: [Int]) {
+    print("| promotions | lines | index | p50 µs | p90 µs | p99 µs | mean µs | avg candidates | avg applied |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    var notes: [String] = []
+    for n in sizes {
+        var rng = Generator(state: UInt64(n))
+        let universe = Universe(promotions: n)
+        let (promotions, coupons) = mixedPromotions(universe, &rng)
+        let before = residentMB()
+        let buildStart = DispatchTime.now().uptimeNanoseconds
+        let snapshot = PromotionSnapshot(promotions: promotions, coupons: coupons, version: 1)
+        let buildMillis = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1_000_000
+        let after = residentMB()
+        let s = snapshot.indexStatistics
+        notes.append(String(format: "%d promotions: snapshot built in %.0f ms; VmRSS %.0f MB after building (%.0f MB before); index: %d indexed, %d coupon-only, %d always evaluated, %d never, %d keys, %d postings, ~%.1f MB; %d shared trigger conjuncts",
+                            n, buildMillis, after, before, s.indexed, s.couponOnly, s.alwaysEvaluated, s.neverApplicable, s.keys, s.postings,
+                            Double(s.estimatedBytes) / 1_048_576, s.sharedConditions))
+        for lineCount in [10, 100] {
+            let carts = (0..<64).map { _ in mixedCart(lines: lineCount, universe, coupons: coupons, &rng) }
+            for usesIndex in [true, false] {
+                let options = PricingOptions(usesIndex: usesIndex)
+                let count = usesIndex ? iterations : max(100, min(iterations, iterations * 300 / n))
+                let stats = sample(iterations: count, carts: carts, snapshot: snapshot, options: options)
+                // The window holds the last 1 024 calls: all of this measurement (same options).
+                let after = snapshot.candidateWindow.summary
+                print(String(format: "| %d | %d | %@ | %.1f | %.1f | %.1f | %.1f | %.1f | %d |", n, lineCount, usesIndex ? "on" : "off",
+                             stats.p50, stats.p90, stats.p99, stats.mean, usesIndex ? after.averageCandidates : Double(n), stats.applied))
+            }
+        }
+    }
+    print("")
+    for note in notes { print(note) }
 }
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
-let only = CommandLine.arguments.dropFirst(2).first  // optional scenario name
-func run(_ name: String, iterations: Int, cart: @autoclosure () -> Cart, snapshot: @autoclosure () -> PromotionSnapshot) {
-    guard only == nil || only == name else { return }
-    measure(name, iterations: iterations, cart: cart(), snapshot: snapshot())
+let only = CommandLine.arguments.dropFirst(2).first ?? "index"
+print("PricingBenchmark: \(iterations) price calls per measurement; scenario \(only); load average at start: \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")")
+switch only {
+case "index":
+    let sizes = CommandLine.arguments.dropFirst(3).first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [300, 10_000, 100_000]
+    indexTable(iterations: iterations, sizes: sizes)
+case "rss":
+    var rng = Generator(state: 100_000)
+    let universe = Universe(promotions: 100_000)
+    let (promotions, coupons) = mixedPromotions(universe, &rng)
+    let before = residentMB()
+    let snapshot = PromotionSnapshot(promotions: promotions, coupons: coupons, version: 1)
+    print(String(format: "VmRSS with the 100 000-promotion input arrays: %.0f MB; after building the snapshot: %.0f MB (%d promotions active)",
+                 before, residentMB(), snapshot.indexStatistics.promotions))
+default:
+    var rng = Generator(state: 2026)
+    let (promotions, coupons) = realisticPromotions(&rng)
+    let snapshot = PromotionSnapshot(promotions: promotions, coupons: coupons, version: 1)
+    let cart100 = cart(lines: 100, explain: false, &rng)
+    let largeCart = cart(lines: 500, explain: false, &rng)
+    switch only {
+    case "dense":
+        measure("dense index on", iterations: iterations, cart: cart100, snapshot: snapshot)
+        print("  candidates per cart with the index: \(snapshot.candidateWindow.summary.averageCandidates) of \(promotions.count)")
+        measure("dense index off", iterations: iterations, cart: cart100, snapshot: snapshot, options: PricingOptions(usesIndex: false))
+    case "explain":
+        measure("explain", iterations: iterations, cart: try! Cart(parsing: { () -> JSONValue in
+            guard case .object(var members) = cart100.document else { fatalError() }
+            members["explain"] = true
+            return .object(members)
+        }()), snapshot: snapshot)
+    case "large-cart":
+        measure("large-cart", iterations: max(1, iterations / 5), cart: largeCart, snapshot: snapshot)
+    case "worst-case":
+        let worst = PromotionSnapshot(promotions: worstCasePromotions(&rng), version: 1)
+        measure("worst-case", iterations: max(1, iterations / 10), cart: cart100, snapshot: worst)
+    default:
+        print("unknown scenario \(only)")
+    }
 }
-var rng = Generator(state: 2026)
-let (promotions, coupons) = realisticPromotions(&rng)
-let buildStart = DispatchTime.now().uptimeNanoseconds
-let snapshot = PromotionSnapshot(promotions: promotions, coupons: coupons, version: 1)
-let buildMicros = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1_000
-print("PricingBenchmark: \(iterations) price calls per scenario; snapshot of \(promotions.count) promotions built in \(String(format: "%.0f", buildMicros)) µs")
-let cart100 = cart(lines: 100, explain: false, &rng)
-run("realistic", iterations: iterations, cart: cart100, snapshot: snapshot)
-run("explain", iterations: iterations, cart: try! Cart(parsing: { () -> JSONValue in
-    guard case .object(var members) = cart100.document else { fatalError() }
-    members["explain"] = true
-    return .object(members)
-}()), snapshot: snapshot)
-run("large-cart", iterations: max(1, iterations / 5), cart: cart(lines: 500, explain: false, &rng), snapshot: snapshot)
-let worst = PromotionSnapshot(promotions: worstCasePromotions(&rng), version: 1)
-run("worst-case", iterations: max(1, iterations / 10), cart: cart100, snapshot: worst)

@@ -41,10 +41,14 @@ extension RuleNormalizer {
     }
 
     static func finish(_ children: [RuleNode], disjunction: Bool) -> RuleNode {
-        var seen = Set<RuleNode>()
+        // Duplicates by canonical bytes: `RuleNode`'s `==` follows Swift's Unicode-canonical
+        // string equality, but conditions compare strings byte-wise ("K" vs KELVIN SIGN differ).
+        var seen = Set<[UInt8]>()
         var keyed: [(cost: Int, text: String, node: RuleNode)] = []
-        for child in children where seen.insert(child).inserted {
-            keyed.append((cost(child), child.canonicalJSON.jsonText, child))
+        for child in children {
+            let text = child.canonicalJSON.jsonText
+            guard seen.insert(Array(text.utf8)).inserted else { continue }
+            keyed.append((cost(child), text, child))
         }
         keyed.sort { $0.cost != $1.cost ? $0.cost < $1.cost : $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }
         switch keyed.count {

@@ -10,7 +10,7 @@ public enum MarqueeApp {
     /// The router with every route; also used by the test that checks routes against openapi.yaml.
     public static func router(
         store: Store, configuration: ServerConfiguration, readiness: Readiness,
-        catalog: PromotionCatalog? = nil, follower: ChangeFollower? = nil
+        catalog: PromotionCatalog? = nil, follower: ChangeFollower? = nil, audiences: AudienceService? = nil
     ) -> Router<MarqueeRequestContext> {
         Telemetry.bootstrap()
         let catalog = catalog ?? PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
@@ -32,6 +32,10 @@ public enum MarqueeApp {
         let runner = CouponBatchRunner(coupons: store.coupons, batches: store.couponBatches, catalog: catalog, logger: store.logger)
         CouponsController(store: store, catalog: catalog, runner: runner, body: body).addRoutes(to: v1)
         RedemptionsController(ledger: store.ledger, catalog: catalog, body: body, reservationTTL: configuration.reservationTTL).addRoutes(to: v1)
+        let audiences = audiences ?? AudienceService(store: store, configuration: configuration.audiences, logger: store.logger)
+        FiltersController(service: audiences, body: body).addRoutes(to: v1)
+        AudiencesController(service: audiences, body: body).addRoutes(to: v1)
+        AudienceMembersController(service: audiences).addRoutes(to: v1)
         return router
     }
 
@@ -42,18 +46,20 @@ public enum MarqueeApp {
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let readiness = Readiness(pending: ["migrations", "promotions"])
+        let readiness = Readiness(pending: ["migrations", "promotions", "audiences"])
+        let audiences = AudienceService(store: store, configuration: configuration.audiences, readiness: readiness, logger: logger)
         let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
         let follower = ChangeFollower(
             changeLog: ChangeLog(database: store.database), accounts: store.accounts, catalog: catalog,
             listener: listener(store: store, configuration: configuration, logger: logger),
             pollInterval: configuration.pollInterval, readiness: readiness, logger: logger)
         var app = Application(
-            router: router(store: store, configuration: configuration, readiness: readiness, catalog: catalog, follower: follower),
+            router: router(store: store, configuration: configuration, readiness: readiness, catalog: catalog, follower: follower,
+                           audiences: audiences),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marquee"),
             services: [store, follower, CouponMaintenance(
                 ledger: store.ledger, catalog: catalog, sweepInterval: configuration.sweepInterval,
-                availabilityInterval: configuration.availabilityInterval, logger: logger)],
+                availabilityInterval: configuration.availabilityInterval, logger: logger), audiences],
             onServerRunning: onServerRunning,
             logger: logger
         )

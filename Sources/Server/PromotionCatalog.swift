@@ -24,7 +24,7 @@ public final class PromotionCatalog: Sendable {
         var parts = Parts()
         var generation: UInt64 = 0
         var builtGeneration: UInt64 = 0
-        var snapshot = PromotionCatalog.empty
+        var snapshot: PromotionSnapshot
         var digest = PromotionCatalog.digest(Parts())
     }
 
@@ -134,16 +134,17 @@ public final class PromotionCatalog: Sendable {
     /// Applies `change` to the tenant's parts under the lock; if it changed anything, builds the
     /// snapshot outside the lock and installs it unless a newer build got there first.
     func update(_ tenant: String, _ change: (inout Parts) -> Bool) {
-        let pending: (Parts, UInt64)? = entries.withLock { entries in
-            var entry = entries[tenant] ?? Entry()
+        let pending: (Parts, UInt64, CandidateWindow)? = entries.withLock { entries in
+            var entry = entries[tenant] ?? Entry(snapshot: PromotionSnapshot(promotions: []))
             guard change(&entry.parts) else { return nil }
             entry.generation = nextTicket()
             entries[tenant] = entry
-            return (entry.parts, entry.generation)
+            return (entry.parts, entry.generation, entry.snapshot.candidateWindow)
         }
-        guard let (parts, generation) = pending else { return }
+        guard let (parts, generation, window) = pending else { return }
         let coupons = parts.coupons.map { $0.coupon(available: !parts.exhausted.contains($0.code)) }
-        let snapshot = PromotionSnapshot(promotions: parts.promotions, coupons: coupons, version: Int64(generation))
+        // The candidate window carries over, so index statistics survive snapshot swaps.
+        let snapshot = PromotionSnapshot(promotions: parts.promotions, coupons: coupons, version: Int64(generation), candidateWindow: window)
         let digest = Self.digest(parts)
         entries.withLock { entries in
             guard var entry = entries[tenant], entry.builtGeneration < generation else { return }

@@ -15,6 +15,7 @@ struct PromotionsController {
     func addRoutes(to group: RouterGroup<MarqueeRequestContext>) {
         group.get("promotions", use: list)
         group.post("promotions", use: create)
+        group.get("promotions/index/stats", use: indexStatistics)
         group.get("promotions/{id}", use: show)
         group.put("promotions/{id}", use: replace)
         group.delete("promotions/{id}", use: delete)
@@ -24,6 +25,19 @@ struct PromotionsController {
         let caller = try context.require(.read)
         let promotions = try await repository.list(tenant: caller.tenant.id)
         return JSONResponse.make(["promotions": JSONValue.array(promotions.map(\.document))])
+    }
+
+    struct IndexStatisticsView: Encodable {
+        var index: PromotionIndexStatistics
+        /// Candidates per priced cart over the last carts (a rolling window).
+        var candidates: CandidateWindow.Summary
+    }
+
+    /// `GET /v1/promotions/index/stats` (admin): how well the promotion index prunes.
+    @Sendable func indexStatistics(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
+        let caller = try context.require(.manage)
+        let snapshot = catalog.snapshot(tenant: caller.tenant.id)
+        return JSONResponse.make(IndexStatisticsView(index: snapshot.indexStatistics, candidates: snapshot.candidateWindow.summary))
     }
 
     @Sendable func show(_ request: Request, context: MarqueeRequestContext) async throws -> Response {

@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var sweepInterval: Duration = .seconds(10)
     /// How often pricing's view of exhausted limited coupons is refreshed.
     public var availabilityInterval: Duration = .seconds(2)
+    /// Audiences: filter cache, member source defaults, pre-warming.
+    public var audiences = AudienceConfiguration()
 
     public enum ChangeFeedMode: String, Sendable, CaseIterable {
         /// PostgreSQL LISTEN/NOTIFY wake-ups plus the poll (SQLite always polls).

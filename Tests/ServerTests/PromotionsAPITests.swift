@@ -34,6 +34,12 @@ struct PromotionsAPITests {
             let applied = priced.json["applied"] as? [[String: Any]] ?? []
             #expect(applied.map { $0["promotion"] as? String } == ["shoes-10"])
 
+            // Index statistics: one promotion indexed, the priced cart counted in the window.
+            let stats = try await server.request("GET", "/v1/promotions/index/stats", key: acme.key)
+            #expect(stats.status == 200)
+            #expect((stats.json["index"] as? [String: Any])?["promotions"] as? Int == 1)
+            #expect(((stats.json["candidates"] as? [String: Any])?["totalCarts"] as? Int ?? 0) >= 1)
+
             // The same cart twice gives byte-identical bodies.
             let again = try await server.request("POST", "/v1/carts/price", key: acme.key, json: Self.cart)
             #expect(again.body == priced.body)

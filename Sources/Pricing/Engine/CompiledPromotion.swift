@@ -16,8 +16,12 @@ final class CompiledPromotion: Sendable {
     let target: Int?
     /// `combinesWith` contains `"*"`.
     let combinesWithAll: Bool
-    /// Bit set over snapshot indices: the promotions whose id or group is in `combinesWith`.
-    let accepted: [UInt64]
+    /// Snapshot indices of the promotions named by id in `combinesWith` (sorted).
+    let acceptedPromotions: [Int32]
+    /// Group numbers named in `combinesWith` (sorted; see ``PromotionSnapshot``).
+    let acceptedGroups: [Int32]
+    /// This promotion's group number, -1 for none.
+    let groupNumber: Int32
     // Copied out of `promotion` so the hot path never copies the whole struct.
     let priority: Int
     let isDiscount: Bool
@@ -32,13 +36,16 @@ final class CompiledPromotion: Sendable {
     let maxDiscount: Int64?
     let maxApplications: Int?
 
-    init(promotion: Promotion, index: Int, trigger: Int?, target: Int?, accepted: [UInt64]) {
+    init(promotion: Promotion, index: Int, trigger: Int?, target: Int?, acceptedPromotions: [Int32], acceptedGroups: [Int32],
+         groupNumber: Int32) {
         self.promotion = promotion
         self.index = index
         self.trigger = trigger
         self.target = target
         self.combinesWithAll = promotion.combinesWith.contains("*")
-        self.accepted = accepted
+        self.acceptedPromotions = acceptedPromotions
+        self.acceptedGroups = acceptedGroups
+        self.groupNumber = groupNumber
         self.priority = promotion.priority
         self.isDiscount = promotion.action.isDiscount
         self.exclusive = promotion.exclusive
@@ -53,10 +60,14 @@ final class CompiledPromotion: Sendable {
         self.maxApplications = promotion.maxApplications
     }
 
-    /// Whether this promotion accepts being stacked with `other` on the same line.
+    /// Whether this promotion accepts being stacked with `other` on the same line (its id or
+    /// group is in `combinesWith`, or `"*"` is). Sparse: memory grows with the `combinesWith`
+    /// lists, not with the square of the number of promotions.
     @inline(__always)
     func accepts(_ other: CompiledPromotion) -> Bool {
-        combinesWithAll || accepted.withUnsafeBufferPointer { $0[other.index >> 6] >> UInt64(other.index & 63) & 1 == 1 }
+        if combinesWithAll { return true }
+        if other.groupNumber >= 0 && acceptedGroups.contains(other.groupNumber) { return true }
+        return acceptedPromotions.contains(Int32(other.index))
     }
 
     /// Combinability is mutual: both promotions must accept each other.

@@ -75,10 +75,23 @@ extension PricingSession {
         return .success(lines)
     }
 
+    /// Evaluates a trigger through its shared conjuncts (each evaluated at most once per cart).
     mutating func triggerMatches(_ trigger: Int) -> Bool {
-        if let known = triggerResults[trigger] { return known }
-        let matched = snapshot.triggers[trigger].matches(preparedDocument())
-        triggerResults[trigger] = matched
+        for conjunct in snapshot.triggerConjuncts[trigger] where !conjunctMatches(Int(conjunct)) { return false }
+        return true
+    }
+
+    mutating func conjunctMatches(_ conjunct: Int) -> Bool {
+        if snapshot.conjuncts.count <= PricingSession.denseMemoLimit {
+            let known = conjunctMemo[conjunct]
+            if known != 0 { return known == 2 }
+            let matched = snapshot.conjuncts[conjunct].matches(preparedDocument())
+            conjunctMemo[conjunct] = matched ? 2 : 1
+            return matched
+        }
+        if let known = sparseConjunctMemo[Int32(conjunct)] { return known }
+        let matched = snapshot.conjuncts[conjunct].matches(preparedDocument())
+        sparseConjunctMemo[Int32(conjunct)] = matched
         return matched
     }
 
@@ -89,10 +102,10 @@ extension PricingSession {
         let matcher = snapshot.targets[target]
         let exponent = cart.currency.exponent
         var result: [Int] = []
-        if matcher.prefilter != nil {
-            if candidateStarts.isEmpty { buildIndexCandidates() }
-            for slot in Int(candidateStarts[target])..<Int(candidateStarts[target + 1]) {
-                let (line, exact) = candidateSlots[slot]
+        if snapshot.index.targetPrefiltered[target] {
+            if !selected { selectPromotions() }
+            if targetCandidates == nil || !builtTargets.contains(Int32(target)) { buildTargetCandidates(including: target) }
+            for (line, exact) in targetCandidates![Int32(target)] ?? [] {
                 if exact || matches(matcher, line: Int(line), exponent: exponent) { result.append(Int(line)) }
             }
         } else {
@@ -108,33 +121,118 @@ extension PricingSession {
         return matcher.condition.matches(preparedDocument(), at: lineNodes[line])
     }
 
-    /// One pass over the lines through the inverted index: for every prefiltered target, the
-    /// lines whose field value is accepted, with whether that alone decides the match.
-    mutating func buildIndexCandidates() {
-        let index = snapshot.targetIndex
-        var hits: [(target: Int32, line: Int32, exact: Bool)] = []
-        hits.reserveCapacity(lines.count * 4)
-        let fields = LinePrefilter.Field.allCases.filter { !index.tables[$0.rawValue].isEmpty }
-        for line in lines.indices {
-            for field in fields {
-                guard let value = field.value(of: lines[line]), let entry = index.tables[field.rawValue][value] else { continue }
-                // Swift's String equality is Unicode-canonical; conditions compare bytes.
-                let sameBytes = entry.spelling.utf8.elementsEqual(value.utf8)
-                for target in entry.targets {
-                    hits.append((Int32(target), Int32(line), sameBytes && index.isExact[target]))
+    /// Chooses the promotions to evaluate: every promotion (index disabled, or `explain`, which
+    /// reports a reason for every promotion), else the index's candidates. Also records the
+    /// cart lines' index hits, used for the target lines of prefiltered targets.
+    mutating func selectPromotions() {
+        selected = true
+        let index = snapshot.index
+        let count = snapshot.promotions.count
+        let needHits = !index.targetPostings.isEmpty
+        let useIndex = options.usesIndex && !cart.explain
+        if !useIndex && !needHits {
+            evaluated = Array(0..<count)
+            evaluatesAll = true
+            return
+        }
+        var marks = [UInt64](repeating: 0, count: useIndex ? (count + 63) >> 6 : 0)
+        var hits: [(entry: Int32, line: Int32)] = []
+        marks.withUnsafeMutableBufferPointer { marks in
+            index.promotionPostings.withUnsafeBufferPointer { postings in
+                @inline(__always) func mark(_ promotion: Int32) {
+                    marks[Int(promotion) >> 6] |= 1 &<< UInt64(promotion & 63)
+                }
+                @inline(__always) func markEntry(_ entry: Int) {
+                    let e = index.entries[entry]
+                    for position in Int(e.promotionStart)..<Int(e.promotionEnd) { mark(postings[position]) }
+                }
+                if useIndex {
+                    for promotion in index.always { mark(promotion) }
+                    for promotion in unlockingCoupon.keys { mark(Int32(promotion)) }
+                    if let channel = cart.channel, let list = index.channelPostings[channel] { for p in list { mark(p) } }
+                    if let store = cart.store, let list = index.storePostings[store] { for p in list { mark(p) } }
+                    func cartKey(_ kind: PromotionIndex.Kind, _ text: String?) {
+                        guard let text, index.has(kind) else { return }
+                        let entry = index.lookup(kind, text)
+                        if entry >= 0 { markEntry(entry) }
+                    }
+                    cartKey(.currency, cart.currency.code)
+                    cartKey(.channel, cart.channel)
+                    cartKey(.store, cart.store)
+                    if let customer = cart.customer {
+                        cartKey(.tier, customer.tier)
+                        cartKey(.customerID, customer.id)
+                        cartKey(.loyaltyCard, customer.loyaltyCard.map { $0 ? "true" : "false" })
+                    }
+                    if index.has(.coupon) { for code in cart.coupons { cartKey(.coupon, Coupon.normalize(code)) } }
+                }
+                let kinds = PromotionIndex.Kind.lineKinds.filter(index.has)
+                guard !kinds.isEmpty else { return }
+                hits.reserveCapacity(lines.count)
+                for (position, line) in lines.enumerated() {
+                    for kind in kinds {
+                        let value: String? = switch kind {
+                        case .sku: line.sku
+                        case .category: line.category
+                        case .brand: line.brand
+                        default: line.id
+                        }
+                        guard let value else { continue }
+                        let entry = index.lookup(kind, value)
+                        guard entry >= 0 else { continue }
+                        if useIndex { markEntry(entry) }
+                        let e = index.entries[entry]
+                        if e.targetEnd > e.targetStart { hits.append((Int32(entry), Int32(position))) }
+                    }
                 }
             }
         }
-        var starts = [Int32](repeating: 0, count: snapshot.targets.count + 1)
-        for hit in hits { starts[Int(hit.target) + 1] += 1 }
-        for target in 0..<snapshot.targets.count { starts[target + 1] += starts[target] }
-        var next = starts
-        var slots = [(line: Int32, exact: Bool)](repeating: (0, false), count: hits.count)
-        for hit in hits {
-            slots[Int(next[Int(hit.target)])] = (hit.line, hit.exact)
-            next[Int(hit.target)] += 1
+        lineHits = hits
+        if !useIndex {
+            evaluated = Array(0..<count)
+            evaluatesAll = true
+            return
         }
-        candidateStarts = starts
-        candidateSlots = slots
+        var selected: [Int] = []
+        for (word, bits) in marks.enumerated() where bits != 0 {
+            var remaining = bits
+            while remaining != 0 {
+                selected.append(word << 6 | remaining.trailingZeroBitCount)
+                remaining &= remaining &- 1
+            }
+        }
+        evaluated = selected
+        evaluatesAll = selected.count == count
+    }
+
+    /// Groups the lines' index hits by the prefiltered targets that candidate promotions use.
+    mutating func buildTargetCandidates(including requested: Int) {
+        let index = snapshot.index
+        var needed: Set<Int32> = [Int32(requested)]
+        if targetCandidates == nil {
+            for promotion in evaluated {
+                if let target = snapshot.promotions[promotion].target, index.targetPrefiltered[target] { needed.insert(Int32(target)) }
+            }
+        }
+        builtTargets.formUnion(needed)
+        var result = targetCandidates ?? [:]
+        result.reserveCapacity(needed.count)
+        for (entry, line) in lineHits {
+            let e = index.entries[Int(entry)]
+            for position in Int(e.targetStart)..<Int(e.targetEnd) {
+                let posting = index.targetPostings[position]
+                let target = posting >> 1
+                guard needed.contains(target) else { continue }
+                let exact = posting & 1 == 1
+                // A line can reach one target through several keys (an `$or` over fields): once,
+                // exact if any key is. Hits come in line order, so repeats are adjacent.
+                if let last = result[target]?.last, last.line == line {
+                    if exact { result[target]![result[target]!.count - 1].exact = true }
+                } else {
+                    result[target, default: []].append((line, exact))
+                }
+            }
+        }
+        targetCandidates = result
     }
 }

@@ -7,9 +7,10 @@ extension PricingSession {
         func money(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: currency) }
 
         // Per-promotion totals from what was actually taken off the lines.
-        var discountByPromotion = [Int64](repeating: 0, count: snapshot.promotions.count)
+        var discountByPromotion: [Int: Int64] = [:]
+        discountByPromotion.reserveCapacity(applied.count)
         for lineAdjustments in adjustments {
-            for (promotion, amount) in lineAdjustments { discountByPromotion[promotion] += amount }
+            for (promotion, amount) in lineAdjustments { discountByPromotion[promotion, default: 0] += amount }
         }
 
         // Lines, in request order.
@@ -38,13 +39,13 @@ extension PricingSession {
         for record in applied {
             let promotion = snapshot.promotions[record.promotion].promotion
             var entry = PriceResult.Applied(
-                promotion: promotion.id, name: promotion.name, discount: money(discountByPromotion[record.promotion]),
+                promotion: promotion.id, name: promotion.name, discount: money(discountByPromotion[record.promotion] ?? 0),
                 coupon: unlockingCoupon[record.promotion], applications: record.outcome.applications,
                 loyaltyPoints: nil, capped: record.outcome.capped ? true : nil)
             if case .loyaltyPoints(let rate) = promotion.action {
                 let awarded = calculator.points(rate, on: calculator.value(of: record.pointsLines))
                 guard awarded > 0 else {
-                    finalReasons[record.promotion] = .noDiscount
+                    finalReasons[record.slot] = .noDiscount
                     continue
                 }
                 entry.loyaltyPoints = awarded
@@ -61,7 +62,7 @@ extension PricingSession {
                 if appliedSet.contains(promotion) {
                     status = unlockingCoupon[promotion] == state.code ? .applied : .notCombinable
                 } else {
-                    switch finalReasons[promotion] {
+                    switch slot(of: promotion).flatMap({ finalReasons[$0] }) {
                     case .blockedByExclusive?, .notCombinable?: status = .notCombinable
                     case .expired?: status = .expired
                     case .notStarted?: status = .notStarted
@@ -74,9 +75,11 @@ extension PricingSession {
 
         var notApplied: [PriceResult.NotApplied]?
         if cart.explain {
-            notApplied = snapshot.promotions.indices.compactMap { index in
-                guard !appliedSet.contains(index), let reason = finalReasons[index] else { return nil }
-                let detail = details[index].map { failure in
+            // `explain` evaluates every promotion (see `selectPromotions`): slot = snapshot index.
+            notApplied = evaluated.indices.compactMap { slot in
+                let index = evaluated[slot]
+                guard !appliedSet.contains(index), let reason = finalReasons[slot] else { return nil }
+                let detail = details[slot].map { failure in
                     Explanation.Failure(path: failure.path, field: failure.field, operator: failure.operator,
                                         expected: failure.expected.decimalsAsStrings, found: failure.found?.decimalsAsStrings)
                 }

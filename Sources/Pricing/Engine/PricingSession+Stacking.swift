@@ -1,6 +1,8 @@
 /// A promotion that applied, in application order.
 struct AppliedRecord {
     var promotion: Int
+    /// Slot in the session's evaluated list (index of its reason).
+    var slot: Int
     var outcome: ActionOutcome
     /// Lines a `loyaltyPoints` promotion awards points on (canonical order).
     var pointsLines: [Int]
@@ -51,10 +53,13 @@ extension PricingSession {
     /// left by the promotions applied before it, and skips lines already discounted by a
     /// promotion it does not combine with. An exclusive promotion that applies blocks every
     /// lower level.
-    mutating func stack(_ candidates: [(promotion: Int, lines: [Int])], reasons: inout [NotAppliedReason?]) -> [AppliedRecord] {
+    mutating func stack(_ candidates: [Candidate], reasons: inout [NotAppliedReason?]) -> [AppliedRecord] {
         var applied: [AppliedRecord] = []
         var blocked = false
         var start = 0
+        // Lines whose net value or claims changed since the current level was ranked: a ranked
+        // outcome whose lines are all clean is still exact and is reused instead of recomputed.
+        var dirty = [Bool](repeating: false, count: lines.count)
         while start < candidates.count {
             let priority = snapshot.promotions[candidates[start].promotion].priority
             var end = start + 1
@@ -62,31 +67,45 @@ extension PricingSession {
             let level = start..<end
             start = end
             if blocked {
-                for position in level { reasons[candidates[position].promotion] = .blockedByExclusive }
+                for position in level { reasons[candidates[position].slot] = .blockedByExclusive }
                 continue
             }
-            // Rank the level by each promotion's effect on the current cart (computed without
-            // splitting cart-level amounts), then apply in that order, each on the cart left by
-            // the previous ones.
+            // Rank the level by each promotion's effect on the current cart, then apply in that
+            // order, each on the cart left by the previous ones.
             var order = Array(level)
+            var ranked: [(ActionOutcome, [Int], Bool)?] = Array(repeating: nil, count: level.count)
             if order.count > 1 {
-                var ranking = self.calculator
-                ranking.effectOnly = true
-                let effects = order.map { evaluate(candidates[$0].promotion, lines: candidates[$0].lines, calculator: ranking).0.effect }
-                order = order.indices.sorted { a, b in
-                    effects[a] != effects[b] ? effects[a] > effects[b] : candidates[order[a]].promotion < candidates[order[b]].promotion
-                }.map { order[$0] }
+                let calculator = self.calculator
+                for position in level {
+                    ranked[position - level.lowerBound] = evaluate(candidates[position].promotion, lines: candidates[position].lines,
+                                                                   calculator: calculator)
+                }
+                order.sort { a, b in
+                    let effectA = ranked[a - level.lowerBound]!.0.effect, effectB = ranked[b - level.lowerBound]!.0.effect
+                    return effectA != effectB ? effectA > effectB : candidates[a].promotion < candidates[b].promotion
+                }
+                for line in dirty.indices where dirty[line] { dirty[line] = false }
             }
             for position in order {
                 let candidate = candidates[position]
-                let (outcome, eligible, lostLines) = evaluate(candidate.promotion, lines: candidate.lines, calculator: self.calculator)
+                let (outcome, eligible, lostLines): (ActionOutcome, [Int], Bool)
+                if let reusable = ranked[position - level.lowerBound], !candidate.lines.contains(where: { dirty[$0] }) {
+                    (outcome, eligible, lostLines) = reusable
+                } else {
+                    (outcome, eligible, lostLines) = evaluate(candidate.promotion, lines: candidate.lines, calculator: self.calculator)
+                }
                 guard outcome.effect > 0 else {
-                    reasons[candidate.promotion] = lostLines ? .notCombinable : outcome.shortfall
+                    reasons[candidate.slot] = lostLines ? .notCombinable : outcome.shortfall
                     continue
                 }
                 let compiled = snapshot.promotions[candidate.promotion]
                 apply(compiled, outcome, lines: eligible)
-                applied.append(AppliedRecord(promotion: candidate.promotion, outcome: outcome,
+                if compiled.isDiscount {
+                    for (line, _) in outcome.discounts { dirty[line] = true }
+                } else {
+                    for line in eligible { dirty[line] = true }
+                }
+                applied.append(AppliedRecord(promotion: candidate.promotion, slot: candidate.slot, outcome: outcome,
                                              pointsLines: compiled.isDiscount ? [] : eligible))
                 if compiled.exclusive { blocked = true }
             }

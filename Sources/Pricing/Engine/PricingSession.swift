@@ -29,14 +29,26 @@ struct PricingSession {
     var prepared: PreparedDocument?
     /// Node of each canonical line inside ``prepared``'s `lines` array.
     var lineNodes: [PreparedDocument.NodeID] = []
-    /// Trigger results per distinct trigger (nil = not evaluated yet).
-    var triggerResults: [Bool?]
-    /// Matching canonical lines per distinct target (nil = not computed yet).
-    var targetLines: [[Int]?]
-    /// Index candidates of every prefiltered target, grouped by target (CSR layout): target *t*'s
-    /// candidates are `candidateSlots[candidateStarts[t] ..< candidateStarts[t + 1]]`, in line order.
-    var candidateStarts: [Int32] = []
-    var candidateSlots: [(line: Int32, exact: Bool)] = []
+    /// Results of shared trigger conjuncts: dense (0 = unknown, 1 = false, 2 = true) for small
+    /// snapshots, sparse otherwise.
+    var conjunctMemo: [UInt8]
+    var sparseConjunctMemo: [Int32: Bool] = [:]
+    /// Matching canonical lines per distinct target (computed on first use).
+    var targetLines: [Int: [Int]] = [:]
+    /// Index hits of the cart's lines: (table entry, canonical line), for entries that list targets.
+    var lineHits: [(entry: Int32, line: Int32)] = []
+    /// Candidate lines (with whether the index alone decides the match) per prefiltered target
+    /// needed by a candidate promotion; built on first use.
+    var targetCandidates: [Int32: [(line: Int32, exact: Bool)]]?
+    /// Targets whose entry in ``targetCandidates`` is complete.
+    var builtTargets: Set<Int32> = []
+    /// ``selectPromotions()`` ran.
+    var selected = false
+    /// Snapshot indices of the promotions evaluated, in canonical order: every promotion, or the
+    /// index's candidates.
+    var evaluated: [Int] = []
+    /// `evaluated` is every promotion (slot = snapshot index).
+    var evaluatesAll = true
 
     /// Valid presented coupon per promotion (snapshot index → normalised code).
     var unlockingCoupon: [Int: String] = [:]
@@ -60,44 +72,63 @@ struct PricingSession {
         pointsClaims = LineClaims(lines: count)
         adjustments = Array(repeating: [], count: count)
         allLines = Array(0..<count)
-        triggerResults = Array(repeating: nil, count: snapshot.triggers.count)
-        targetLines = Array(repeating: nil, count: snapshot.targets.count)
+        conjunctMemo = snapshot.conjuncts.count <= PricingSession.denseMemoLimit ? Array(repeating: 0, count: snapshot.conjuncts.count) : []
     }
+
+    /// Conjunct memo is a dense array up to this many shared conjuncts.
+    static let denseMemoLimit = 4_096
 
     mutating func run() -> PriceResult {
         let couponStates = checkCoupons()
-        var reasons = [NotAppliedReason?](repeating: nil, count: snapshot.promotions.count)
-        var details = [Explanation.Failure?](repeating: nil, count: snapshot.promotions.count)
-        var candidates: [(promotion: Int, lines: [Int])] = []
-        for index in snapshot.promotions.indices {
+        selectPromotions()
+        snapshot.candidateWindow.record(evaluated.count)
+        var reasons = [NotAppliedReason?](repeating: nil, count: evaluated.count)
+        var details = [Explanation.Failure?](repeating: nil, count: cart.explain ? evaluated.count : 0)
+        var candidates: [Candidate] = []
+        for (slot, index) in evaluated.enumerated() {
             switch eligibility(of: index) {
             case .success(let lines):
-                candidates.append((index, lines))
+                candidates.append(Candidate(promotion: index, slot: slot, lines: lines))
             case .failure(let failure):
-                reasons[index] = failure.reason
-                details[index] = failure.detail
+                reasons[slot] = failure.reason
+                if cart.explain { details[slot] = failure.detail }
             }
         }
         let applied = stack(candidates, reasons: &reasons)
         return result(applied: applied, reasons: reasons, details: details, couponStates: couponStates)
     }
 
+    /// The slot of a promotion in ``evaluated`` (nil when it was not evaluated).
+    func slot(of promotion: Int) -> Int? {
+        if evaluatesAll { return promotion }
+        var low = 0, high = evaluated.count
+        while low < high {
+            let middle = (low + high) / 2
+            if evaluated[middle] < promotion { low = middle + 1 } else { high = middle }
+        }
+        return low < evaluated.count && evaluated[low] == promotion ? low : nil
+    }
+
     // MARK: - Documents
 
-    /// The prepared cart document (lines in canonical order, so line node *i* is canonical line *i*).
+    /// The prepared cart document (lines in canonical order, so line node *i* is canonical line *i*),
+    /// built straight from the cart with only the fields conditions read.
     mutating func preparedDocument() -> PreparedDocument {
         if let prepared { return prepared }
-        let currency = cart.currency
         let usage = snapshot.fieldUsage
-        let lineFields = usage.everything ? nil : usage.lineFields
-        let cartFields = usage.everything ? nil : usage.cartFields
-        let mask = LineFieldMask(lineFields)
-        let document = PreparedDocument(cart.ruleDocument(
-            at: instant, lineDocuments: lines.map { $0.ruleDocument(currency: currency, mask: mask) }, fields: cartFields))
+        let mask = LineFieldMask(usage.everything ? nil : usage.lineFields)
+        let document = cart.preparedDocument(at: instant, lines: lines, cartFields: usage.everything ? nil : usage.cartFields, mask: mask)
         if let linesNode = document.member("lines", of: document.root) {
             lineNodes = Array(document.elements(of: linesNode))
         }
         prepared = document
         return document
     }
+}
+
+/// A promotion that passed the pre-checks: snapshot index, slot in the evaluated list, target lines.
+struct Candidate {
+    var promotion: Int
+    var slot: Int
+    var lines: [Int]
 }

@@ -20,77 +20,106 @@ public final class PromotionSnapshot: Sendable {
     let triggers: [CompiledCondition]
     /// Distinct compiled targets.
     let targets: [TargetMatcher]
-    /// Inverted index over ``targets``.
-    let targetIndex: TargetIndex
+    /// Distinct normalised triggers' top-level conjuncts, compiled once and shared across
+    /// triggers (hash-consed on the normalised AST): each is evaluated at most once per cart.
+    let conjuncts: [CompiledCondition]
+    /// Per distinct trigger: its conjuncts (indices into ``conjuncts``), cheapest first.
+    let triggerConjuncts: [[Int32]]
+    /// The promotion index (candidates per cart) and the inverted index of target lines.
+    let index: PromotionIndex
+    /// What the index holds.
+    public let indexStatistics: PromotionIndexStatistics
+    /// Candidates per priced cart over the last calls (updated by `PricingEngine.price`).
+    public let candidateWindow: CandidateWindow
     /// Normalised coupon code → coupon.
     let coupons: [String: Coupon]
     /// Fields the conditions can read (the rest of the documents is never built).
     let fieldUsage: FieldUsage
-    /// Stacking acceptance as flat bit sets: promotion *p* accepts *q* when `acceptsAll[p]` or bit
-    /// *q* of row *p* (`acceptanceWords` words per row) is set.
-    let acceptsAll: [Bool]
-    let acceptance: [UInt64]
-    let acceptanceWords: Int
-
     /// Builds a snapshot. Disabled promotions are dropped; the input order of `promotions` and
     /// `coupons` does not matter. If two coupons share a normalised code, the one of the
     /// smallest promotion id is kept (storage should make codes unique per tenant).
-    public init(promotions: [Promotion], coupons: [Coupon] = [], version: Int64 = 0) {
+    ///
+    /// - Parameter candidateWindow: where `price` records candidates per cart; pass the previous
+    ///   snapshot's window to keep its history across changes (default: a new window).
+    public init(promotions: [Promotion], coupons: [Coupon] = [], version: Int64 = 0, candidateWindow: CandidateWindow? = nil) {
         self.version = version
+        self.candidateWindow = candidateWindow ?? CandidateWindow()
         let enabled = promotions.filter(\.enabled).sorted {
             $0.priority != $1.priority ? $0.priority > $1.priority : $0.id < $1.id
         }
         var usage = FieldUsage()
-        var triggerSlots: [Condition: Int] = [:]
+        var triggerSlots: [[UInt8]: Int] = [:]
         var triggers: [CompiledCondition] = []
-        var targetSlots: [Condition: Int] = [:]
+        var targetSlots: [[UInt8]: Int] = [:]
         var targets: [TargetMatcher] = []
+        var triggerRoots: [RuleNode] = []
+        var targetAlternatives: [PromotionIndex.Alternative?] = []
+        var conjunctSlots: [[UInt8]: Int32] = [:]
+        var conjuncts: [CompiledCondition] = []
+        var triggerConjuncts: [[Int32]] = []
         var kept: [(Promotion, Int?, Int?)] = []
         var index: [String: Int] = [:]
         for promotion in enabled where index[promotion.id] == nil {
             var trigger: Int?
             if let condition = promotion.trigger?.normalized() {
-                if let slot = triggerSlots[condition] {
+                // De-duplicated by canonical bytes: `Condition`'s `==` follows Swift's Unicode-
+                // canonical string equality, but conditions compare strings byte-wise.
+                let key = Array(condition.json.jsonText.utf8)
+                if let slot = triggerSlots[key] {
                     trigger = slot
                 } else {
                     trigger = triggers.count
-                    triggerSlots[condition] = triggers.count
+                    triggerSlots[key] = triggers.count
                     triggers.append(condition.compile())
                     usage.addTrigger(condition.root)
+                    triggerRoots.append(condition.root)
+                    let parts: [RuleNode] = if case .and(let children) = condition.root { children } else { [condition.root] }
+                    triggerConjuncts.append(parts.map { part in
+                        let key = Array(part.canonicalJSON.jsonText.utf8)
+                        if let slot = conjunctSlots[key] { return slot }
+                        let slot = Int32(conjuncts.count)
+                        conjunctSlots[key] = slot
+                        conjuncts.append(Condition(part).compile())
+                        return slot
+                    })
                 }
             }
             var target: Int?
             if let condition = promotion.target?.normalized() {
-                if let slot = targetSlots[condition] {
+                let key = Array(condition.json.jsonText.utf8)
+                if let slot = targetSlots[key] {
                     target = slot
                 } else {
                     target = targets.count
-                    targetSlots[condition] = targets.count
-                    let prefilter = LinePrefilter.extract(from: condition.root)
+                    targetSlots[key] = targets.count
+                    let alternative = PromotionIndex.alternatives(condition.root, line: true).min { $0.cost < $1.cost }
                     let native = LinePredicate.compile(condition.root)
-                    // A target decided by the index alone, or evaluated natively, never reads the
-                    // line document.
-                    if prefilter?.isExact != true && native == nil { usage.addTarget(condition.root) }
-                    targets.append(TargetMatcher(condition: condition.compile(), prefilter: prefilter, native: native))
+                    // A target decided by the index alone (every key exact), or evaluated
+                    // natively, never reads the line document.
+                    let decidedByIndex = alternative.map { $0.exact.allSatisfy { $0 } } ?? false
+                    if !decidedByIndex && native == nil { usage.addTarget(condition.root) }
+                    targetAlternatives.append(alternative)
+                    targets.append(TargetMatcher(condition: condition.compile(), native: native))
                 }
             }
             index[promotion.id] = kept.count
             kept.append((promotion, trigger, target))
         }
-        // combinesWith entries name promotion ids or groups; resolve both to snapshot indices.
-        var groups: [String: [Int]] = [:]
-        for (position, entry) in kept.enumerated() {
-            if let group = entry.0.group { groups[group, default: []].append(position) }
+        // combinesWith entries name promotion ids or groups; resolve both (groups to numbers).
+        var groupNumbers: [String: Int32] = [:]
+        for entry in kept {
+            if let group = entry.0.group, groupNumbers[group] == nil { groupNumbers[group] = Int32(groupNumbers.count) }
         }
-        let words = (kept.count + 63) / 64
         let compiled = kept.enumerated().map { position, entry in
-            var accepted = [UInt64](repeating: 0, count: words)
+            var promotions: Set<Int32> = []
+            var groups: Set<Int32> = []
             for name in entry.0.combinesWith {
-                for other in (index[name].map { [$0] } ?? []) + (groups[name] ?? []) {
-                    accepted[other >> 6] |= 1 << UInt64(other & 63)
-                }
+                if let other = index[name] { promotions.insert(Int32(other)) }
+                if let group = groupNumbers[name] { groups.insert(group) }
             }
-            return CompiledPromotion(promotion: entry.0, index: position, trigger: entry.1, target: entry.2, accepted: accepted)
+            return CompiledPromotion(promotion: entry.0, index: position, trigger: entry.1, target: entry.2,
+                                     acceptedPromotions: promotions.sorted(), acceptedGroups: groups.sorted(),
+                                     groupNumber: entry.0.group.flatMap { groupNumbers[$0] } ?? -1)
         }
         var couponTable: [String: Coupon] = [:]
         for coupon in coupons {
@@ -101,19 +130,19 @@ public final class PromotionSnapshot: Sendable {
         self.promotionIndex = index
         self.triggers = triggers
         self.targets = targets
-        self.targetIndex = TargetIndex(targets: targets)
+        self.conjuncts = conjuncts
+        self.triggerConjuncts = triggerConjuncts
+        self.index = PromotionIndex(promotions: compiled, triggerRoots: triggerRoots, targetAlternatives: targetAlternatives,
+                                    sharedConditions: conjuncts.count)
+        self.indexStatistics = self.index.statistics
         self.coupons = couponTable
         self.fieldUsage = usage
-        self.acceptsAll = compiled.map(\.combinesWithAll)
-        self.acceptance = compiled.flatMap(\.accepted)
-        self.acceptanceWords = words
     }
 
     /// Whether promotion `p` accepts being stacked with promotion `q` (snapshot indices).
     @inline(__always)
     func accepts(_ p: Int, _ q: Int) -> Bool {
-        if acceptsAll[p] { return true }
-        return acceptance[p &* acceptanceWords &+ (q >> 6)] >> UInt64(q & 63) & 1 == 1
+        promotions[p].accepts(promotions[q])
     }
 
     /// The enabled promotions, in canonical order (priority descending, then id).

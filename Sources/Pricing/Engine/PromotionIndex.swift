@@ -1,0 +1,356 @@
+import Rules
+
+/// The promotion index: given a cart, the small set of *candidate* promotions — a superset of
+/// every promotion that can apply (no false negatives; the full pre-checks and conditions still
+/// run on each candidate).
+///
+/// Each promotion is filed under one **access predicate**: a set of keys of which the cart must
+/// contain at least one for the promotion to have any chance (the k-index of Whang et al.,
+/// VLDB 2009, specialised to the one conjunct we index: the cheapest necessary disjunction).
+/// Necessary disjunctions come from every part of a promotion that a cart must satisfy:
+///
+/// * `coupon: true` — one of its codes is presented (and valid): it is found through the coupon table;
+/// * `channels` / `stores` (non-empty) — the cart's channel / store is one of them;
+/// * (`currency` is necessary too but matches nearly every cart: not used as a key;)
+/// * the `target` — every action in this engine needs at least one target line
+///   (`no_matching_lines` otherwise), so a target implying `sku`/`category`/`brand`/`id` ∈ S
+///   requires a cart line with such a value;
+/// * the `trigger` — `$eq`/`$in` of string (or, for `customer.loyaltyCard`, boolean) literals on
+///   `channel`, `store`, `currency`, `customer.tier|id|loyaltyCard`, `coupons` and, through
+///   implicit array traversal or a query-form `$elemMatch` on `lines`, on a line's
+///   `sku`/`category`/`brand`/`id`.
+///
+/// Soundness w.r.t. the rules language (MongoDB semantics): a leaf `$eq`/`$in` of plain literals
+/// matches only if some value at the path equals one of them; the cart fields above hold strings
+/// (or a boolean), never arrays except `coupons` and `lines` whose elements are traversed exactly
+/// like the index does, so the leaf implies one of its keys. An `$and` implies each conjunct's
+/// keys; an `$or` the union of its children's (every child must imply something); `$not`,
+/// `$nor`, `$ne`, `$nin`, ranges, `$exists`, `null` and typed literals imply nothing (never
+/// indexed positively). A `false` condition implies the empty set: the promotion is never a
+/// candidate (it can never apply). Condition strings compare byte-wise, so keys from conditions
+/// are UTF-8 bytes; `channels`/`stores` compare with Swift's `==` (Unicode canonical
+/// equivalence), so those keys are Swift strings; currency codes are ASCII.
+///
+/// Promotions with no necessary key go to an always-evaluated list (``PromotionIndexStatistics``).
+struct PromotionIndex: Sendable {
+    /// Key kinds; the first four are line fields.
+    enum Kind: UInt8, CaseIterable {
+        case sku = 0, category, brand, lineID, channel, store, currency, tier, loyaltyCard, customerID, coupon
+
+        /// Relative frequency guess in carts (lower = more selective) for choosing the access predicate.
+        var weight: Int {
+            switch self {
+            case .sku, .customerID, .coupon: 1
+            case .store: 3
+            case .category, .brand: 10
+            case .lineID: 30
+            case .tier: 40
+            case .channel: 50
+            case .loyaltyCard: 80
+            case .currency: 100
+            }
+        }
+
+        static let lineKinds: [Kind] = [.sku, .category, .brand, .lineID]
+    }
+
+    /// A key: kind + UTF-8 bytes.
+    struct Key: Hashable {
+        var kind: Kind
+        var bytes: [UInt8]
+    }
+
+    /// A necessary disjunction: the cart must contain one of `keys` (for a target, a line must
+    /// have one of them; `exact[i]` = a line having `keys[i]` matches the whole target).
+    struct Alternative {
+        var keys: [Key]
+        var exact: [Bool]
+        var cost: Int { keys.reduce(0) { $0 + $1.kind.weight } }
+    }
+
+    /// How a promotion is reached.
+    enum Access {
+        case always
+        case never
+        case coupon
+        case keys([Key])
+        case channels([String])
+        case stores([String])
+    }
+
+    // MARK: Byte-keyed hash table (open addressing; keys compared byte-wise, no false hits)
+
+    struct Entry: Sendable {
+        var hash: UInt64
+        var kind: UInt8
+        var keyOffset: UInt32
+        var keyLength: UInt32
+        var promotionStart: UInt32
+        var promotionEnd: UInt32
+        var targetStart: UInt32
+        var targetEnd: UInt32
+    }
+
+    let slots: [Int32]
+    let entries: [Entry]
+    let keyBytes: [UInt8]
+    /// Promotion snapshot indices per entry.
+    let promotionPostings: [Int32]
+    /// Target index `<< 1 | exact` per entry.
+    let targetPostings: [Int32]
+    /// Bit *k* set when some entry has kind *k*.
+    let kindMask: UInt32
+    /// Promotion field keys (Swift `String` equality, as the pre-checks).
+    let channelPostings: [String: [Int32]]
+    let storePostings: [String: [Int32]]
+    /// Promotions evaluated for every cart.
+    let always: [Int32]
+    /// Per target: whether it has a line prefilter (its lines come from the table).
+    let targetPrefiltered: [Bool]
+    let statistics: PromotionIndexStatistics
+
+    init(promotions: [CompiledPromotion], triggerRoots: [RuleNode], targetAlternatives: [Alternative?], sharedConditions: Int) {
+        var promotionKeys: [Key: [Int32]] = [:]
+        var targetKeys: [Key: [Int32]] = [:]
+        var channels: [String: [Int32]] = [:]
+        var stores: [String: [Int32]] = [:]
+        var always: [Int32] = []
+        var never = 0
+        var couponOnly = 0
+        var targetPrefiltered = [Bool](repeating: false, count: targetAlternatives.count)
+        for (t, best) in targetAlternatives.enumerated() {
+            if let best, !best.keys.isEmpty {
+                targetPrefiltered[t] = true
+                for (key, exact) in zip(best.keys, best.exact) { targetKeys[key, default: []].append(Int32(t) << 1 | (exact ? 1 : 0)) }
+            } else if best != nil {
+                targetPrefiltered[t] = true  // matches no line
+            }
+        }
+        var triggerAlternatives: [[Alternative]?] = Array(repeating: nil, count: triggerRoots.count)
+        for promotion in promotions {
+            let p = Int32(promotion.index)
+            switch PromotionIndex.access(of: promotion, triggerRoots: triggerRoots, triggerAlternatives: &triggerAlternatives,
+                                         targetAlternatives: targetAlternatives) {
+            case .always: always.append(p)
+            case .never: never += 1
+            case .coupon: couponOnly += 1
+            case .keys(let keys):
+                for key in Set(keys) { promotionKeys[key, default: []].append(p) }
+            case .channels(let names):
+                for name in Set(names) { channels[name, default: []].append(p) }
+            case .stores(let names):
+                for name in Set(names) { stores[name, default: []].append(p) }
+            }
+        }
+        // Currency keys (ISO codes, ASCII) live in the byte table like the condition keys.
+        var allKeys = Set(promotionKeys.keys)
+        allKeys.formUnion(targetKeys.keys)
+        let ordered = allKeys.sorted { $0.kind.rawValue != $1.kind.rawValue ? $0.kind.rawValue < $1.kind.rawValue : $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        var capacity = 16
+        while capacity < ordered.count * 2 { capacity <<= 1 }
+        var slots = [Int32](repeating: -1, count: capacity)
+        var entries: [Entry] = []
+        var keyBytes: [UInt8] = []
+        var promotionPostings: [Int32] = []
+        var targetPostings: [Int32] = []
+        var kindMask: UInt32 = 0
+        entries.reserveCapacity(ordered.count)
+        for key in ordered {
+            let hash = key.bytes.withUnsafeBytes { PromotionIndex.hash(key.kind.rawValue, $0) }
+            let promotionsOfKey = promotionKeys[key] ?? []
+            let targetsOfKey = targetKeys[key] ?? []
+            entries.append(Entry(hash: hash, kind: key.kind.rawValue, keyOffset: UInt32(keyBytes.count), keyLength: UInt32(key.bytes.count),
+                                 promotionStart: UInt32(promotionPostings.count), promotionEnd: UInt32(promotionPostings.count + promotionsOfKey.count),
+                                 targetStart: UInt32(targetPostings.count), targetEnd: UInt32(targetPostings.count + targetsOfKey.count)))
+            keyBytes += key.bytes
+            promotionPostings += promotionsOfKey.sorted()
+            targetPostings += targetsOfKey.sorted()
+            kindMask |= 1 << UInt32(key.kind.rawValue)
+            var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Int32(entries.count - 1)
+        }
+        self.slots = slots
+        self.entries = entries
+        self.keyBytes = keyBytes
+        self.promotionPostings = promotionPostings
+        self.targetPostings = targetPostings
+        self.kindMask = kindMask
+        self.channelPostings = channels
+        self.storePostings = stores
+        self.always = always
+        self.targetPrefiltered = targetPrefiltered
+        let fieldPostings = channels.values.reduce(0) { $0 + $1.count } + stores.values.reduce(0) { $0 + $1.count }
+        let entryCount = entries.count + channels.count + stores.count
+        let postingCount = promotionPostings.count + targetPostings.count + fieldPostings
+        let bytes = slots.count * 4 + entries.count * MemoryLayout<Entry>.stride + keyBytes.count + postingCount * 4
+            + (channels.count + stores.count) * 64 + always.count * 4 + targetPrefiltered.count
+        statistics = PromotionIndexStatistics(
+            promotions: promotions.count, indexed: promotions.count - always.count - never - couponOnly, couponOnly: couponOnly,
+            neverApplicable: never, alwaysEvaluated: always.count, keys: entryCount, postings: postingCount, estimatedBytes: bytes,
+            sharedConditions: sharedConditions)
+    }
+
+    /// The access predicate of a promotion: the cheapest necessary disjunction.
+    static func access(of promotion: CompiledPromotion, triggerRoots: [RuleNode], triggerAlternatives: inout [[Alternative]?],
+                       targetAlternatives: [Alternative?]) -> Access {
+        if promotion.requiresCoupon { return .coupon }
+        var best: Access = .always
+        var bestCost = Int.max
+        func consider(_ access: Access, _ cost: Int) {
+            if cost < bestCost { best = access; bestCost = cost }
+        }
+        if let trigger = promotion.trigger, trigger < triggerRoots.count {
+            if triggerAlternatives[trigger] == nil { triggerAlternatives[trigger] = alternatives(triggerRoots[trigger], line: false) }
+            for alternative in triggerAlternatives[trigger]! {
+                if alternative.keys.isEmpty { return .never }
+                consider(.keys(alternative.keys), alternative.cost)
+            }
+        }
+        if let target = promotion.target, target < targetAlternatives.count, let alternative = targetAlternatives[target] {
+            if alternative.keys.isEmpty { return .never }
+            consider(.keys(alternative.keys), alternative.cost)
+        }
+        if !promotion.stores.isEmpty { consider(.stores(promotion.stores), promotion.stores.count * Kind.store.weight) }
+        if !promotion.channels.isEmpty { consider(.channels(promotion.channels), promotion.channels.count * Kind.channel.weight) }
+        // The promotion's `currency` is a necessary key too, but it matches nearly every cart
+        // of a tenant: a promotion with nothing better is always evaluated (its currency is
+        // the first, cheapest pre-check anyway).
+        return best
+    }
+
+    /// Necessary disjunctions implied by a normalised condition (on the cart document, or on a
+    /// line document when `line`); every returned alternative must hold for the condition to hold.
+    static func alternatives(_ node: RuleNode, line: Bool) -> [Alternative] {
+        switch node {
+        case .constant(let value):
+            return value ? [] : [Alternative(keys: [], exact: [])]
+        case .not, .nor:
+            return []
+        case .and(let children):
+            return children.flatMap { child in
+                alternatives(child, line: line).map { Alternative(keys: $0.keys, exact: $0.keys.map { _ in false }) }
+            }
+        case .or(let children):
+            var keys: [Key] = []
+            var exact: [Bool] = []
+            for child in children {
+                guard let best = alternatives(child, line: line).min(by: { $0.cost < $1.cost }) else { return [] }
+                keys += best.keys
+                exact += best.exact
+            }
+            return [Alternative(keys: keys, exact: exact)]
+        case .field(let predicate):
+            let segments = predicate.path.segments
+            func named(_ segment: String, _ name: String) -> Bool { segment.utf8.elementsEqual(name.utf8) }
+            func lineKind(_ segment: String) -> Kind? {
+                if named(segment, "sku") { return .sku }
+                if named(segment, "category") { return .category }
+                if named(segment, "brand") { return .brand }
+                if named(segment, "id") { return .lineID }
+                return nil
+            }
+            var kind: Kind?
+            if line {
+                if segments.count == 1 { kind = lineKind(segments[0]) }
+            } else if segments.count == 1 {
+                if named(segments[0], "channel") { kind = .channel }
+                else if named(segments[0], "store") { kind = .store }
+                else if named(segments[0], "currency") { kind = .currency }
+                else if named(segments[0], "coupons") { kind = .coupon }
+                else if named(segments[0], "lines"), case .elemMatch(.document(let inner)) = predicate.test {
+                    // Query-form $elemMatch on the lines: some line matches `inner`.
+                    return alternatives(inner, line: true).map { Alternative(keys: $0.keys, exact: $0.keys.map { _ in false }) }
+                }
+            } else if segments.count == 2 {
+                if named(segments[0], "customer") {
+                    if named(segments[1], "tier") { kind = .tier }
+                    else if named(segments[1], "id") { kind = .customerID }
+                    else if named(segments[1], "loyaltyCard") { kind = .loyaltyCard }
+                } else if named(segments[0], "lines") {
+                    kind = lineKind(segments[1])
+                }
+            }
+            guard let kind else { return [] }
+            let literals: [RuleLiteral]
+            switch predicate.test {
+            case .eq(let literal): literals = [literal]
+            case .in(let list): literals = list
+            default: return []
+            }
+            var keys: [Key] = []
+            for literal in literals {
+                switch (kind, literal) {
+                case (.loyaltyCard, .value(.bool(let flag))): keys.append(Key(kind: kind, bytes: Array((flag ? "true" : "false").utf8)))
+                case (.loyaltyCard, _): return []
+                case (_, .value(.string(let text))): keys.append(Key(kind: kind, bytes: Array(text.utf8)))
+                default: return []
+                }
+            }
+            return [Alternative(keys: keys, exact: keys.map { _ in line })]
+        }
+    }
+
+    // MARK: Lookup
+
+    @inline(__always)
+    static func hash(_ kind: UInt8, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ (UInt64(kind) << 56) ^ UInt64(truncatingIfNeeded: bytes.count)
+        var i = 0
+        let count = bytes.count
+        while i + 8 <= count {
+            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            i += 8
+        }
+        if i < count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < count { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
+            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+            h ^= h >> 31
+        }
+        return h &* 0xBF58_476D_1CE4_E5B9 ^ (h >> 32)
+    }
+
+    /// Whether any key of this kind exists.
+    @inline(__always)
+    func has(_ kind: Kind) -> Bool { kindMask >> UInt32(kind.rawValue) & 1 == 1 }
+
+    /// The entry for (kind, bytes of `text`), or -1.
+    func lookup(_ kind: Kind, _ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { utf8 in lookup(kind, UnsafeRawBufferPointer(utf8)) }
+    }
+
+    func lookup(_ kind: Kind, _ bytes: UnsafeRawBufferPointer) -> Int {
+        guard !entries.isEmpty else { return -1 }
+        let hash = PromotionIndex.hash(kind.rawValue, bytes)
+        return slots.withUnsafeBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                let mask = slots.count - 1
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let index = Int(slots[slot])
+                    if index < 0 { return -1 }
+                    let entry = entries[index]
+                    if entry.hash == hash, entry.kind == kind.rawValue, Int(entry.keyLength) == bytes.count {
+                        let same = keyBytes.withUnsafeBytes { stored in
+                            bytes.count == 0 || memcmp(stored.baseAddress! + Int(entry.keyOffset), bytes.baseAddress!, bytes.count) == 0
+                        }
+                        if same { return index }
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

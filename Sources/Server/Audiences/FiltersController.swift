@@ -1,0 +1,111 @@
+import Audiences
+import Foundation
+import Hummingbird
+import Storage
+
+/// `/v1/filters`: a tenant's filter catalog. Saving validates the definition (shape, SQL
+/// placeholders vs declared parameters, one universe) and prepares the query against the
+/// tenant's member source; every problem is a 400 with a JSON pointer.
+struct FiltersController {
+    let service: AudienceService
+    let body: RequestBody
+
+    func addRoutes(to group: RouterGroup<MarqueeRequestContext>) {
+        group.get("filters", use: list)
+        group.post("filters", use: create)
+        group.get("filters/{id}", use: show)
+        group.put("filters/{id}", use: replace)
+        group.delete("filters/{id}", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
+        let caller = try context.require(.read)
+        return JSONResponse.make(["filters": try await service.store.filters.list(tenant: caller.tenant.id)])
+    }
+
+    @Sendable func show(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
+        let caller = try context.require(.read)
+        guard let filter = try await service.store.filters.get(tenant: caller.tenant.id, id: try context.parameters.require("id")) else {
+            throw APIError.notFound("filter")
+        }
+        return JSONResponse.make(filter)
+    }
+
+    @Sendable func create(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
+        let caller = try context.require(.manage)
+        let filter = try await decode(request)
+        if try await service.store.filters.get(tenant: caller.tenant.id, id: filter.id) != nil {
+            throw APIError(status: .conflict, code: "already_exists", message: "a filter with id \"\(filter.id)\" exists", path: "/id")
+        }
+        try await save(filter, tenant: caller.tenant.id)
+        return JSONResponse.make(filter, status: .created)
+    }
+
+    @Sendable func replace(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
+        let caller = try context.require(.manage)
+        let id = try context.parameters.require("id")
+        let filter = try await decode(request, id: id)
+        let created = try await save(filter, tenant: caller.tenant.id)
+        return JSONResponse.make(filter, status: created ? .created : .ok)
+    }
+
+    @Sendable func delete(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
+        let caller = try context.require(.manage)
+        let id = try context.parameters.require("id")
+        let users = try await service.store.audiences.list(tenant: caller.tenant.id).filter { $0.definition.uses(filter: id) }
+        if !users.isEmpty {
+            throw APIError(status: .conflict, code: "filter_in_use",
+                           message: "filter \"\(id)\" is used by audiences: " + users.map(\.id).joined(separator: ", "))
+        }
+        guard try await service.store.filters.delete(tenant: caller.tenant.id, id: id) else { throw APIError.notFound("filter") }
+        service.filterChanged(tenant: caller.tenant.id, filterID: id)
+        return Response(status: .noContent)
+    }
+
+    /// The body as a filter (`id` from the URL when given; a different id in the body is 400).
+    func decode(_ request: Request, id: String? = nil) async throws -> FilterDefinition {
+        var data = Data(buffer: try await body.bytes(request))
+        if let id, var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
+            if let given = object["id"], (given as? String) != id {
+                throw APIError.badRequest("the id in the body must match the URL", path: "/id", code: "id_mismatch")
+            }
+            object["id"] = id
+            data = try JSONSerialization.data(withJSONObject: object)
+        }
+        guard !data.isEmpty else { throw APIError.badRequest("request body is empty; expected JSON", path: "", code: "invalid_json") }
+        do {
+            return try JSONDecoder().decode(FilterDefinition.self, from: data)
+        } catch let error as DecodingError {
+            throw AudienceErrors.decoding(error)
+        }
+    }
+
+    /// Validates, prepares against the member source, stores; returns whether it was created.
+    @discardableResult
+    func save(_ filter: FilterDefinition, tenant: String) async throws -> Bool {
+        let catalog = try await service.catalog(tenant: tenant)
+        let issues = catalog.issues(saving: filter, limits: service.configuration.filterLimits)
+        guard issues.isEmpty else { throw AudienceErrors.validation(issues) }
+        try await AudienceErrors.mapped {
+            let source = try await service.sources.source(tenant: tenant)
+            do {
+                try await source.check(filter)
+            } catch MemberSourceError.invalidQuery(let message) {
+                throw AudienceErrors.validation([AudienceIssue(code: "invalid_sql", message: message, path: "/sql")])
+            }
+        }
+        let created = try await service.store.filters.save(tenant: tenant, filter: filter)
+        service.filterChanged(tenant: tenant, filterID: filter.id)
+        return created
+    }
+}
+
+extension AudienceDefinition {
+    /// Whether a leaf of this tree uses filter `id`.
+    func uses(filter id: String) -> Bool {
+        switch self {
+        case .all(let children), .any(let children): children.contains { $0.uses(filter: id) }
+        case .filter(let leaf): leaf.filter == id
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Roaring
+
+/// Member ids of an audience or snapshot as a response: NDJSON (`{"memberId":N}` per line,
+/// the default) or CSV (`Accept: text/csv`, header `member_id`), in ascending id order.
+///
+/// Paging: `?after=ID` starts after that id; `?limit=N` returns at most N ids and, when more
+/// remain, `X-Next-Cursor: <last id>` and a `Link: <…?after=…&limit=N>; rel="next"` header.
+/// Without `limit` every id is streamed in chunks (no whole-list buffering).
+enum MemberListing {
+    static let chunk = 8192
+
+    static func response(_ members: Bitmap, request: Request, path: String) throws -> Response {
+        let query = request.uri.queryParameters
+        var after: UInt32?
+        if let text = query["after"] {
+            guard let value = UInt32(text) else { throw APIError.badRequest("after must be a member id (unsigned 32-bit)", code: "invalid_cursor") }
+            after = value
+        }
+        var limit: Int?
+        if let text = query["limit"] {
+            guard let value = Int(text), value >= 1, value <= 1_000_000 else {
+                throw APIError.badRequest("limit must be between 1 and 1000000", code: "invalid_limit")
+            }
+            limit = value
+        }
+        let csv = request.headers[.accept]?.contains("text/csv") ?? false
+        var headers = HTTPFields()
+        headers[.contentType] = csv ? "text/csv; charset=utf-8" : "application/x-ndjson"
+        headers[HTTPField.Name("X-Total-Count")!] = String(members.count)
+        let start: UInt32? = after.map { $0 == .max ? nil : $0 + 1 } ?? 0
+        guard let start else { return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv ? "member_id\n" : ""))) }
+
+        if let limit {
+            var ids = [UInt32]()
+            ids.reserveCapacity(min(limit, 65536))
+            var iterator = members.elements(from: start).makeIterator()
+            while ids.count < limit, let id = iterator.next() { ids.append(id) }
+            if ids.count == limit, iterator.next() != nil, let last = ids.last {
+                headers[HTTPField.Name("X-Next-Cursor")!] = String(last)
+                headers[HTTPField.Name("Link")!] = "<\(path)?after=\(last)&limit=\(limit)>; rel=\"next\""
+            }
+            var buffer = ByteBuffer()
+            if csv { buffer.writeString("member_id\n") }
+            for id in ids { write(id, csv: csv, into: &buffer) }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
+        }
+        let body = ResponseBody { writer in
+            var buffer = ByteBuffer()
+            if csv { buffer.writeString("member_id\n") }
+            var inBuffer = 0
+            for id in members.elements(from: start) {
+                write(id, csv: csv, into: &buffer)
+                inBuffer += 1
+                if inBuffer == chunk {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                    inBuffer = 0
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    static func write(_ id: UInt32, csv: Bool, into buffer: inout ByteBuffer) {
+        if csv {
+            buffer.writeString("\(id)\n")
+        } else {
+            buffer.writeString("{\"memberId\":\(id)}\n")
+        }
+    }
+
+    /// `{"memberId": N, "member": true|false}` for `/members/{memberId}`.
+    static func membership(_ members: Bitmap, memberID text: String) throws -> Response {
+        guard let id = UInt32(text) else {
+            throw APIError.badRequest("a member id is an unsigned 32-bit integer", path: nil, code: "invalid_member_id")
+        }
+        return JSONResponse.make(Membership(memberId: id, member: members.contains(id)))
+    }
+
+    struct Membership: Encodable {
+        var memberId: UInt32
+        var member: Bool
+    }
+}
