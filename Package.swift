@@ -67,6 +67,7 @@ let package = Package(
                           path: "Benchmarks/RulesBenchmark", swiftSettings: swiftSettings),
         .executableTarget(name: "AudienceBenchmark", dependencies: [
             "Audiences", "Roaring", "Storage", "CinemaData", .product(name: "Logging", package: "swift-log"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ], path: "Benchmarks/AudienceBenchmark", swiftSettings: swiftSettings),
 
         .target(name: "TestSupport", dependencies: [

@@ -1,4 +1,5 @@
 import Accounts
+import Audiences
 import Logging
 import Pricing
 import ServiceLifecycle
@@ -15,6 +16,11 @@ public final class Store: Service {
     public let coupons: any CouponRepository
     public let ledger: any CouponLedger
     public let couponBatches: SQLCouponBatchStore
+    /// Audiences: filters, saved audiences and snapshots, member source settings, cache usage.
+    public let filters: any FilterRepository
+    public let audiences: any AudienceRepository
+    public let memberSourceSettings: SQLMemberSourceSettingsRepository
+    public let filterUsage: SQLFilterUsageStore
     public let logger: Logger
 
     init(configuration: DatabaseConfiguration, database: any SQLDatabase, logger: Logger) {
@@ -25,6 +31,10 @@ public final class Store: Service {
         self.coupons = SQLCouponRepository(database: database)
         self.ledger = SQLCouponLedger(database: database)
         self.couponBatches = SQLCouponBatchStore(database: database)
+        self.filters = SQLFilterRepository(database: database)
+        self.audiences = SQLAudienceRepository(database: database)
+        self.memberSourceSettings = SQLMemberSourceSettingsRepository(database: database)
+        self.filterUsage = SQLFilterUsageStore(database: database)
         self.logger = logger
     }
 

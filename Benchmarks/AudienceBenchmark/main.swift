@@ -1,0 +1,114 @@
+// Audience benchmark: the same audiences on the same PostgreSQL data, evaluated
+// (a) as one SQL statement (SingleQueryFormulation: UNION ALL + GROUP BY + HAVING),
+// (b) by Marquee cold (empty filter cache: every filter its own query, bounded parallelism),
+// (c) by Marquee warm (every filter cached: bitmap algebra only).
+// Counts must agree exactly. See docs/audiences-benchmark.md.
+//
+//   swift run -c release AudienceBenchmark --database postgres://postgres@127.0.0.1:5432/bench [--generate --members 1000000] [--parallel 2]
+import Audiences
+import CinemaData
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Roaring
+import Storage
+
+struct Options {
+    var database = ProcessInfo.processInfo.environment["MARQUEE_BENCH_DATABASE_URL"] ?? ""
+    var members = 1_000_000
+    var generate = false
+    var parallel = 2
+    var warmRuns = 50
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--database": database = iterator.next() ?? database
+            case "--members": members = iterator.next().flatMap(Int.init) ?? members
+            case "--generate": generate = true
+            case "--parallel": parallel = iterator.next().flatMap(Int.init) ?? parallel
+            case "--warm-runs": warmRuns = iterator.next().flatMap(Int.init) ?? warmRuns
+            default: fatalError("unknown argument \(argument)")
+            }
+        }
+        guard database.hasPrefix("postgres") else { fatalError("--database postgres://… is required") }
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func format(_ seconds: Double) -> String {
+    seconds >= 1 ? String(format: "%.2f s", seconds) : String(format: "%.2f ms", seconds * 1000)
+}
+
+func run(_ options: Options) async throws {
+let warmRuns = options.warmRuns, parallel = options.parallel, generate = options.generate, memberCount = options.members
+let logger: Logger = {
+    var logger = Logger(label: "audience-benchmark")
+    logger.logLevel = .warning
+    return logger
+}()
+let configuration = try DatabaseConfiguration(url: options.database)
+
+try await Store.withStore(configuration, logger: logger, migrate: false) { store in
+    let database = store.database as! Storage.PostgresDatabase
+    if generate {
+        let bar = ProgressBar(label: "generating \(memberCount) members")
+        try await CinemaGenerator(database: database, members: memberCount).run(progress: bar.update)
+    }
+    let counts = try await database.query("SELECT (SELECT COUNT(*) FROM members) AS m, (SELECT COUNT(*) FROM tickets) AS t, (SELECT COUNT(*) FROM concessions) AS c")
+    let members = try counts[0].int("m"), tickets = try counts[0].int("t"), concessions = try counts[0].int("c")
+    print("data: \(members) members, \(tickets) tickets, \(concessions) concessions; filter parallelism \(parallel)")
+
+    let catalog = FilterCatalog(CinemaCatalog.filters)
+    let source = PostgresMemberSource(client: database.client, maxConcurrentQueries: parallel,
+                                      statementTimeout: .seconds(600), logger: logger)
+    let clock = ContinuousClock()
+    print("| audience | filters | members | single SQL | Marquee cold | Marquee warm (median of \(warmRuns)) | single / cold | single / warm |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    var totals = (single: 0.0, cold: 0.0, warm: 0.0)
+    for (name, definition) in CinemaCatalog.benchmarkAudiences {
+        let audience = try catalog.resolve(definition)
+        // (a) The single statement, its ids fetched the same way Marquee fetches a filter's.
+        let (sql, binds) = SingleQueryFormulation.sql(for: audience)
+        let wrapped = "SELECT string_agg(int4send((q.member_id::int8 - 2147483648)::int4), ''::bytea ORDER BY q.member_id) AS ids FROM (\n\(sql)\n) AS q"
+        let started = clock.now
+        let rows = try await database.client.query(PostgresQuery(unsafeSQL: wrapped, binds: try PostgresMemberSource.bindingsForBenchmark(binds)), logger: logger)
+        var buffer: ByteBuffer?
+        for try await row in rows { buffer = try row.decode(ByteBuffer?.self) }
+        let single = seconds(started.duration(to: clock.now))
+        var singleMembers = Bitmap()
+        if var buffer {
+            var values = [UInt32]()
+            while let value = buffer.readInteger(as: UInt32.self) { values.append(value ^ 0x8000_0000) }
+            singleMembers = Bitmap(values)
+        }
+        // (b) Cold: a new, empty cache. (c) Warm: the same cache again.
+        let engine = AudienceEngine(cache: FilterCache())
+        let coldStarted = clock.now
+        let cold = try await engine.evaluate(tenant: "bench", audience: audience, source: source)
+        let coldSeconds = seconds(coldStarted.duration(to: clock.now))
+        var warmTimes: [Double] = []
+        var warm = cold
+        for _ in 0..<warmRuns {
+            let warmStarted = clock.now
+            warm = try await engine.evaluate(tenant: "bench", audience: audience, source: source)
+            warmTimes.append(seconds(warmStarted.duration(to: clock.now)))
+        }
+        warmTimes.sort()
+        let warmMedian = warmTimes[warmTimes.count / 2]
+        guard cold.members == singleMembers, warm.members == singleMembers else {
+            fatalError("\(name): counts differ: single \(singleMembers.count), cold \(cold.count), warm \(warm.count)")
+        }
+        totals.single += single; totals.cold += coldSeconds; totals.warm += warmMedian
+        print("| \(name) | \(audience.requests.count + (audience.universe == nil ? 0 : 1)) | \(cold.count) | \(format(single)) | \(format(coldSeconds)) | \(format(warmMedian)) | \(String(format: "%.1f×", single / coldSeconds)) | \(String(format: "%.0f×", single / warmMedian)) |")
+    }
+    print("| **total** | | | \(format(totals.single)) | \(format(totals.cold)) | \(format(totals.warm)) | \(String(format: "%.1f×", totals.single / totals.cold)) | \(String(format: "%.0f×", totals.single / totals.warm)) |")
+}
+}
+
+try await run(Options(CommandLine.arguments))

@@ -1,0 +1,20 @@
+/// Why a filter query against a member source failed.
+public enum MemberSourceError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The tenant has no member source (see `MemberSourceSettings`).
+    case notConfigured(tenant: String)
+    /// The database rejected the query (syntax, unknown table, wrong type, …): the filter's fault.
+    case invalidQuery(String)
+    /// The query ran longer than the source's statement timeout.
+    case timeout(Duration)
+    /// The database could not be reached or the connection failed.
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .notConfigured(let tenant): "tenant \(tenant) has no member source configured"
+        case .invalidQuery(let message): message
+        case .timeout(let limit): "the filter query exceeded the statement timeout (\(limit))"
+        case .unavailable(let message): "member source unavailable: \(message)"
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Audiences
+import Logging
+import Synchronization
+
+/// A member source that can also check a filter against its database without running it.
+public protocol SQLMemberSource: MemberSource {
+    /// Prepares `filter` (with sample parameter values) against the database: throws
+    /// `MemberSourceError.invalidQuery` when it does not compile or does not return one column.
+    func check(_ filter: FilterDefinition) async throws
+}
+
+extension PostgresMemberSource: SQLMemberSource {}
+extension SQLiteMemberSource: SQLMemberSource {}
+
+/// Defaults for member sources whose settings leave them open.
+public struct MemberSourceDefaults: Sendable {
+    /// Statement timeout of filter queries. Default 30 s.
+    public var statementTimeout: Duration
+    /// Filter queries at once per source. Default 4.
+    public var maxQueries: Int
+
+    public init(statementTimeout: Duration = .seconds(30), maxQueries: Int = 4) {
+        self.statementTimeout = statementTimeout
+        self.maxQueries = maxQueries
+    }
+}
+
+/// Each tenant's member source, built from its `MemberSourceSettings` and kept while they do
+/// not change (settings are re-read at most every `settingsTTL`). External PostgreSQL pools are
+/// run by the registry and stopped by `shutdown()`.
+///
+/// `Sendable` without `@unchecked`: the cache is inside a `Mutex`, never held across `await`.
+public final class MemberSourceRegistry: Sendable {
+    struct Cached {
+        var settings: MemberSourceSettings
+        var source: any SQLMemberSource
+        var loadedAt: ContinuousClock.Instant
+        var pool: Task<Void, Never>?
+    }
+
+    let repository: SQLMemberSourceSettingsRepository
+    let store: Store
+    let defaults: MemberSourceDefaults
+    let settingsTTL: Duration
+    let cache = Mutex<[String: Cached]>([:])
+
+    public init(store: Store, defaults: MemberSourceDefaults = MemberSourceDefaults(), settingsTTL: Duration = .seconds(5)) {
+        self.repository = store.memberSourceSettings
+        self.store = store
+        self.defaults = defaults
+        self.settingsTTL = settingsTTL
+    }
+
+    /// `tenant`'s member source; throws `MemberSourceError.notConfigured` when it has none.
+    public func source(tenant: String) async throws -> any SQLMemberSource {
+        let now = ContinuousClock.now
+        if let cached = cache.withLock({ $0[tenant] }), now - cached.loadedAt < settingsTTL { return cached.source }
+        guard let settings = try await repository.get(tenant: tenant) else {
+            drop(tenant)
+            throw MemberSourceError.notConfigured(tenant: tenant)
+        }
+        let replaced = cache.withLock { cache -> Bool in
+            guard var cached = cache[tenant], cached.settings == settings else { return false }
+            cached.loadedAt = now
+            cache[tenant] = cached
+            return true
+        }
+        if replaced, let source = cache.withLock({ $0[tenant]?.source }) { return source }
+        let built = try make(settings)
+        let old = cache.withLock { cache in
+            defer { cache[tenant] = Cached(settings: settings, source: built.source, loadedAt: now, pool: built.pool) }
+            return cache[tenant]
+        }
+        old?.pool?.cancel()
+        return built.source
+    }
+
+    /// Forgets `tenant`'s source (after its settings changed here).
+    public func drop(_ tenant: String) {
+        cache.withLock { $0.removeValue(forKey: tenant) }?.pool?.cancel()
+    }
+
+    /// Stops every external pool.
+    public func shutdown() {
+        let pools = cache.withLock { cache in
+            defer { cache = [:] }
+            return cache.values.compactMap(\.pool)
+        }
+        for pool in pools { pool.cancel() }
+    }
+
+    func make(_ settings: MemberSourceSettings) throws -> (source: any SQLMemberSource, pool: Task<Void, Never>?) {
+        let timeout = settings.statementTimeout ?? defaults.statementTimeout
+        let queries = settings.maxQueries ?? defaults.maxQueries
+        let logger = store.logger
+        switch settings.kind {
+        case .embedded:
+            switch store.configuration {
+            case .sqlite(let path):
+                return (SQLiteMemberSource(path: path, maxConcurrentQueries: queries, logger: logger), nil)
+            case .postgres(let pool):
+                guard let database = store.database as? PostgresDatabase else {
+                    throw MemberSourceError.unavailable("embedded PostgreSQL database not available")
+                }
+                // Leave connections for Marquee's own statements.
+                let limit = max(1, min(queries, pool.maxConnections - 2))
+                return (PostgresMemberSource(client: database.client, maxConcurrentQueries: limit, statementTimeout: timeout, logger: logger), nil)
+            }
+        case .postgres(let url):
+            guard case .postgres(var pool) = try DatabaseConfiguration(url: url) else {
+                throw MemberSourceError.unavailable("a member source URL must be postgres://…")
+            }
+            pool.maxConnections = max(1, min(pool.maxConnections, queries))
+            let database = PostgresDatabase(settings: pool, logger: logger)
+            let task = Task { await database.run() }
+            return (PostgresMemberSource(client: database.client, maxConcurrentQueries: pool.maxConnections,
+                                         statementTimeout: timeout, logger: logger), task)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Audiences
+import Logging
+import NIOCore
+import PostgresNIO
+import Roaring
+
+/// Runs filters on PostgreSQL: each query in a `READ ONLY` transaction with a
+/// `statement_timeout`, its ids fetched as one binary value
+/// (`string_agg(int4send(…), ''::bytea ORDER BY id)`, 4 bytes per id) read into a bitmap.
+///
+/// Ids are offset by 2³¹ before `int4send` so the whole unsigned 32-bit range fits an `int4`;
+/// ids outside it fail the query (`integer out of range`). NULL ids are ignored.
+public struct PostgresMemberSource: MemberSource {
+    let client: PostgresClient
+    public let maxConcurrentQueries: Int
+    let statementTimeout: Duration
+    let logger: Logger
+
+    /// A source over `client` (a pool someone runs), at most `maxConcurrentQueries` at once.
+    public init(client: PostgresClient, maxConcurrentQueries: Int, statementTimeout: Duration, logger: Logger) {
+        self.client = client
+        self.maxConcurrentQueries = max(1, maxConcurrentQueries)
+        self.statementTimeout = statementTimeout
+        self.logger = logger
+    }
+
+    public func members(of filter: FilterDefinition, parameters: [String: ParameterValue]) async throws -> Bitmap {
+        let (sql, order) = filter.positionalSQL()
+        let binds = try Self.bindings(order.map { name in
+            guard let value = parameters[name] else { throw MemberSourceError.invalidQuery("parameter :\(name) has no value") }
+            return value
+        })
+        let statement = """
+            SELECT string_agg(int4send((s.id::int8 - 2147483648)::int4), ''::bytea ORDER BY s.id) AS ids FROM (
+            \(sql)
+            ) AS s(id)
+            """
+        let logger = logger
+        let buffer = try await readOnly { connection -> ByteBuffer? in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
+            var result: ByteBuffer?
+            for try await row in rows { result = try row.decode(ByteBuffer?.self) }
+            return result
+        }
+        guard var buffer else { return Bitmap() }
+        var values = [UInt32]()
+        values.reserveCapacity(buffer.readableBytes / 4)
+        while let value = buffer.readInteger(as: UInt32.self) { values.append(value ^ 0x8000_0000) }
+        var bitmap = Bitmap()
+        values.withUnsafeBufferPointer { bitmap.insert(contentsOf: $0) }
+        bitmap.optimize()
+        return bitmap
+    }
+
+    /// Prepares `filter` against the database without running it: the query must plan, return
+    /// exactly one column, and that column must compare with `bigint`.
+    public func check(_ filter: FilterDefinition) async throws {
+        let (sql, order) = filter.positionalSQL()
+        let binds = try Self.bindings(order.map { name in
+            filter.parameter(named: name).map { ParameterValue.sample(of: $0.type) } ?? .string("")
+        })
+        let statement = "SELECT 1 FROM (\n\(sql)\n) AS s WHERE ROW(s.*) = ROW(NULL::bigint) LIMIT 0"
+        let logger = logger
+        try await readOnly { connection in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
+            for try await _ in rows {}
+        }
+    }
+
+    /// Runs `body` in a read-only transaction with the statement timeout; errors classified.
+    func readOnly<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+        let logger = logger
+        do {
+            return try await client.withConnection { connection in
+                _ = try await connection.query("BEGIN READ ONLY", logger: logger)
+                do {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(max(1, milliseconds))"), logger: logger)
+                    let result = try await body(connection)
+                    _ = try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch {
+            throw classify(error)
+        }
+    }
+
+    func classify(_ error: any Error) -> any Error {
+        if error is CancellationError || error is MemberSourceError { return error }
+        guard let error = error as? PSQLError else { return MemberSourceError.unavailable(String(describing: error)) }
+        guard let info = error.serverInfo, let state = info[.sqlState] else {
+            return MemberSourceError.unavailable(String(describing: error.code))
+        }
+        if state == "57014" { return MemberSourceError.timeout(statementTimeout) }
+        if state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57") {
+            return MemberSourceError.unavailable(info[.message] ?? state)
+        }
+        var message = info[.message] ?? "query failed (SQLSTATE \(state))"
+        if let hint = info[.hint] { message += " (\(hint))" }
+        return MemberSourceError.invalidQuery(message)
+    }
+
+    /// Binds values with their declared types: strings as untyped text (PostgreSQL infers the
+    /// type from context), integers as `bigint`, decimals as `numeric`, dates as `date`,
+    /// booleans as `boolean`, lists as `text[]` / `bigint[]`.
+    static func bindings(_ values: [ParameterValue]) throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .string(let text): bindings.append(TypedText(psqlType: PostgresDataType(0), text: text))
+            case .integer(let int): bindings.append(Int(int))
+            case .decimal(let text): bindings.append(TypedText(psqlType: .numeric, text: text))
+            case .date(let text): bindings.append(TypedText(psqlType: .date, text: text))
+            case .boolean(let bool): bindings.append(bool)
+            case .stringArray(let texts): bindings.append(texts)
+            case .integerArray(let ints): bindings.append(ints.map { Int($0) })
+            }
+        }
+        return bindings
+    }
+
+    /// A value sent in PostgreSQL's text format with an explicit (or unknown, 0) type.
+    struct TypedText: PostgresDynamicTypeEncodable {
+        var psqlType: PostgresDataType
+        var psqlFormat: PostgresFormat { .text }
+        var text: String
+
+        func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+            byteBuffer.writeString(text)
+        }
+    }
+}
+
+extension ParameterValue {
+    /// A value of `type` used only to prepare a query (its result is never read).
+    static func sample(of type: ParameterType) -> ParameterValue {
+        switch type {
+        case .string: .string("")
+        case .integer: .integer(0)
+        case .decimal: .decimal("0")
+        case .date: .date("2000-01-01")
+        case .boolean: .boolean(false)
+        case .stringArray: .stringArray([])
+        case .integerArray: .integerArray([])
+        }
+    }
+}
+
+extension PostgresMemberSource {
+    /// The bindings `members(of:parameters:)` uses, for running other statements over the same
+    /// values (the benchmark's single-query baseline).
+    public static func bindingsForBenchmark(_ values: [ParameterValue]) throws -> PostgresBindings {
+        try bindings(values)
+    }
+}

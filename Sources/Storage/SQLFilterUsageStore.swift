@@ -1,0 +1,56 @@
+import Audiences
+import Foundation
+
+/// Filter cache usage statistics in `filter_usage` (one row per cache key, all tenants), so a
+/// restarted process pre-warms the filters used most. Saving upserts (keeping the larger use
+/// count, as `FilterCache` merges) and drops records unused for `retention`.
+public struct SQLFilterUsageStore: FilterUsageStore {
+    let database: any SQLDatabase
+    /// Records not used for this long are deleted when usage is saved.
+    public var retention: Duration
+
+    public init(database: any SQLDatabase, retention: Duration = .seconds(30 * 86_400)) {
+        self.database = database
+        self.retention = retention
+    }
+
+    public func loadUsage() async throws -> [FilterUsage] {
+        let rows = try await database.query(
+            "SELECT tenant_id, filter_id, fingerprint, parameters, typed_parameters, use_count, last_used_ns, last_duration_ns FROM filter_usage", [])
+        return try rows.map { row in
+            let parameters = try JSONDecoder().decode([String: ParameterValue].self, from: Data(row.string("typed_parameters").utf8))
+            return FilterUsage(
+                key: FilterCacheKey(tenant: try row.string("tenant_id"), filterID: try row.string("filter_id"),
+                                    fingerprint: try row.string("fingerprint"), parameters: try row.string("parameters")),
+                parameters: parameters, useCount: try row.int("use_count"),
+                lastUsed: CacheInstant(nanosecondsSinceEpoch: Int64(try row.int("last_used_ns"))),
+                lastDuration: try row.optionalInt("last_duration_ns").map { .nanoseconds($0) })
+        }
+    }
+
+    public func saveUsage(_ usage: [FilterUsage]) async throws {
+        let encoder = SQLFilterRepository.encoder
+        let rows: [[SQLValue]] = try usage.map { record in
+            [.text(record.key.tenant), .text(record.key.filterID), .text(record.key.fingerprint), .text(record.key.parameters),
+             .json(String(decoding: try encoder.encode(record.parameters), as: UTF8.self)), .int(record.useCount),
+             .int(Int(record.lastUsed.nanosecondsSinceEpoch)),
+             record.lastDuration.map { .int(Int($0.components.seconds) * 1_000_000_000 + Int($0.components.attoseconds / 1_000_000_000)) } ?? .null]
+        }
+        let cutoff = Int64(Date().timeIntervalSince1970 * 1e9) - Int64(retention.components.seconds) * 1_000_000_000
+        try await database.transaction { db in
+            for row in rows {
+                try await db.query(
+                    """
+                    INSERT INTO filter_usage (tenant_id, filter_id, fingerprint, parameters, typed_parameters, use_count, last_used_ns, last_duration_ns)
+                    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
+                    ON CONFLICT (tenant_id, filter_id, fingerprint, parameters) DO UPDATE SET
+                        typed_parameters = excluded.typed_parameters,
+                        use_count = CASE WHEN excluded.use_count > filter_usage.use_count THEN excluded.use_count ELSE filter_usage.use_count END,
+                        last_used_ns = CASE WHEN excluded.last_used_ns > filter_usage.last_used_ns THEN excluded.last_used_ns ELSE filter_usage.last_used_ns END,
+                        last_duration_ns = COALESCE(excluded.last_duration_ns, filter_usage.last_duration_ns)
+                    """, row)
+            }
+            try await db.query("DELETE FROM filter_usage WHERE last_used_ns < $1", [.int(Int(cutoff))])
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Logging
+import CinemaData
+import Foundation
+import Storage
+
+/// `marquee demo-data`: generates the cinema loyalty dataset for a tenant (the embedded
+/// database by default, or a PostgreSQL member database with `--into`), sets the tenant's
+/// member source, and installs the filter catalog and saved audiences.
+struct DemoDataCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo-data", abstract: "Generate a cinema loyalty dataset, a filter catalog and saved audiences.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Members to generate (about 20 transactions each).")
+    var members: Int = 100_000
+
+    @Option(help: "The tenant (created when missing).")
+    var tenant: String = "demo"
+
+    @Option(help: "A PostgreSQL URL to generate into (the tenant's member source); default: the embedded database.")
+    var into: String?
+
+    func run() async throws {
+        let logger = common.makeLogger()
+        try await CinemaDemo.generate(database: try common.databaseConfiguration(), tenant: tenant, members: members, into: into,
+                                      logger: logger)
+    }
+}
+
+/// Shared by `demo-data` and `demo`.
+enum CinemaDemo {
+    static func generate(database: DatabaseConfiguration, tenant name: String, members: Int, into: String?,
+                         logger: Logger) async throws
+    {
+        guard members >= 1 else { throw ValidationError("--members must be at least 1") }
+        try await Store.withStore(database, logger: logger) { store in
+            let tenant = if let existing = try await store.accounts.tenant(named: name) { existing }
+                else { try await store.accounts.createTenant(name: name) }
+            let bar = ProgressBar(label: "members \(members)")
+            if let into {
+                try await Store.withStore(try DatabaseConfiguration(url: into), logger: logger, migrate: false) { target in
+                    try await CinemaGenerator(database: target.database, members: members).run(progress: bar.update)
+                }
+                try await store.memberSourceSettings.set(tenant: tenant.id, MemberSourceSettings(kind: .postgres(url: into)))
+            } else {
+                if let owner = try await store.memberSourceSettings.embeddedOwner(), owner != tenant.id {
+                    throw ValidationError("the embedded member database belongs to another tenant; use --into postgres://…")
+                }
+                try await CinemaGenerator(database: store.database, members: members).run(progress: bar.update)
+                if try await store.memberSourceSettings.get(tenant: tenant.id)?.kind != .embedded {
+                    try await store.memberSourceSettings.set(tenant: tenant.id, MemberSourceSettings(kind: .embedded))
+                }
+            }
+            try await CinemaTenant.install(store: store, tenant: tenant.id)
+            FileHandle.standardError.write(Data("tenant \(name): \(CinemaCatalog.filters.count) filters, \(CinemaCatalog.audiences.count) audiences\n".utf8))
+        }
+    }
+
+    /// Whether `tenant` already has cinema data (a member source and filters).
+    static func present(database: DatabaseConfiguration, tenant name: String, logger: Logger) async throws -> Bool {
+        try await Store.withStore(database, logger: logger) { store in
+            guard let tenant = try await store.accounts.tenant(named: name),
+                  try await store.memberSourceSettings.get(tenant: tenant.id) != nil else { return false }
+            return try await !store.filters.list(tenant: tenant.id).isEmpty
+        }
+    }
+}
+
+extension CinemaDemo {
+    /// curl lines for the audiences part of the demo.
+    static func instructions(base: String) -> String {
+        """
+
+        Audiences (cinema loyalty data, \(CinemaCatalog.filters.count) filters, saved audiences):
+
+          curl -s -H "Authorization: Bearer $KEY" \(base)/v1/filters
+          curl -s -X POST -H "Authorization: Bearer $KEY" \(base)/v1/audiences/horror-fans/evaluate
+          curl -s -X POST -H "Authorization: Bearer $KEY" \(base)/v1/audiences/evaluate -d '{"definition": {"all": [{"filter": "watched_genre", "params": {"genre": "horror", "since": "2024-01-01"}}, {"filter": "lives_in", "params": {"city": "Oslo"}, "exclude": true}]}}'
+          curl -s -H "Authorization: Bearer $KEY" "\(base)/v1/audiences/horror-fans/members?limit=5"
+          curl -s -H "Authorization: Bearer $KEY" -H "Accept: text/csv" "\(base)/v1/audiences/lapsed-gold/members?limit=5"
+          curl -s -X POST -H "Authorization: Bearer $KEY" \(base)/v1/audiences/horror-fans/snapshots
+        """
+    }
+}

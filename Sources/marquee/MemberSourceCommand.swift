@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+/// `marquee member-source`: where a tenant's member data lives (operator only: the URL may
+/// carry credentials, and the embedded database may belong to one tenant).
+struct MemberSourceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "member-source", abstract: "Show or set a tenant's member source.",
+        subcommands: [Set.self, Show.self])
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set (or with --none remove) a tenant's member source.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "Tenant name.") var tenant: String
+        @Flag(help: "Marquee's own database (one tenant at most).") var embedded = false
+        @Option(help: "A PostgreSQL URL postgres://user:pass@host:port/db.") var url: String?
+        @Flag(help: "Remove the member source.") var none = false
+        @Option(help: "Statement timeout of filter queries, seconds (default 30).") var statementTimeout: Double?
+        @Option(help: "Filter queries at once (default 4).") var maxQueries: Int?
+
+        func run() async throws {
+            guard [embedded, url != nil, none].filter({ $0 }).count == 1 else {
+                throw ValidationError("give exactly one of --embedded, --url, --none")
+            }
+            let logger = common.makeLogger()
+            try await Store.withStore(try common.databaseConfiguration(), logger: logger) { store in
+                guard let tenant = try await store.accounts.tenant(named: tenant) else { throw ValidationError("no tenant \(self.tenant)") }
+                let settings: MemberSourceSettings? = none ? nil : MemberSourceSettings(
+                    kind: embedded ? .embedded : .postgres(url: url!),
+                    statementTimeout: statementTimeout.map { .milliseconds(Int($0 * 1000)) }, maxQueries: maxQueries)
+                try await store.memberSourceSettings.set(tenant: tenant.id, settings)
+                print(settings?.redacted ?? "none")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a tenant's member source.")
+        @OptionGroup var common: CommonOptions
+        @Option(help: "Tenant name.") var tenant: String
+
+        func run() async throws {
+            let logger = common.makeLogger()
+            try await Store.withStore(try common.databaseConfiguration(), logger: logger) { store in
+                guard let tenant = try await store.accounts.tenant(named: tenant) else { throw ValidationError("no tenant \(self.tenant)") }
+                print(try await store.memberSourceSettings.get(tenant: tenant.id)?.redacted ?? "none")
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Audiences
+import Foundation
+import Roaring
+import Storage
+import TestSupport
+
+/// SplitMix64, so failures reproduce.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
+enum MemberSources {
+    /// The embedded member source of a test store (built directly: tests share PostgreSQL, so
+    /// they cannot all claim the embedded database through settings).
+    static func embedded(_ store: Store, maxQueries: Int = 3) throws -> any SQLMemberSource {
+        switch store.configuration {
+        case .sqlite(let path):
+            return SQLiteMemberSource(path: path, maxConcurrentQueries: maxQueries, logger: TestDatabases.logger)
+        case .postgres:
+            let database = try require(store.database as? PostgresDatabase)
+            return PostgresMemberSource(client: database.client, maxConcurrentQueries: maxQueries, statementTimeout: .seconds(30),
+                                        logger: TestDatabases.logger)
+        }
+    }
+
+    static func sqlValue(_ value: ParameterValue) -> SQLValue {
+        switch value {
+        case .string(let text), .date(let text), .decimal(let text): .text(text)
+        case .integer(let int): .int(Int(int))
+        case .boolean(let bool): .bool(bool)
+        case .stringArray, .integerArray: .null
+        }
+    }
+}
+
+struct RequireError: Error {}
+
+func require<T>(_ value: T?) throws -> T {
+    guard let value else { throw RequireError() }
+    return value
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Storage
+import TestSupport
+import Testing
+
+/// Filters, audiences, members and snapshots over real HTTP, on both backends. On SQLite the
+/// tenant owns the embedded database; on PostgreSQL it gets its own member database by URL
+/// (tests share the PostgreSQL server, and a real deployment points tenants at their own).
+@Suite("Audiences API")
+struct AudiencesAPITests {
+    /// Gives `tenant` a member source holding `members(id, city)` and `tickets(member_id, genre)`.
+    static func memberData(_ server: TestServer, backend: Backend, tenantName: String) async throws -> @Sendable () async throws -> Void {
+        let tenant = try #require(try await server.store.accounts.tenant(named: tenantName))
+        let setup = [
+            "CREATE TABLE members (id INTEGER PRIMARY KEY, city TEXT NOT NULL)",
+            "CREATE TABLE tickets (member_id INTEGER NOT NULL, genre TEXT NOT NULL)",
+            "INSERT INTO members (id, city) VALUES (1, 'Oslo'), (2, 'Oslo'), (3, 'Bergen'), (4, 'Oslo'), (5, 'Rome'), (6, 'Oslo')",
+            "INSERT INTO tickets (member_id, genre) VALUES (1, 'horror'), (2, 'horror'), (2, 'drama'), (3, 'horror'), (6, 'comedy')",
+        ]
+        switch backend {
+        case .sqlite:
+            for statement in setup { try await server.store.database.query(statement) }
+            try await server.store.memberSourceSettings.set(tenant: tenant.id, MemberSourceSettings(kind: .embedded))
+            return {}
+        case .postgres:
+            let name = "members_" + TestDatabases.uniqueName("db").replacingOccurrences(of: "-", with: "_")
+            try await server.store.database.query("CREATE DATABASE \(name)")
+            var components = try #require(URLComponents(string: try TestDatabases.postgresURL()))
+            components.path = "/" + name
+            let url = try #require(components.string)
+            try await Store.withStore(try DatabaseConfiguration(url: url), logger: TestDatabases.logger, migrate: false) { members in
+                for statement in setup { try await members.database.query(statement) }
+            }
+            try await server.store.memberSourceSettings.set(tenant: tenant.id, MemberSourceSettings(kind: .postgres(url: url)))
+            let store = server.store
+            return { try await store.database.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        }
+    }
+
+    static let filters = [
+        #"{"id": "everyone", "name": "All members", "sql": "SELECT id FROM members", "universe": true}"#,
+        #"{"id": "lives_in", "name": "Lives in", "sql": "SELECT id FROM members WHERE city = :city", "parameters": [{"name": "city", "type": "string"}], "cacheTTLSeconds": 60}"#,
+        #"{"id": "watched", "name": "Watched a genre", "sql": "SELECT DISTINCT member_id FROM tickets WHERE genre = :genre", "parameters": [{"name": "genre", "type": "string"}]}"#,
+    ]
+
+    static func ids(_ reply: TestServer.Reply) -> [Int] {
+        reply.text.split(separator: "\n").compactMap { line in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["memberId"] as? Int
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func filtersAudiencesMembersAndSnapshots(backend: Backend) async throws {
+        try await TestServer.with(backend) { server in
+            let (name, key) = try await server.tenant()
+            let cleanup = try await Self.memberData(server, backend: backend, tenantName: name)
+            defer { Task { try? await cleanup() } }
+
+            for filter in Self.filters {
+                #expect(try await server.request("POST", "/v1/filters", key: key, json: filter).status == 201)
+            }
+            // Validation: every problem is a 400 with a pointer; bad SQL is caught when saved.
+            let badSQL = try await server.request("POST", "/v1/filters", key: key,
+                                                  json: #"{"id": "bad", "name": "Bad", "sql": "SELECT id FROM no_such_table"}"#)
+            #expect(badSQL.status == 400 && badSQL.errorPath == "/sql")
+            let twoColumns = try await server.request("POST", "/v1/filters", key: key,
+                                                      json: #"{"id": "bad", "name": "Bad", "sql": "SELECT id, city FROM members"}"#)
+            #expect(twoColumns.status == 400 && twoColumns.errorPath == "/sql")
+            let undeclared = try await server.request("POST", "/v1/filters", key: key,
+                                                      json: #"{"id": "bad", "name": "Bad", "sql": "SELECT id FROM members WHERE city = :city"}"#)
+            #expect(undeclared.status == 400 && undeclared.errorCode == "validation_failed")
+            let wrongType = try await server.request("POST", "/v1/filters", key: key,
+                                                     json: #"{"id": "bad", "name": "B", "sql": "SELECT 1", "parameters": [{"name": "x", "type": "float"}]}"#)
+            #expect(wrongType.status == 400 && wrongType.errorPath == "/parameters/0/type")
+            let secondUniverse = try await server.request("POST", "/v1/filters", key: key,
+                                                          json: #"{"id": "u2", "name": "U", "sql": "SELECT id FROM members", "universe": true}"#)
+            #expect(secondUniverse.status == 400 && secondUniverse.errorPath == "/universe")
+            #expect(try await server.request("GET", "/v1/filters", key: key).json["filters"].map { ($0 as? [Any])?.count } == 3)
+
+            // Ad hoc evaluation: Oslo horror fans, and an exclusion at the root (needs the universe).
+            let definition = #"{"all": [{"filter": "lives_in", "params": {"city": "Oslo"}}, {"filter": "watched", "params": {"genre": "horror"}}]}"#
+            let evaluated = try await server.request("POST", "/v1/audiences/evaluate", key: key, json: #"{"definition": \#(definition)}"#)
+            #expect(evaluated.status == 200)
+            #expect(evaluated.json["count"] as? Int == 2)
+            #expect((evaluated.json["nodes"] as? [[String: Any]])?.count == 3)
+            let notHorror = try await server.request("POST", "/v1/audiences/evaluate", key: key,
+                                                     json: #"{"definition": {"filter": "watched", "params": {"genre": "horror"}, "exclude": true}}"#)
+            #expect(notHorror.json["count"] as? Int == 3 && notHorror.json["usedUniverse"] as? Bool == true)
+            let unknown = try await server.request("POST", "/v1/audiences/evaluate", key: key,
+                                                   json: #"{"definition": {"all": [{"filter": "nope"}]}}"#)
+            #expect(unknown.status == 400 && unknown.errorPath == "/definition/all/0/filter")
+            let badShape = try await server.request("POST", "/v1/audiences/evaluate", key: key, json: #"{"definition": {"all": [{"filter": "lives_in", "oops": 1}]}}"#)
+            #expect(badShape.status == 400 && badShape.errorPath == "/definition/all/0/oops")
+
+            // Saved audience, evaluated, members as NDJSON / CSV with paging, membership.
+            let saved = try await server.request("POST", "/v1/audiences", key: key,
+                                                 json: #"{"id": "oslo-horror", "name": "Oslo horror fans", "definition": \#(definition)}"#)
+            #expect(saved.status == 201 && saved.header("ETag") == "\"1\"")
+            #expect(try await server.request("POST", "/v1/audiences/oslo-horror/evaluate", key: key).json["count"] as? Int == 2)
+            let all = try await server.request("GET", "/v1/audiences/oslo-horror/members", key: key)
+            #expect(Self.ids(all) == [1, 2] && all.header("Content-Type")?.hasPrefix("application/x-ndjson") == true)
+            let csv = try await server.request("GET", "/v1/audiences/oslo-horror/members", key: key, headers: ["Accept": "text/csv"])
+            #expect(csv.text == "member_id\n1\n2\n")
+            let page1 = try await server.request("GET", "/v1/audiences/oslo-horror/members?limit=1", key: key)
+            #expect(Self.ids(page1) == [1] && page1.header("X-Next-Cursor") == "1")
+            let page2 = try await server.request("GET", "/v1/audiences/oslo-horror/members?limit=1&after=1", key: key)
+            #expect(Self.ids(page2) == [2] && page2.header("X-Next-Cursor") == nil)
+            #expect(try await server.request("GET", "/v1/audiences/oslo-horror/members/2", key: key).json["member"] as? Bool == true)
+            #expect(try await server.request("GET", "/v1/audiences/oslo-horror/members/3", key: key).json["member"] as? Bool == false)
+            #expect(try await server.request("GET", "/v1/audiences/oslo-horror/members/x", key: key).status == 400)
+
+            // A snapshot stays as approved when the filter changes afterwards.
+            let snapshot = try await server.request("POST", "/v1/audiences/oslo-horror/snapshots", key: key)
+            #expect(snapshot.status == 201 && snapshot.json["count"] as? Int == 2)
+            let snapshotID = try #require(snapshot.json["id"] as? String)
+            let edited = try await server.request("PUT", "/v1/filters/lives_in", key: key,
+                                                  json: #"{"name": "Lives in", "sql": "SELECT id FROM members WHERE city = :city AND id > 1", "parameters": [{"name": "city", "type": "string"}]}"#)
+            #expect(edited.status == 200)
+            #expect(Self.ids(try await server.request("GET", "/v1/audiences/oslo-horror/members", key: key)) == [2])
+            #expect(Self.ids(try await server.request("GET", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)/members", key: key)) == [1, 2])
+            #expect(try await server.request("GET", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)/members/1", key: key).json["member"] as? Bool == true)
+            #expect((try await server.request("GET", "/v1/audiences/oslo-horror/snapshots", key: key).json["snapshots"] as? [Any])?.count == 1)
+            #expect(try await server.request("DELETE", "/v1/filters/lives_in", key: key).errorCode == "filter_in_use")
+            #expect(try await server.request("DELETE", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)", key: key).status == 204)
+            #expect(try await server.request("GET", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)", key: key).status == 404)
+            #expect(try await server.request("DELETE", "/v1/audiences/oslo-horror", key: key).status == 204)
+
+            let metrics = try await server.request("GET", "/metrics")
+            #expect(metrics.text.contains("marquee_audience_cache_hits_total"))
+            #expect(metrics.text.contains("marquee_filter_query_duration_seconds"))
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func tenantsAreIsolated(backend: Backend) async throws {
+        try await TestServer.with(backend) { server in
+            let (nameA, keyA) = try await server.tenant()
+            let (nameB, keyB) = try await server.tenant()
+            let cleanup = try await Self.memberData(server, backend: backend, tenantName: nameA)
+            defer { Task { try? await cleanup() } }
+            #expect(try await server.request("POST", "/v1/filters", key: keyA, json: Self.filters[1]).status == 201)
+            #expect(try await server.request("POST", "/v1/audiences", key: keyA,
+                                             json: #"{"id": "oslo", "name": "Oslo", "definition": {"filter": "lives_in", "params": {"city": "Oslo"}}}"#).status == 201)
+            // B has no member source: it cannot save filters; A's filters and audiences are invisible to B.
+            let noSource = try await server.request("POST", "/v1/filters", key: keyB, json: Self.filters[1])
+            #expect(noSource.status == 409 && noSource.errorCode == "member_source_not_configured")
+            #expect(try await server.request("GET", "/v1/filters/lives_in", key: keyB).status == 404)
+            #expect(try await server.request("GET", "/v1/audiences/oslo", key: keyB).status == 404)
+            #expect(try await server.request("GET", "/v1/audiences/oslo/members", key: keyB).status == 404)
+            let evaluated = try await server.request("POST", "/v1/audiences/evaluate", key: keyB,
+                                                     json: #"{"definition": {"filter": "lives_in", "params": {"city": "Oslo"}}}"#)
+            #expect(evaluated.status == 400 && evaluated.errorPath == "/definition/filter")
+            if backend == .sqlite {
+                // The embedded database belongs to A alone.
+                let tenantB = try #require(try await server.store.accounts.tenant(named: nameB))
+                await #expect(throws: StorageError.self) {
+                    try await server.store.memberSourceSettings.set(tenant: tenantB.id, MemberSourceSettings(kind: .embedded))
+                }
+            }
+        }
+    }
+}
