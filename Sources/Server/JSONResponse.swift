@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Rules
 
 /// JSON response bodies with sorted keys, so equal values give byte-identical bodies.
 enum JSONResponse {
@@ -10,6 +11,13 @@ enum JSONResponse {
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }()
+
+    /// A response from an exact JSON value (sorted keys; no Foundation encoder on the hot path).
+    static func make(json value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.jsonText)))
+    }
 
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers

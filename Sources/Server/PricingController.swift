@@ -18,6 +18,6 @@ struct PricingController {
         let cart = try Cart(parsing: try await body.json(request))
         let snapshot = catalog.snapshot(tenant: caller.tenant.id)
         let result = PricingEngine.price(cart: cart, snapshot: snapshot, now: RuleDateTime(Date()))
-        return JSONResponse.make(result)
+        return JSONResponse.make(json: result.json)
     }
 }

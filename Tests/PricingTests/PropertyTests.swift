@@ -150,6 +150,25 @@ import Testing
         #expect(appliedCount > 400)
     }
 
+    /// The direct JSON form (the server's hot path) carries exactly what the Encodable form does.
+    @Test func directJSONEqualsEncodable() throws {
+        var rng = SplitMix64(seed: 99)
+        for index in 0..<300 {
+            var scenario = Self.scenario(&rng)
+            if index % 2 == 0 {
+                scenario.cart = try Cart(parsing: {
+                    guard case .object(var fields) = scenario.cart.document else { return scenario.cart.document }
+                    fields["explain"] = .bool(true)
+                    return .object(fields)
+                }())
+            }
+            let result = Fixture.price(scenario.cart, scenario.promotions, coupons: scenario.coupons)
+            let direct = try JSONSerialization.jsonObject(with: Data(result.json.jsonText.utf8)) as? NSDictionary
+            let encoded = try JSONSerialization.jsonObject(with: Self.encode(result)) as? NSDictionary
+            #expect(direct != nil && direct == encoded)
+        }
+    }
+
     @Test func independentOfLineAndPromotionOrderAndByteIdentical() {
         var rng = SplitMix64(seed: 7)
         for _ in 0..<300 {
