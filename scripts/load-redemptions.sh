@@ -24,6 +24,9 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && b
 H=(-H "Authorization: Bearer $KEY" -H "Content-Type: application/json")
 curl -sf "${H[@]}" -d '{"id": "bf", "name": "BF", "coupon": true, "currency": "EUR", "action": {"type": "amountOff", "amount": "5.00", "per": "cart"}}' "http://127.0.0.1:$PORT/v1/promotions" >/dev/null
 curl -sf "${H[@]}" -d '{"code": "HOT", "promotion": "bf", "kind": "limited", "maxRedemptions": 100000000}' "http://127.0.0.1:$PORT/v1/coupons" >/dev/null
+for i in $(seq 0 63); do   # the control: the same load spread over 64 coupons (no hot row)
+  curl -sf "${H[@]}" -d "{\"code\": \"SPREAD$i\", \"promotion\": \"bf\", \"kind\": \"limited\", \"maxRedemptions\": 100000000}" "http://127.0.0.1:$PORT/v1/coupons" >/dev/null
+done
 python3 scripts/load/catalog.py promotions 300 | python3 scripts/load/seed.py "$PORT" "$KEY"
 python3 scripts/load/catalog.py cart 10 > "$WORK/cart.json"
 export KEY CART="$WORK/cart.json" COUPON=HOT
@@ -38,6 +41,14 @@ wrk -t1 -c16 -d"$DURATION" -s scripts/load/price.lua "$BASE/v1/carts/price" > "$
 wait $RESERVE
 echo "-- reservations:"; grep -E "requests/s|latency|errors" "$WORK/reserve.out"
 echo "-- pricing meanwhile:"; grep -E "requests/s|latency|errors" "$WORK/price.out"
-LIVE="$(psql -qAt "$DATABASE" -c "SELECT redeemed FROM coupon_usage u JOIN tenants t ON t.id = u.tenant_id WHERE t.name = '$TENANT' AND code = 'HOT'")"
-ROWS="$(psql -qAt "$DATABASE" -c "SELECT count(*) FROM redemptions r JOIN tenants t ON t.id = r.tenant_id WHERE t.name = '$TENANT' AND status = 'reserved'")"
-echo "counter $LIVE, reserved rows $ROWS (must be equal)"
+echo "== control: the same reservation load spread over 64 coupons (no hot row), and pricing"
+SPREAD=64 COUPON=SPREAD wrk -t1 -c64 -d"$DURATION" -s scripts/load/reserve.lua "$BASE/v1/redemptions" > "$WORK/spread.out" &
+RESERVE=$!
+wrk -t1 -c16 -d"$DURATION" -s scripts/load/price.lua "$BASE/v1/carts/price" > "$WORK/price2.out"
+wait $RESERVE
+echo "-- reservations over 64 coupons:"; grep -E "requests/s|latency|errors" "$WORK/spread.out"
+echo "-- pricing meanwhile:"; grep -E "requests/s|latency|errors" "$WORK/price2.out"
+MISMATCHED="$(psql -qAt "$DATABASE" -c "SELECT count(*) FROM coupon_usage u JOIN tenants t ON t.id = u.tenant_id WHERE t.name = '$TENANT'
+  AND u.redeemed <> (SELECT count(*) FROM redemptions r WHERE r.tenant_id = u.tenant_id AND r.code = u.code AND r.status IN ('reserved', 'confirmed'))")"
+TOTAL="$(psql -qAt "$DATABASE" -c "SELECT sum(redeemed) FROM coupon_usage u JOIN tenants t ON t.id = u.tenant_id WHERE t.name = '$TENANT'")"
+echo "reservations counted: $TOTAL; coupons whose counter differs from their live rows: $MISMATCHED (must be 0)"

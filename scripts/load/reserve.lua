@@ -1,5 +1,6 @@
 -- wrk script: POST /v1/redemptions on one hot coupon, a fresh Idempotency-Key per request.
--- Env: KEY (bearer key), COUPON (code).
+-- Env: KEY (bearer key), COUPON (code), SPREAD (optional n > 1: use codes COUPON0…COUPON<n-1>
+-- round-robin instead of one hot code — the control run without a hot row).
 local counter = 0
 local thread_id = 0
 
@@ -15,7 +16,10 @@ end
 
 function request()
   counter = counter + 1
-  local body = string.format('{"coupon": "%s", "customer": "c%d"}', os.getenv("COUPON"), counter % 5000)
+  local spread = tonumber(os.getenv("SPREAD") or "1")
+  local code = os.getenv("COUPON")
+  if spread > 1 then code = code .. (counter % spread) end
+  local body = string.format('{"coupon": "%s", "customer": "c%d"}', code, counter % 5000)
   return wrk.format("POST", "/v1/redemptions", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. os.getenv("KEY"),
