@@ -6,6 +6,8 @@
 //   index [n,…] — (default) the promotion-index table: a realistic mix (see `mixedPromotions`) of
 //                 300, 10 000 and 100 000 active promotions, 10- and 100-line carts (64 different
 //                 carts per size, cycled), index on vs off side by side; VmRSS after each snapshot
+//   index100 [n,…] — only the 100-line, index-on rows of the index table (default 300 and
+//                 10 000 promotions; same seeds and carts as `index`)
 //   rss         — VmRSS of a process that built only the 100 000-promotion snapshot (clean figure)
 //   dense       — 300 deliberately dense promotions (~120 pass the pre-checks for every cart),
 //                 100-line cart, 1 coupon (the former "realistic" scenario), index on and off
@@ -288,7 +290,7 @@ func mixedCart(lines count: Int, _ universe: Universe, coupons: [Coupon], _ rng:
                      lines: lines, coupons: codes)
 }
 
-func indexTable(iterations: Int, sizes: [Int]) {
+func indexTable(iterations: Int, sizes: [Int], lineCounts: [Int] = [10, 100], indexModes: [Bool] = [true, false]) {
     print("| promotions | lines | index | p50 µs | p90 µs | p99 µs | mean µs | avg candidates | avg applied |")
     print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     var notes: [String] = []
@@ -306,8 +308,10 @@ func indexTable(iterations: Int, sizes: [Int]) {
                             n, buildMillis, after, before, s.indexed, s.couponOnly, s.alwaysEvaluated, s.neverApplicable, s.keys, s.postings,
                             Double(s.estimatedBytes) / 1_048_576, s.sharedConditions))
         for lineCount in [10, 100] {
+            // Always drawn (same seeds and carts whichever rows are measured).
             let carts = (0..<64).map { _ in mixedCart(lines: lineCount, universe, coupons: coupons, &rng) }
-            for usesIndex in [true, false] {
+            guard lineCounts.contains(lineCount) else { continue }
+            for usesIndex in indexModes {
                 let options = PricingOptions(usesIndex: usesIndex)
                 let count = usesIndex ? iterations : max(100, min(iterations, iterations * 300 / n))
                 let stats = sample(iterations: count, carts: carts, snapshot: snapshot, options: options)
@@ -329,6 +333,10 @@ switch only {
 case "index":
     let sizes = CommandLine.arguments.dropFirst(3).first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [300, 10_000, 100_000]
     indexTable(iterations: iterations, sizes: sizes)
+case "index100":
+    // Only the 100-line, index-on rows of the index table (same carts and seeds): for profiling.
+    let sizes = CommandLine.arguments.dropFirst(3).first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [300, 10_000]
+    indexTable(iterations: iterations, sizes: sizes, lineCounts: [100], indexModes: [true])
 case "rss":
     var rng = Generator(state: 100_000)
     let universe = Universe(promotions: 100_000)

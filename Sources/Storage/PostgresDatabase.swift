@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// PostgreSQL through postgres-nio's pooled `PostgresClient`.
 public final class PostgresDatabase: SQLDatabase {
@@ -9,6 +10,7 @@ public final class PostgresDatabase: SQLDatabase {
     /// The pool; exposed for backend-specific work (bulk reads, LISTEN).
     public let client: PostgresClient
     let logger: Logger
+    let started = Atomic<Bool>(false)
 
     public init(settings: DatabaseConfiguration.PostgresSettings, logger: Logger) {
         var configuration = PostgresClient.Configuration(
@@ -45,7 +47,15 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     public func run() async {
+        started.store(true, ordering: .sequentiallyConsistent)
         await client.run()
+    }
+
+    /// Returns once `run()` has started, so the first statement does not race the pool's start
+    /// (postgres-nio queues it either way, but warns).
+    public func waitUntilRunning() async {
+        while !started.load(ordering: .sequentiallyConsistent) { await Task.yield() }
+        await Task.yield()
     }
 
     public func close() async {}

@@ -55,6 +55,7 @@ public final class Store: Service {
         let store = try await open(configuration, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.database.run() }
+            if let postgres = store.database as? PostgresDatabase { await postgres.waitUntilRunning() }
             do {
                 if migrate { try await store.migrate() }
                 let result = try await body(store)
