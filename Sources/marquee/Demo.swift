@@ -27,7 +27,7 @@ struct Demo: AsyncParsableCommand {
         let base = "http://\(server.host):\(server.port)"
         let app = MarqueeApp.build(store: store, configuration: server.configuration, logger: logger) { _ in
             // Written straight to the file descriptor: print() is block-buffered when piped.
-            FileHandle.standardOutput.write(Data((DemoData.instructions(base: base, key: key) + CinemaDemo.instructions(base: base) + "\n").utf8))
+            FileHandle.standardOutput.write(Data((DemoData.instructions(base: base, key: key) + CinemaDemo.instructions(base: base) + "\nStop with Ctrl-C.\n").utf8))
         }
         try await app.runService()
     }

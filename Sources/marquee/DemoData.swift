@@ -44,7 +44,6 @@ enum DemoData {
           curl -s -H "Authorization: Bearer $KEY" \(base)/v1/rules/evaluate -d '{"condition": {"customer.tier": "gold"}, "document": {"customer": {"tier": "silver"}}, "explain": true}'
           curl -s \(base)/metrics | grep http_server_requests_total
 
-        Stop with Ctrl-C.
         """
     }
 }

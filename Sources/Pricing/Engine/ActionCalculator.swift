@@ -47,6 +47,7 @@ struct ActionCalculator {
         if let cap = promotion.maxDiscount, outcome.total > cap, effectOnly {
             outcome.total = cap
             outcome.capped = true
+            outcome.partial = true
         } else if let cap = promotion.maxDiscount, outcome.total > cap {
             let shares = Allocation.largestRemainder(cap, weights: outcome.discounts.map(\.amount))
             outcome.discounts = zip(outcome.discounts, shares).compactMap { entry, share in
@@ -121,6 +122,7 @@ struct ActionCalculator {
         outcome.applications = 1
         if effectOnly {
             outcome.total = total
+            outcome.partial = true
             return outcome
         }
         let shares = Allocation.largestRemainder(total, weights: weights ?? lines.map { net[$0] })

@@ -10,6 +10,9 @@ struct ActionOutcome {
     var points: Int64 = 0
     /// Whether `maxDiscount` reduced the discount.
     var capped = false
+    /// Computed with `ActionCalculator.effectOnly` and something was left out (the per-line split
+    /// of a cart-level amount or of a `maxDiscount` cap): `effect` is exact, `discounts` is not.
+    var partial = false
     /// Why the outcome is empty, when it is.
     var shortfall: NotAppliedReason = .noDiscount
 

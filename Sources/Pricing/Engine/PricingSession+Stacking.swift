@@ -75,7 +75,10 @@ extension PricingSession {
             var order = Array(level)
             var ranked: [(ActionOutcome, [Int], Bool)?] = Array(repeating: nil, count: level.count)
             if order.count > 1 {
-                let calculator = self.calculator
+                // Ranking needs only each effect: skip the per-line split of cart-level amounts
+                // (recomputed below for the few that apply).
+                var calculator = self.calculator
+                calculator.effectOnly = true
                 for position in level {
                     ranked[position - level.lowerBound] = evaluate(candidates[position].promotion, lines: candidates[position].lines,
                                                                    calculator: calculator)
@@ -89,7 +92,8 @@ extension PricingSession {
             for position in order {
                 let candidate = candidates[position]
                 let (outcome, eligible, lostLines): (ActionOutcome, [Int], Bool)
-                if let reusable = ranked[position - level.lowerBound], !candidate.lines.contains(where: { dirty[$0] }) {
+                if let reusable = ranked[position - level.lowerBound], !reusable.0.partial || reusable.0.effect <= 0,
+                   !candidate.lines.contains(where: { dirty[$0] }) {
                     (outcome, eligible, lostLines) = reusable
                 } else {
                     (outcome, eligible, lostLines) = evaluate(candidate.promotion, lines: candidate.lines, calculator: self.calculator)

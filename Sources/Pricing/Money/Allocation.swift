@@ -32,13 +32,15 @@ public enum Allocation {
         if UInt64(sum) < 1 << 50 && weights.count < 1 << 14 {
             // Fast path: remainder (< Σweights < 2^50) and inverted index packed in one key, so a
             // plain integer sort orders by remainder descending, then index ascending.
+            // Keys are distinct, so the `left` largest are the same whatever the sort; an ascending
+            // sort with the default comparator (no closure call per comparison) and the tail.
             var keys = [UInt64]()
             keys.reserveCapacity(weights.count)
             for index in weights.indices where remainders[index] > 0 {
                 keys.append(remainders[index] << 14 | UInt64((1 << 14) - 1 - index))
             }
-            keys.sort(by: >)
-            for key in keys.prefix(left) { parts[(1 << 14) - 1 - Int(key & ((1 << 14) - 1))] += 1 }
+            keys.sort()
+            for key in keys.suffix(left) { parts[(1 << 14) - 1 - Int(key & ((1 << 14) - 1))] += 1 }
             return parts
         }
         let order = weights.indices.sorted { a, b in
