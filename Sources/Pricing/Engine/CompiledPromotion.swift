@@ -23,6 +23,8 @@ final class CompiledPromotion: Sendable {
     /// This promotion's group number, -1 for none.
     let groupNumber: Int32
     // Copied out of `promotion` so the hot path never copies the whole struct.
+    let id: String
+    let name: String
     let priority: Int
     let isDiscount: Bool
     let exclusive: Bool
@@ -46,6 +48,8 @@ final class CompiledPromotion: Sendable {
         self.acceptedPromotions = acceptedPromotions
         self.acceptedGroups = acceptedGroups
         self.groupNumber = groupNumber
+        self.id = promotion.id
+        self.name = promotion.name
         self.priority = promotion.priority
         self.isDiscount = promotion.action.isDiscount
         self.exclusive = promotion.exclusive

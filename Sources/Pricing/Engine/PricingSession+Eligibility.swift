@@ -102,11 +102,27 @@ extension PricingSession {
         let matcher = snapshot.targets[target]
         let exponent = cart.currency.exponent
         var result: [Int] = []
+        // Native matchers read each line in place through a buffer pointer (an array subscript
+        // would copy the line struct, retaining all its strings).
+        let lines = self.lines
         if snapshot.index.targetPrefiltered[target] {
             if !selected { selectPromotions() }
             if targetCandidates == nil || !builtTargets.contains(Int32(target)) { buildTargetCandidates(including: target) }
-            for (line, exact) in targetCandidates![Int32(target)] ?? [] {
-                if exact || matches(matcher, line: Int(line), exponent: exponent) { result.append(Int(line)) }
+            let candidates = targetCandidates![Int32(target)] ?? []
+            if let native = matcher.native {
+                lines.withUnsafeBufferPointer { buffer in
+                    for (line, exact) in candidates where exact || native.matches(buffer[Int(line)], exponent: exponent) {
+                        result.append(Int(line))
+                    }
+                }
+            } else {
+                for (line, exact) in candidates where exact || matches(matcher, line: Int(line), exponent: exponent) {
+                    result.append(Int(line))
+                }
+            }
+        } else if let native = matcher.native {
+            lines.withUnsafeBufferPointer { buffer in
+                for line in buffer.indices where native.matches(buffer[line], exponent: exponent) { result.append(line) }
             }
         } else {
             for line in lines.indices where matches(matcher, line: line, exponent: exponent) { result.append(line) }

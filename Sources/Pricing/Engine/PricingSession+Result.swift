@@ -6,12 +6,8 @@ extension PricingSession {
         let currency = cart.currency
         func money(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: currency) }
 
-        // Per-promotion totals from what was actually taken off the lines.
-        var discountByPromotion: [Int: Int64] = [:]
-        discountByPromotion.reserveCapacity(applied.count)
-        for lineAdjustments in adjustments {
-            for (promotion, amount) in lineAdjustments { discountByPromotion[promotion, default: 0] += amount }
-        }
+        // Promotion id per applied record (adjustments refer to records).
+        let recordIDs = applied.map { snapshot.promotions[$0.promotion].id }
 
         // Lines, in request order.
         var canonicalOf = [Int](repeating: 0, count: lines.count)
@@ -24,10 +20,17 @@ extension PricingSession {
             let lineSubtotal = cartLine.subtotalMinorUnits
             subtotal += lineSubtotal
             discount += lineSubtotal - net[line]
+            var lineAdjustments: [PriceResult.Adjustment] = []
+            lineAdjustments.reserveCapacity(Int(adjustmentCount[line]))
+            var node = adjustmentHead[line]
+            while node >= 0 {
+                lineAdjustments.append(.init(promotion: recordIDs[Int(adjustmentRecord[Int(node)])], amount: money(adjustmentAmount[Int(node)])))
+                node = adjustmentNext[Int(node)]
+            }
             return PriceResult.Line(
                 id: cartLine.id, quantity: cartLine.quantity, unitPrice: cartLine.unitPrice,
                 subtotal: money(lineSubtotal), discount: money(lineSubtotal - net[line]), total: money(net[line]),
-                adjustments: adjustments[line].map { .init(promotion: snapshot.promotions[$0.promotion].promotion.id, amount: money($0.amount)) })
+                adjustments: lineAdjustments)
         }
 
         // Applied promotions; points are computed on the final line totals.
@@ -37,9 +40,9 @@ extension PricingSession {
         var points: Int64 = 0
         var appliedSet = Set<Int>()
         for record in applied {
-            let promotion = snapshot.promotions[record.promotion].promotion
+            let promotion = snapshot.promotions[record.promotion]  // compiled: no copy of the stored struct
             var entry = PriceResult.Applied(
-                promotion: promotion.id, name: promotion.name, discount: money(discountByPromotion[record.promotion] ?? 0),
+                promotion: promotion.id, name: promotion.name, discount: money(record.taken),
                 coupon: unlockingCoupon[record.promotion], applications: record.outcome.applications,
                 loyaltyPoints: nil, capped: record.outcome.capped ? true : nil)
             if case .loyaltyPoints(let rate) = promotion.action {
@@ -83,7 +86,7 @@ extension PricingSession {
                     Explanation.Failure(path: failure.path, field: failure.field, operator: failure.operator,
                                         expected: failure.expected.decimalsAsStrings, found: failure.found?.decimalsAsStrings)
                 }
-                return .init(promotion: snapshot.promotions[index].promotion.id, reason: reason, detail: detail)
+                return .init(promotion: snapshot.promotions[index].id, reason: reason, detail: detail)
             }
         }
 

@@ -4,6 +4,8 @@ struct AppliedRecord {
     /// Slot in the session's evaluated list (index of its reason).
     var slot: Int
     var outcome: ActionOutcome
+    /// Σ amounts actually taken off the lines (its discount).
+    var taken: Int64
     /// Lines a `loyaltyPoints` promotion awards points on (canonical order).
     var pointsLines: [Int]
 }
@@ -16,9 +18,11 @@ struct LineClaims {
     /// First node of each line's list of the applied promotions that do not combine with
     /// everything (`"*"`) — the only ones a `"*"` promotion can conflict with.
     var restrictiveHead: [Int32]
-    /// Node storage: promotion index and next node.
-    var promotion: [Int32] = []
+    /// Node storage: claimant number (position in ``claimants``) and next node.
+    var claimant: [Int32] = []
     var next: [Int32] = []
+    /// The distinct promotions with a claim, in order of their first claim.
+    var claimants: [CompiledPromotion] = []
     /// Whether any line has a claim.
     var isEmpty = true
 
@@ -27,14 +31,17 @@ struct LineClaims {
         restrictiveHead = Array(repeating: -1, count: lines)
     }
 
-    mutating func add(_ claimant: CompiledPromotion, line: Int) {
-        promotion.append(Int32(claimant.index))
+    mutating func add(_ promotion: CompiledPromotion, line: Int) {
+        // A promotion claims all its lines in one go: it is the last claimant if it has one.
+        if claimants.last !== promotion { claimants.append(promotion) }
+        let number = Int32(claimants.count - 1)
+        claimant.append(number)
         next.append(head[line])
-        head[line] = Int32(promotion.count - 1)
-        if !claimant.combinesWithAll {
-            promotion.append(Int32(claimant.index))
+        head[line] = Int32(claimant.count - 1)
+        if !promotion.combinesWithAll {
+            claimant.append(number)
             next.append(restrictiveHead[line])
-            restrictiveHead[line] = Int32(promotion.count - 1)
+            restrictiveHead[line] = Int32(claimant.count - 1)
         }
         isEmpty = false
     }
@@ -103,13 +110,13 @@ extension PricingSession {
                     continue
                 }
                 let compiled = snapshot.promotions[candidate.promotion]
-                apply(compiled, outcome, lines: eligible)
+                let taken = apply(compiled, outcome, lines: eligible, record: applied.count)
                 if compiled.isDiscount {
                     for (line, _) in outcome.discounts { dirty[line] = true }
                 } else {
                     for line in eligible { dirty[line] = true }
                 }
-                applied.append(AppliedRecord(promotion: candidate.promotion, slot: candidate.slot, outcome: outcome,
+                applied.append(AppliedRecord(promotion: candidate.promotion, slot: candidate.slot, outcome: outcome, taken: taken,
                                              pointsLines: compiled.isDiscount ? [] : eligible))
                 if compiled.exclusive { blocked = true }
             }
@@ -124,44 +131,53 @@ extension PricingSession {
         let claims = compiled.isDiscount ? discountClaims : pointsClaims
         var eligible = lines
         if !claims.isEmpty {
-            eligible.removeAll(keepingCapacity: true)
-            for line in lines where canStack(compiled, on: line, claims: claims) { eligible.append(line) }
+            // Combinability with each claimant, decided once (not once per line and claim).
+            let combines = claims.claimants.map { compiled.combines(with: $0) }
+            if let first = lines.firstIndex(where: { !canStack(compiled, on: $0, claims: claims, combines: combines) }) {
+                eligible = Array(lines[..<first])
+                for line in lines[(first + 1)...] where canStack(compiled, on: line, claims: claims, combines: combines) {
+                    eligible.append(line)
+                }
+            }
         }
         let lost = eligible.count < lines.count
         if eligible.isEmpty { return (.none(.notCombinable), [], true) }
         return (calculator.compute(compiled, lines: eligible), eligible, lost)
     }
 
-    /// Whether `promotion` may discount (or award points on) `line` given what already applied there.
-    func canStack(_ promotion: CompiledPromotion, on line: Int, claims: LineClaims) -> Bool {
-        let p = promotion.index
-        if promotion.combinesWithAll {
-            var node = claims.restrictiveHead[line]
-            while node >= 0 {
-                if !snapshot.accepts(Int(claims.promotion[Int(node)]), p) { return false }
-                node = claims.next[Int(node)]
-            }
-            return true
-        }
-        var node = claims.head[line]
+    /// Whether `promotion` may discount (or award points on) `line` given what already applied
+    /// there; `combines[c]` is whether it combines (mutually) with claimant number `c`.
+    func canStack(_ promotion: CompiledPromotion, on line: Int, claims: LineClaims, combines: [Bool]) -> Bool {
+        // A `"*"` promotion accepts everything: only claimants that do not accept everything
+        // can refuse it, and they are on the restrictive list.
+        var node = promotion.combinesWithAll ? claims.restrictiveHead[line] : claims.head[line]
         while node >= 0 {
-            let q = Int(claims.promotion[Int(node)])
-            if !snapshot.accepts(p, q) || !snapshot.accepts(q, p) { return false }
+            if !combines[Int(claims.claimant[Int(node)])] { return false }
             node = claims.next[Int(node)]
         }
         return true
     }
 
-    mutating func apply(_ promotion: CompiledPromotion, _ outcome: ActionOutcome, lines: [Int]) {
+    /// Applies the outcome as applied record number `record`; returns the total taken off the lines.
+    mutating func apply(_ promotion: CompiledPromotion, _ outcome: ActionOutcome, lines: [Int], record: Int) -> Int64 {
+        var total: Int64 = 0
         if promotion.isDiscount {
             for (line, amount) in outcome.discounts {
                 let taken = min(amount, net[line])  // never below zero (the calculator guarantees it)
                 net[line] -= taken
-                adjustments[line].append((promotion.index, taken))
+                total += taken
+                let node = Int32(adjustmentRecord.count)
+                adjustmentRecord.append(Int32(record))
+                adjustmentAmount.append(taken)
+                adjustmentNext.append(-1)
+                if adjustmentTail[line] >= 0 { adjustmentNext[Int(adjustmentTail[line])] = node } else { adjustmentHead[line] = node }
+                adjustmentTail[line] = node
+                adjustmentCount[line] += 1
                 discountClaims.add(promotion, line: line)
             }
         } else {
             for line in lines { pointsClaims.add(promotion, line: line) }
         }
+        return total
     }
 }

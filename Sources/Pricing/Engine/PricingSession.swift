@@ -21,8 +21,15 @@ struct PricingSession {
     var pointsClaims: LineClaims
     /// Every canonical line index (the lines of a promotion without target).
     let allLines: [Int]
-    /// (promotion, amount) per canonical line, in application order.
-    var adjustments: [[(promotion: Int, amount: Int64)]]
+    /// (applied record, amount taken) per canonical line, in application order: per-line singly
+    /// linked lists in flat arrays (no per-line allocation while stacking).
+    var adjustmentRecord: [Int32] = []
+    var adjustmentAmount: [Int64] = []
+    var adjustmentNext: [Int32] = []
+    /// First and last node of each line's adjustment list (-1 = none), and its length.
+    var adjustmentHead: [Int32]
+    var adjustmentTail: [Int32]
+    var adjustmentCount: [Int32]
 
     /// The cart's rule document, flattened once for fast evaluation of every trigger (at its
     /// root) and target (at each line node); built on first use.
@@ -62,15 +69,19 @@ struct PricingSession {
         let cartLines = cart.lines
         if !zip(cartLines, cartLines.dropFirst()).allSatisfy({ $0.id < $1.id }) {
             order.sort { cartLines[$0].id < cartLines[$1].id }
+            lines = order.map { cartLines[$0] }
+        } else {
+            lines = cartLines  // already canonical: share the cart's buffer, no per-line copies
         }
         requestIndex = order
-        lines = order.map { cartLines[$0] }
         quantity = lines.map { Int64($0.quantity) }
         net = lines.map(\.subtotalMinorUnits)
         let count = lines.count
         discountClaims = LineClaims(lines: count)
         pointsClaims = LineClaims(lines: count)
-        adjustments = Array(repeating: [], count: count)
+        adjustmentHead = Array(repeating: -1, count: count)
+        adjustmentTail = Array(repeating: -1, count: count)
+        adjustmentCount = Array(repeating: 0, count: count)
         allLines = Array(0..<count)
         conjunctMemo = snapshot.conjuncts.count <= PricingSession.denseMemoLimit ? Array(repeating: 0, count: snapshot.conjuncts.count) : []
     }
