@@ -4,7 +4,7 @@
 // (c) by Marquee warm (every filter cached: bitmap algebra only).
 // Counts must agree exactly. See docs/audiences-benchmark.md.
 //
-//   swift run -c release AudienceBenchmark --database postgres://postgres@127.0.0.1:5432/bench [--generate --members 1000000] [--parallel 2]
+//   swift run -c release AudienceBenchmark --database postgres://postgres@127.0.0.1:5432/bench [--generate --members 1000000] [--parallel N (default: cores)]
 import Audiences
 import CinemaData
 import Foundation
@@ -18,7 +18,8 @@ struct Options {
     var database = ProcessInfo.processInfo.environment["MARQUEE_BENCH_DATABASE_URL"] ?? ""
     var members = 1_000_000
     var generate = false
-    var parallel = 2
+    /// Filter queries at once; defaults to the machine's cores (`--parallel N` overrides).
+    var parallel = ProcessInfo.processInfo.activeProcessorCount
     var warmRuns = 50
 
     init(_ arguments: [String]) {
