@@ -13,7 +13,9 @@ public final class PromotionCatalog: Sendable {
     /// What a snapshot is built from; each part remembers the ticket of the read that produced it.
     struct Parts {
         var promotions: [Promotion] = []
-        var coupons: [CouponDefinition] = []
+        /// Keyed by normalised code, so a reservation's lookup does not scan the tenant's codes.
+        var coupons: [String: CouponDefinition] = [:]
+        var hasLimitedCoupons = false
         var exhausted: Set<String> = []
         var promotionsTicket: UInt64 = 0
         var couponsTicket: UInt64 = 0
@@ -70,7 +72,8 @@ public final class PromotionCatalog: Sendable {
         let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
         update(tenant) { parts in
             guard parts.couponsTicket < ticket else { return false }
-            parts.coupons = coupons
+            parts.coupons = Dictionary(coupons.map { ($0.code, $0) }, uniquingKeysWith: { $0.promotionID <= $1.promotionID ? $0 : $1 })
+            parts.hasLimitedCoupons = coupons.contains { $0.kind == .limited }
             parts.couponsTicket = ticket
             if parts.exhaustedTicket < ticket {
                 parts.exhausted = exhausted
@@ -99,13 +102,13 @@ public final class PromotionCatalog: Sendable {
 
     /// Tenants holding limited coupons (the ones whose availability is worth polling).
     public var tenantsWithLimitedCoupons: [String] {
-        entries.withLock { entries in entries.filter { $0.value.parts.coupons.contains { $0.kind == .limited } }.map(\.key) }
+        entries.withLock { entries in entries.filter { $0.value.parts.hasLimitedCoupons }.map(\.key) }
     }
 
     /// A coupon definition of the tenant, from memory.
     public func coupon(tenant: String, code: String) -> CouponDefinition? {
         let code = Coupon.normalize(code)
-        return entries.withLock { $0[tenant]?.parts.coupons }?.first { $0.code == code }
+        return entries.withLock { $0[tenant]?.parts.coupons[code] }
     }
 
     /// SHA-256 over the tenant's promotions (id, version, document) and coupons, in a fixed
@@ -120,11 +123,6 @@ public final class PromotionCatalog: Sendable {
 
     public func couponCount(tenant: String) -> Int {
         entries.withLock { $0[tenant]?.parts.coupons.count } ?? 0
-    }
-
-    /// Number of promotions held, over all tenants.
-    public var promotionCount: Int {
-        entries.withLock { $0.values.reduce(0) { $0 + $1.parts.promotions.count } }
     }
 
     func nextTicket() -> UInt64 {
@@ -142,7 +140,7 @@ public final class PromotionCatalog: Sendable {
             return (entry.parts, entry.generation, entry.snapshot.candidateWindow)
         }
         guard let (parts, generation, window) = pending else { return }
-        let coupons = parts.coupons.map { $0.coupon(available: !parts.exhausted.contains($0.code)) }
+        let coupons = parts.coupons.values.map { $0.coupon(available: !parts.exhausted.contains($0.code)) }
         // The candidate window carries over, so index statistics survive snapshot swaps.
         let snapshot = PromotionSnapshot(promotions: parts.promotions, coupons: coupons, version: Int64(generation), candidateWindow: window)
         let digest = Self.digest(parts)
@@ -160,7 +158,7 @@ public final class PromotionCatalog: Sendable {
         for promotion in parts.promotions.sorted(by: { $0.id < $1.id }) {
             hash.update(data: Data("P\(promotion.id)\u{1}\(promotion.version)\u{1}\(promotion.document.jsonText)\u{0}".utf8))
         }
-        for coupon in parts.coupons.sorted(by: { $0.code < $1.code }) {
+        for coupon in parts.coupons.values.sorted(by: { $0.code < $1.code }) {
             hash.update(data: Data("C\(coupon.code)\u{1}\(coupon.promotionID)\u{1}\(coupon.kind.rawValue)\u{1}\(coupon.maxRedemptions ?? -1)\u{1}\(coupon.perCustomer ?? -1)\u{1}\(coupon.customerID ?? "")\u{1}\(coupon.startsAt?.description ?? "")\u{1}\(coupon.endsAt?.description ?? "")\u{0}".utf8))
         }
         return hash.finalize().map { String(format: "%02x", $0) }.joined()

@@ -136,7 +136,7 @@ struct RedemptionsController {
         if let confirmed = try await ledger.confirm(tenant: caller.tenant.id, id: id, now: .now) {
             return JSONResponse.make(RedemptionView(confirmed))
         }
-        throw try await conflict(tenant: caller.tenant.id, id: id, action: "confirm", allowed: [.confirmed])
+        throw try await conflict(tenant: caller.tenant.id, id: id, action: "confirm")
     }
 
     @Sendable func cancel(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
@@ -145,12 +145,12 @@ struct RedemptionsController {
         if let cancelled = try await ledger.cancel(tenant: caller.tenant.id, id: id, now: .now) {
             return JSONResponse.make(RedemptionView(cancelled))
         }
-        throw try await conflict(tenant: caller.tenant.id, id: id, action: "cancel", allowed: [.cancelled])
+        throw try await conflict(tenant: caller.tenant.id, id: id, action: "cancel")
     }
 
     /// Why a transition did not happen: 404 when there is no such redemption; the current state
     /// again (200-like idempotence) is reported as 409 with the status, so clients can tell.
-    func conflict(tenant: String, id: String, action: String, allowed: Set<Redemption.Status>) async throws -> APIError {
+    func conflict(tenant: String, id: String, action: String) async throws -> APIError {
         guard let current = try await ledger.redemption(tenant: tenant, id: id), current.status != .rejected else {
             return .notFound("redemption")
         }
