@@ -81,6 +81,6 @@ let package = Package(
         .testTarget(name: "AudienceStorageTests", dependencies: [
             "Audiences", "Roaring", "Storage", "TestSupport", "CinemaData",
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Storage", "Accounts", "TestSupport", "Rules"], swiftSettings: swiftSettings),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Storage", "Accounts", "TestSupport", "Rules", "Pricing", "Audiences"], swiftSettings: swiftSettings),
     ]
 )

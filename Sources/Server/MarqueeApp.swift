@@ -10,7 +10,8 @@ public enum MarqueeApp {
     /// The router with every route; also used by the test that checks routes against openapi.yaml.
     public static func router(
         store: Store, configuration: ServerConfiguration, readiness: Readiness,
-        catalog: PromotionCatalog? = nil, follower: ChangeFollower? = nil, audiences: AudienceService? = nil
+        catalog: PromotionCatalog? = nil, follower: ChangeFollower? = nil, audiences: AudienceService? = nil,
+        memberships: AudienceMemberships? = nil
     ) -> Router<MarqueeRequestContext> {
         Telemetry.bootstrap()
         let catalog = catalog ?? PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
@@ -27,12 +28,13 @@ public enum MarqueeApp {
         AccountsController(accounts: store.accounts, keys: keys, body: body).addRoutes(to: v1)
         RulesController(body: body).addRoutes(to: v1)
         PromotionsController(repository: store.promotions, catalog: catalog, body: body).addRoutes(to: v1)
-        PricingController(catalog: catalog, body: body).addRoutes(to: v1)
         StatusController(catalog: catalog, follower: follower).addRoutes(to: v1)
         let runner = CouponBatchRunner(coupons: store.coupons, batches: store.couponBatches, catalog: catalog, logger: store.logger)
         CouponsController(store: store, catalog: catalog, runner: runner, body: body).addRoutes(to: v1)
         RedemptionsController(ledger: store.ledger, catalog: catalog, body: body, reservationTTL: configuration.reservationTTL).addRoutes(to: v1)
         let audiences = audiences ?? AudienceService(store: store, configuration: configuration.audiences, logger: store.logger)
+        let memberships = memberships ?? AudienceMemberships(service: audiences, catalog: catalog, logger: store.logger)
+        PricingController(catalog: catalog, memberships: memberships, body: body).addRoutes(to: v1)
         FiltersController(service: audiences, body: body).addRoutes(to: v1)
         AudiencesController(service: audiences, body: body).addRoutes(to: v1)
         AudienceMembersController(service: audiences).addRoutes(to: v1)
@@ -46,20 +48,21 @@ public enum MarqueeApp {
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let readiness = Readiness(pending: ["migrations", "promotions", "audiences"])
+        let readiness = Readiness(pending: ["migrations", "promotions", "audiences", "memberships"])
         let audiences = AudienceService(store: store, configuration: configuration.audiences, readiness: readiness, logger: logger)
         let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
+        let memberships = AudienceMemberships(service: audiences, catalog: catalog, readiness: readiness, logger: logger)
         let follower = ChangeFollower(
             changeLog: ChangeLog(database: store.database), accounts: store.accounts, catalog: catalog,
             listener: listener(store: store, configuration: configuration, logger: logger),
             pollInterval: configuration.pollInterval, readiness: readiness, logger: logger)
         var app = Application(
             router: router(store: store, configuration: configuration, readiness: readiness, catalog: catalog, follower: follower,
-                           audiences: audiences),
+                           audiences: audiences, memberships: memberships),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marquee"),
             services: [store, follower, CouponMaintenance(
                 ledger: store.ledger, catalog: catalog, sweepInterval: configuration.sweepInterval,
-                availabilityInterval: configuration.availabilityInterval, logger: logger), audiences],
+                availabilityInterval: configuration.availabilityInterval, logger: logger), audiences, memberships],
             onServerRunning: onServerRunning,
             logger: logger
         )

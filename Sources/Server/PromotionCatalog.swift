@@ -121,6 +121,13 @@ public final class PromotionCatalog: Sendable {
         entries.withLock { $0[tenant]?.parts.promotions.count } ?? 0
     }
 
+    /// Per tenant whose promotions test `customer.audiences`: the audiences they reference.
+    public var audienceReferences: [String: AudienceReferences] {
+        entries.withLock { entries in
+            entries.compactMapValues { $0.snapshot.audienceReferences.isEmpty ? nil : $0.snapshot.audienceReferences }
+        }
+    }
+
     public func couponCount(tenant: String) -> Int {
         entries.withLock { $0[tenant]?.parts.coupons.count } ?? 0
     }

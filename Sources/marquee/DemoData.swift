@@ -14,6 +14,7 @@ enum DemoData {
         #"{"id": "socks-3-for-2", "name": "Socks: 3 for 2", "priority": 5, "combinesWith": ["*"], "target": {"category": "socks"}, "action": {"type": "buyXGetY", "buy": 2, "get": 1, "cheapest": true}}"#,
         #"{"id": "bf-coupon", "name": "Black Friday: 10 EUR off 50 EUR", "coupon": true, "combinesWith": ["*"], "currency": "EUR", "trigger": {"subtotal": {"$gte": {"value": "50.00", "type": "DECIMAL"}}}, "action": {"type": "amountOff", "amount": "10.00", "per": "cart"}}"#,
         #"{"id": "points", "name": "Double points on web orders", "channels": ["web"], "action": {"type": "loyaltyPoints", "multiplier": "2"}}"#,
+        #"{"id": "horror-snacks", "name": "Horror fans: 20% off snacks", "combinesWith": ["*"], "trigger": {"customer.audiences": "horror-fans"}, "target": {"category": "snacks"}, "action": {"type": "percentOff", "percent": "20"}}"#,
     ]
 
     /// Creates the demo tenant and data if missing and returns a fresh admin key for it.

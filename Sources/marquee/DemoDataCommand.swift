@@ -81,6 +81,11 @@ extension CinemaDemo {
           curl -s -H "Authorization: Bearer $KEY" "\(base)/v1/audiences/horror-fans/members?limit=5"
           curl -s -H "Authorization: Bearer $KEY" -H "Accept: text/csv" "\(base)/v1/audiences/lapsed-gold/members?limit=5"
           curl -s -X POST -H "Authorization: Bearer $KEY" \(base)/v1/audiences/horror-fans/snapshots
+
+        Pricing for an audience (promotion "horror-snacks" targets {"customer.audiences": "horror-fans"}):
+
+          M=$(curl -s -H "Authorization: Bearer $KEY" "\(base)/v1/audiences/horror-fans/members?limit=1" | grep -o '[0-9]\\+' | head -1)
+          curl -s -H "Authorization: Bearer $KEY" \(base)/v1/carts/price -d '{"currency": "EUR", "customer": {"id": '"$M"'}, "lines": [{"id": "1", "sku": "popcorn-l", "quantity": 1, "unitPrice": "6.50", "category": "snacks"}]}'
         """
     }
 }

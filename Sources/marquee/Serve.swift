@@ -40,10 +40,14 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds a coupon reservation holds its use before it expires (env MARQUEE_RESERVATION_TTL).")
     var reservationTTL: Int = Environment.int("MARQUEE_RESERVATION_TTL") ?? 900
 
+    @Option(help: "Seconds between re-evaluations of the audiences promotions test via customer.audiences (env MARQUEE_AUDIENCE_REFRESH).")
+    var audienceRefresh: Int = Environment.int("MARQUEE_AUDIENCE_REFRESH") ?? 60
+
     var configuration: ServerConfiguration {
         var configuration = ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit, changeFeed: changeFeed,
                                                 pollInterval: .milliseconds(Int(pollInterval * 1000)))
         configuration.reservationTTL = .seconds(reservationTTL)
+        configuration.audiences.membershipRefresh = .seconds(max(1, audienceRefresh))
         return configuration
     }
 }

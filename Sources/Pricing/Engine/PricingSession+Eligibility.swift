@@ -179,6 +179,7 @@ extension PricingSession {
                         cartKey(.tier, customer.tier)
                         cartKey(.customerID, customer.id)
                         cartKey(.loyaltyCard, customer.loyaltyCard.map { $0 ? "true" : "false" })
+                        if index.has(.audience) { for audience in customer.audiences ?? [] { cartKey(.audience, audience) } }
                     }
                     if index.has(.coupon) { for code in cart.coupons { cartKey(.coupon, Coupon.normalize(code)) } }
                 }

@@ -16,13 +16,13 @@ import Rules
 ///   (`no_matching_lines` otherwise), so a target implying `sku`/`category`/`brand`/`id` ∈ S
 ///   requires a cart line with such a value;
 /// * the `trigger` — `$eq`/`$in` of string (or, for `customer.loyaltyCard`, boolean) literals on
-///   `channel`, `store`, `currency`, `customer.tier|id|loyaltyCard`, `coupons` and, through
+///   `channel`, `store`, `currency`, `customer.tier|id|loyaltyCard`, `coupons`, `customer.audiences` and, through
 ///   implicit array traversal or a query-form `$elemMatch` on `lines`, on a line's
 ///   `sku`/`category`/`brand`/`id`.
 ///
 /// Soundness w.r.t. the rules language (MongoDB semantics): a leaf `$eq`/`$in` of plain literals
 /// matches only if some value at the path equals one of them; the cart fields above hold strings
-/// (or a boolean), never arrays except `coupons` and `lines` whose elements are traversed exactly
+/// (or a boolean), never arrays except `coupons`, `customer.audiences` and `lines` whose elements are traversed exactly
 /// like the index does, so the leaf implies one of its keys. An `$and` implies each conjunct's
 /// keys; an `$or` the union of its children's (every child must imply something); `$not`,
 /// `$nor`, `$ne`, `$nin`, ranges, `$exists`, `null` and typed literals imply nothing (never
@@ -35,13 +35,14 @@ import Rules
 struct PromotionIndex: Sendable {
     /// Key kinds; the first four are line fields.
     enum Kind: UInt8, CaseIterable {
-        case sku = 0, category, brand, lineID, channel, store, currency, tier, loyaltyCard, customerID, coupon
+        case sku = 0, category, brand, lineID, channel, store, currency, tier, loyaltyCard, customerID, coupon, audience
 
         /// Relative frequency guess in carts (lower = more selective) for choosing the access predicate.
         var weight: Int {
             switch self {
             case .sku, .customerID, .coupon: 1
             case .store: 3
+            case .audience: 5
             case .category, .brand: 10
             case .lineID: 30
             case .tier: 40
@@ -267,6 +268,7 @@ struct PromotionIndex: Sendable {
                     if named(segments[1], "tier") { kind = .tier }
                     else if named(segments[1], "id") { kind = .customerID }
                     else if named(segments[1], "loyaltyCard") { kind = .loyaltyCard }
+                    else if named(segments[1], "audiences") { kind = .audience }
                 } else if named(segments[0], "lines") {
                     kind = lineKind(segments[1])
                 }

@@ -33,6 +33,8 @@ public final class PromotionSnapshot: Sendable {
     public let candidateWindow: CandidateWindow
     /// Normalised coupon code → coupon.
     let coupons: [String: Coupon]
+    /// The saved audiences the triggers test (the memberships a server must look up per cart).
+    public let audienceReferences: AudienceReferences
     /// Fields the conditions can read (the rest of the documents is never built).
     let fieldUsage: FieldUsage
     /// Builds a snapshot. Disabled promotions are dropped; the input order of `promotions` and
@@ -136,6 +138,9 @@ public final class PromotionSnapshot: Sendable {
                                     sharedConditions: conjuncts.count)
         self.indexStatistics = self.index.statistics
         self.coupons = couponTable
+        var audienceReferences = AudienceReferences()
+        for root in triggerRoots { audienceReferences.add(root) }
+        self.audienceReferences = audienceReferences
         self.fieldUsage = usage
     }
 

@@ -43,13 +43,21 @@ extension Cart: Codable {
 }
 
 extension Cart.Customer {
-    /// The customer object as conditions see it (absent fields are omitted).
+    /// The customer object of the wire document (absent fields are omitted; `audiences` is
+    /// server-side only and never sent).
     var document: JSONValue {
         var fields: [String: JSONValue] = [:]
         if let id { fields["id"] = .string(id) }
         if let tier { fields["tier"] = .string(tier) }
         if let loyaltyCard { fields["loyaltyCard"] = .bool(loyaltyCard) }
         fields["attributes"] = .object(attributes)
+        return .object(fields)
+    }
+
+    /// The customer object as conditions see it: the wire fields plus `audiences` when looked up.
+    var ruleDocument: JSONValue {
+        guard let audiences, case .object(var fields) = document else { return document }
+        fields["audiences"] = .array(audiences.map(JSONValue.string))
         return .object(fields)
     }
 }

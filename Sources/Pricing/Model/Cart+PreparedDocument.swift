@@ -45,11 +45,18 @@ extension Cart {
         if storeField, let store { builder.key("store"); builder.string(store) }
         if customerField, let customer {
             builder.key("customer")
-            builder.beginObject(count: 1 + (customer.id != nil ? 1 : 0) + (customer.tier != nil ? 1 : 0) + (customer.loyaltyCard != nil ? 1 : 0))
+            builder.beginObject(count: 1 + (customer.id != nil ? 1 : 0) + (customer.tier != nil ? 1 : 0) + (customer.loyaltyCard != nil ? 1 : 0)
+                + (customer.audiences != nil ? 1 : 0))
             if let id = customer.id { builder.key("id"); builder.string(id) }
             if let tier = customer.tier { builder.key("tier"); builder.string(tier) }
             if let card = customer.loyaltyCard { builder.key("loyaltyCard"); builder.bool(card) }
             builder.key("attributes"); builder.value(.object(customer.attributes))
+            if let audiences = customer.audiences {
+                builder.key("audiences")
+                builder.beginArray(count: audiences.count)
+                for audience in audiences { builder.string(audience) }
+                builder.end()
+            }
             builder.end()
         }
         builder.end()

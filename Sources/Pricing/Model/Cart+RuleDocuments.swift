@@ -67,7 +67,7 @@ extension Cart {
         if wants("lineCount") { members["lineCount"] = .int(lines.count) }
         if let channel, wants("channel") { members["channel"] = .string(channel) }
         if let store, wants("store") { members["store"] = .string(store) }
-        if let customer, wants("customer") { members["customer"] = customer.document }
+        if let customer, wants("customer") { members["customer"] = customer.ruleDocument }
         return .object(members)
     }
 }

@@ -15,7 +15,7 @@ public struct Cart: Sendable, Hashable {
     /// The instant to price at; `nil` means "now" (the engine's `now` argument).
     public let at: RuleDateTime?
     /// The shopper, if known.
-    public let customer: Customer?
+    public private(set) var customer: Customer?
     /// The cart lines, in request order; ids are unique.
     public let lines: [Line]
     /// Coupon codes as presented (original spelling, request order, duplicates kept).
@@ -39,6 +39,16 @@ public struct Cart: Sendable, Hashable {
         self.explain = explain
         let issues = validate(limits: limits)
         if !issues.isEmpty { throw RuleErrors(issues: issues) }
+    }
+
+    /// This cart with the customer's audience memberships set (sorted, so the result does not
+    /// depend on the order the caller found them in). A cart without a customer is returned as is.
+    public func withCustomerAudiences(_ audiences: [String]) -> Cart {
+        guard let customer else { return self }
+        var copy = self
+        copy.customer = Customer(id: customer.id, tier: customer.tier, loyaltyCard: customer.loyaltyCard,
+                                 attributes: customer.attributes, audiences: audiences.sorted())
+        return copy
     }
 
     /// Σ line subtotals in minor units (bounded by validation to `Money.maxMinorUnits`).

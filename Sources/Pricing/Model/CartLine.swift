@@ -45,13 +45,19 @@ extension Cart {
         public let loyaltyCard: Bool?
         /// Free-form data.
         public let attributes: [String: JSONValue]
+        /// Ids of the saved audiences the customer belongs to, as conditions see them
+        /// (`{"customer.audiences": "horror-fans"}`). Never taken from a request: the server fills
+        /// it from its audience bitmaps (``Cart/withCustomerAudiences(_:)``); `nil` = not looked up.
+        public let audiences: [String]?
 
         /// Creates a customer.
-        public init(id: String? = nil, tier: String? = nil, loyaltyCard: Bool? = nil, attributes: [String: JSONValue] = [:]) {
+        public init(id: String? = nil, tier: String? = nil, loyaltyCard: Bool? = nil, attributes: [String: JSONValue] = [:],
+                    audiences: [String]? = nil) {
             self.id = id
             self.tier = tier
             self.loyaltyCard = loyaltyCard
             self.attributes = attributes
+            self.audiences = audiences
         }
     }
 }

@@ -19,6 +19,9 @@ public struct AudienceConfiguration: Sendable {
     /// How long a tenant's filter catalog is trusted before it is read again (changes made on
     /// other instances). Default 5 s.
     public var catalogTTL: Duration = .seconds(5)
+    /// How often the audiences promotions test through `customer.audiences` are re-evaluated for
+    /// pricing (changes on this instance are picked up within a second). Default 60 s.
+    public var membershipRefresh: Duration = .seconds(60)
 
     public init() {}
 }

@@ -19,6 +19,8 @@ public final class AudienceService: Service, FilterResolver {
     let logger: Logger
     let metrics: AudienceMetrics
     let catalogs = Mutex<[String: (catalog: FilterCatalog, loadedAt: ContinuousClock.Instant)]>([:])
+    /// Tenants whose audiences or filters changed on this instance since ``AudienceMemberships`` last looked.
+    let changedAudienceTenants = Mutex<Set<String>>([])
 
     public init(store: Store, configuration: AudienceConfiguration = AudienceConfiguration(), readiness: Readiness? = nil,
                 logger: Logger)
@@ -47,6 +49,19 @@ public final class AudienceService: Service, FilterResolver {
     public func filterChanged(tenant: String, filterID: String) {
         catalogs.withLock { _ = $0.removeValue(forKey: tenant) }
         cache.invalidate(tenant: tenant, filterID: filterID)
+        audienceChanged(tenant: tenant)
+    }
+
+    /// Notes that one of `tenant`'s saved audiences changed (its pricing memberships are stale).
+    public func audienceChanged(tenant: String) {
+        changedAudienceTenants.withLock { _ = $0.insert(tenant) }
+    }
+
+    func takeChangedAudienceTenants() -> Set<String> {
+        changedAudienceTenants.withLock { changed in
+            defer { changed = [] }
+            return changed
+        }
     }
 
     /// Resolves and evaluates `definition` for `tenant` (issue paths under `basePath`).

@@ -62,6 +62,7 @@ struct AudiencesController {
         guard let id = input.id else { throw AudienceErrors.validation([AudienceIssue(code: "missing_field", message: "missing field 'id'", path: "/id")]) }
         let audience = try await validated(input, id: id, tenant: caller.tenant.id)
         let stored = try await AudienceErrors.mapped { try await service.store.audiences.create(tenant: caller.tenant.id, audience: audience) }
+        service.audienceChanged(tenant: caller.tenant.id)
         return JSONResponse.make(stored, status: .created, headers: ETag.header(stored.version))
     }
 
@@ -75,6 +76,7 @@ struct AudiencesController {
         let stored = try await AudienceErrors.mapped {
             try await service.store.audiences.update(tenant: caller.tenant.id, audience: audience, expectedVersion: expected)
         }
+        service.audienceChanged(tenant: caller.tenant.id)
         return JSONResponse.make(stored, headers: ETag.header(stored.version))
     }
 
@@ -82,6 +84,7 @@ struct AudiencesController {
         let caller = try context.require(.manage)
         let id = try context.parameters.require("id")
         try await AudienceErrors.mapped { try await service.store.audiences.delete(tenant: caller.tenant.id, id: id) }
+        service.audienceChanged(tenant: caller.tenant.id)
         return Response(status: .noContent)
     }
 
