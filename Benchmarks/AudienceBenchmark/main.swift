@@ -5,6 +5,12 @@
 // Counts must agree exactly. See docs/audiences-benchmark.md.
 //
 //   swift run -c release AudienceBenchmark --database postgres://postgres@127.0.0.1:5432/bench [--generate --members 1000000] [--parallel N (default: cores)]
+//     [--filter-workers N|server (default: server)] [--skip-single] [--warm-runs N]
+//
+// --filter-workers N sets max_parallel_workers_per_gather inside Marquee's filter transactions
+// only (default "server": PostgreSQL's own setting, as the server's member sources use); the
+// single statement always runs with the server's settings. --skip-single times Marquee only
+// (no single statement, no agreement check).
 import Audiences
 import CinemaData
 import Foundation
@@ -21,6 +27,9 @@ struct Options {
     /// Filter queries at once; defaults to the machine's cores (`--parallel N` overrides).
     var parallel = ProcessInfo.processInfo.activeProcessorCount
     var warmRuns = 50
+    /// `max_parallel_workers_per_gather` in Marquee's filter transactions; nil: the server's.
+    var filterWorkers: Int?
+    var skipSingle = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -31,6 +40,10 @@ struct Options {
             case "--generate": generate = true
             case "--parallel": parallel = iterator.next().flatMap(Int.init) ?? parallel
             case "--warm-runs": warmRuns = iterator.next().flatMap(Int.init) ?? warmRuns
+            case "--filter-workers":
+                let value = iterator.next() ?? ""
+                filterWorkers = value == "server" ? nil : (Int(value) ?? filterWorkers)
+            case "--skip-single": skipSingle = true
             default: fatalError("unknown argument \(argument)")
             }
         }
@@ -63,11 +76,13 @@ try await Store.withStore(configuration, logger: logger, migrate: false) { store
     }
     let counts = try await database.query("SELECT (SELECT COUNT(*) FROM members) AS m, (SELECT COUNT(*) FROM tickets) AS t, (SELECT COUNT(*) FROM concessions) AS c")
     let members = try counts[0].int("m"), tickets = try counts[0].int("t"), concessions = try counts[0].int("c")
-    print("data: \(members) members, \(tickets) tickets, \(concessions) concessions; filter parallelism \(parallel)")
+    let serverWorkers = try await database.query("SELECT current_setting('max_parallel_workers_per_gather') AS w")[0].string("w")
+    print("data: \(members) members, \(tickets) tickets, \(concessions) concessions; filter parallelism \(parallel); "
+          + "max_parallel_workers_per_gather: single statement \(serverWorkers) (server), filters \(options.filterWorkers.map(String.init) ?? "\(serverWorkers) (server)")")
 
     let catalog = FilterCatalog(CinemaCatalog.filters)
     let source = PostgresMemberSource(client: database.client, maxConcurrentQueries: parallel,
-                                      statementTimeout: .seconds(600), logger: logger)
+                                      statementTimeout: .seconds(600), parallelWorkersPerQuery: options.filterWorkers, logger: logger)
     let clock = ContinuousClock()
     print("| audience | filters | members | single SQL | Marquee cold | Marquee warm (median of \(warmRuns)) | single / cold | single / warm |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -77,11 +92,14 @@ try await Store.withStore(configuration, logger: logger, migrate: false) { store
         // (a) The single statement, its ids fetched the same way Marquee fetches a filter's.
         let (sql, binds) = SingleQueryFormulation.sql(for: audience)
         let wrapped = "SELECT string_agg(int4send((q.member_id::int8 - 2147483648)::int4), ''::bytea ORDER BY q.member_id) AS ids FROM (\n\(sql)\n) AS q"
-        let started = clock.now
-        let rows = try await database.client.query(PostgresQuery(unsafeSQL: wrapped, binds: try PostgresMemberSource.bindingsForBenchmark(binds)), logger: logger)
+        var single = Double.nan
         var buffer: ByteBuffer?
-        for try await row in rows { buffer = try row.decode(ByteBuffer?.self) }
-        let single = seconds(started.duration(to: clock.now))
+        if !options.skipSingle {
+            let started = clock.now
+            let rows = try await database.client.query(PostgresQuery(unsafeSQL: wrapped, binds: try PostgresMemberSource.bindingsForBenchmark(binds)), logger: logger)
+            for try await row in rows { buffer = try row.decode(ByteBuffer?.self) }
+            single = seconds(started.duration(to: clock.now))
+        }
         var singleMembers = Bitmap()
         if var buffer {
             var values = [UInt32]()
@@ -102,6 +120,7 @@ try await Store.withStore(configuration, logger: logger, migrate: false) { store
         }
         warmTimes.sort()
         let warmMedian = warmTimes[warmTimes.count / 2]
+        if options.skipSingle { singleMembers = cold.members }
         guard cold.members == singleMembers, warm.members == singleMembers else {
             fatalError("\(name): counts differ: single \(singleMembers.count), cold \(cold.count), warm \(warm.count)")
         }

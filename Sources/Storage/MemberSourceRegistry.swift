@@ -18,10 +18,16 @@ public struct MemberSourceDefaults: Sendable {
     public var statementTimeout: Duration
     /// Filter queries at once per source. Default 4.
     public var maxQueries: Int
+    /// PostgreSQL sources: `max_parallel_workers_per_gather` set inside each filter's
+    /// transaction. Default nil: the database's own setting (PostgreSQL's default is 2). 0 makes
+    /// every filter serial: on 2 cores that made cold audiences slower at 1M members, but it
+    /// avoids a PostgreSQL 15 parallel-DISTINCT stall seen at 5M (docs/audiences-benchmark.md).
+    public var parallelWorkersPerQuery: Int?
 
-    public init(statementTimeout: Duration = .seconds(30), maxQueries: Int = 4) {
+    public init(statementTimeout: Duration = .seconds(30), maxQueries: Int = 4, parallelWorkersPerQuery: Int? = nil) {
         self.statementTimeout = statementTimeout
         self.maxQueries = maxQueries
+        self.parallelWorkersPerQuery = parallelWorkersPerQuery
     }
 }
 
@@ -104,7 +110,8 @@ public final class MemberSourceRegistry: Sendable {
                 }
                 // Leave connections for Marquee's own statements.
                 let limit = max(1, min(queries, pool.maxConnections - 2))
-                return (PostgresMemberSource(client: database.client, maxConcurrentQueries: limit, statementTimeout: timeout, logger: logger), nil)
+                return (PostgresMemberSource(client: database.client, maxConcurrentQueries: limit, statementTimeout: timeout,
+                                             parallelWorkersPerQuery: defaults.parallelWorkersPerQuery, logger: logger), nil)
             }
         case .postgres(let url):
             guard case .postgres(var pool) = try DatabaseConfiguration(url: url) else {
@@ -114,7 +121,8 @@ public final class MemberSourceRegistry: Sendable {
             let database = PostgresDatabase(settings: pool, logger: logger)
             let task = Task { await database.run() }
             return (PostgresMemberSource(client: database.client, maxConcurrentQueries: pool.maxConnections,
-                                         statementTimeout: timeout, logger: logger), task)
+                                         statementTimeout: timeout, parallelWorkersPerQuery: defaults.parallelWorkersPerQuery,
+                                         logger: logger), task)
         }
     }
 }

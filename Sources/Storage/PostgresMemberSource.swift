@@ -5,7 +5,8 @@ import PostgresNIO
 import Roaring
 
 /// Runs filters on PostgreSQL: each query in a `READ ONLY` transaction with a
-/// `statement_timeout`, its ids fetched as one binary value
+/// `statement_timeout` (and, when set, `max_parallel_workers_per_gather`), its ids fetched as
+/// one binary value
 /// (`string_agg(int4send(…), ''::bytea ORDER BY id)`, 4 bytes per id) read into a bitmap.
 ///
 /// Ids are offset by 2³¹ before `int4send` so the whole unsigned 32-bit range fits an `int4`;
@@ -14,13 +15,19 @@ public struct PostgresMemberSource: MemberSource {
     let client: PostgresClient
     public let maxConcurrentQueries: Int
     let statementTimeout: Duration
+    /// `max_parallel_workers_per_gather` inside filter transactions (`SET LOCAL`); nil leaves the
+    /// server's setting. See `MemberSourceDefaults.parallelWorkersPerQuery` for when 0 helps
+    /// (and when it does not).
+    public let parallelWorkersPerQuery: Int?
     let logger: Logger
 
     /// A source over `client` (a pool someone runs), at most `maxConcurrentQueries` at once.
-    public init(client: PostgresClient, maxConcurrentQueries: Int, statementTimeout: Duration, logger: Logger) {
+    public init(client: PostgresClient, maxConcurrentQueries: Int, statementTimeout: Duration,
+                parallelWorkersPerQuery: Int? = nil, logger: Logger) {
         self.client = client
         self.maxConcurrentQueries = max(1, maxConcurrentQueries)
         self.statementTimeout = statementTimeout
+        self.parallelWorkersPerQuery = parallelWorkersPerQuery.map { max(0, $0) }
         self.logger = logger
     }
 
@@ -67,15 +74,20 @@ public struct PostgresMemberSource: MemberSource {
         }
     }
 
-    /// Runs `body` in a read-only transaction with the statement timeout; errors classified.
+    /// Runs `body` in a read-only transaction with the statement timeout and the parallel
+    /// worker limit (both `SET LOCAL`, in one statement); errors classified.
     func readOnly<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+        var settings = "SELECT set_config('statement_timeout', '\(max(1, milliseconds))', true)"
+        if let workers = parallelWorkersPerQuery {
+            settings += ", set_config('max_parallel_workers_per_gather', '\(workers)', true)"
+        }
         let logger = logger
         do {
             return try await client.withConnection { connection in
                 _ = try await connection.query("BEGIN READ ONLY", logger: logger)
                 do {
-                    _ = try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(max(1, milliseconds))"), logger: logger)
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: settings), logger: logger)
                     let result = try await body(connection)
                     _ = try await connection.query("COMMIT", logger: logger)
                     return result
