@@ -347,5 +347,9 @@ public enum Migrations {
             )
             """,
         ]),
+        // Filters get versions so two marketers editing one filter cannot overwrite each other.
+        Migration(version: 6, name: "filter versions", statements: [
+            "ALTER TABLE filters ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+        ]),
     ]
 }

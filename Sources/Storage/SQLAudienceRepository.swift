@@ -58,8 +58,9 @@ public struct SQLAudienceRepository: AudienceRepository {
         let definition = try Self.json(audience.definition)
         let now = Self.millis(Date())
         return try await database.transaction { db in
+            let lock = db.dialect == .postgres ? " FOR UPDATE" : ""  // two saves of one version cannot both pass
             guard let current = try await db.query(
-                "SELECT \(Self.columns) FROM audiences WHERE tenant_id = $1 AND id = $2", [.text(tenant), .text(audience.id)]).first
+                "SELECT \(Self.columns) FROM audiences WHERE tenant_id = $1 AND id = $2" + lock, [.text(tenant), .text(audience.id)]).first
             else { throw AudienceRepositoryError.notFound }
             var stored = try Self.audience(current)
             if let expectedVersion, expectedVersion != stored.version {

@@ -16,29 +16,47 @@ public struct SQLFilterRepository: FilterRepository {
     }()
 
     public func list(tenant: String) async throws -> [FilterDefinition] {
-        let rows = try await database.query("SELECT document FROM filters WHERE tenant_id = $1 ORDER BY id", [.text(tenant)])
-        return try rows.map { try JSONDecoder().decode(FilterDefinition.self, from: Data($0.string("document").utf8)) }
+        let rows = try await database.query("SELECT document, version FROM filters WHERE tenant_id = $1 ORDER BY id", [.text(tenant)])
+        return try rows.map(Self.filter)
     }
 
     public func get(tenant: String, id: String) async throws -> FilterDefinition? {
-        let rows = try await database.query("SELECT document FROM filters WHERE tenant_id = $1 AND id = $2", [.text(tenant), .text(id)])
-        return try rows.first.map { try JSONDecoder().decode(FilterDefinition.self, from: Data($0.string("document").utf8)) }
+        let rows = try await database.query("SELECT document, version FROM filters WHERE tenant_id = $1 AND id = $2", [.text(tenant), .text(id)])
+        return try rows.first.map(Self.filter)
     }
 
-    @discardableResult
-    public func save(tenant: String, filter: FilterDefinition) async throws -> Bool {
-        let document = String(decoding: try Self.encoder.encode(filter), as: UTF8.self)
+    public func save(tenant: String, filter: FilterDefinition, expectedVersion: Int?) async throws -> (filter: FilterDefinition, created: Bool) {
         let now = Date()
         return try await database.transaction { db in
-            let updated = try await db.query(
-                "UPDATE filters SET document = $3::jsonb, universe = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2 RETURNING id",
-                [.text(tenant), .text(filter.id), .json(document), .bool(filter.universe), .date(now)])
-            if !updated.isEmpty { return false }
-            try await db.query(
-                "INSERT INTO filters (tenant_id, id, universe, document, created_at, updated_at) VALUES ($1, $2, $3, $4::jsonb, $5, $5)",
-                [.text(tenant), .text(filter.id), .bool(filter.universe), .json(document), .date(now)])
-            return true
+            // Row-locked until the transaction ends, so two saves of one version cannot both pass
+            // (SQLite: the whole database is).
+            let lock = db.dialect == .postgres ? " FOR UPDATE" : ""
+            let current = try await db.query("SELECT version FROM filters WHERE tenant_id = $1 AND id = $2" + lock,
+                                             [.text(tenant), .text(filter.id)]).first.map { try $0.int("version") }
+            if let expectedVersion, expectedVersion != (current ?? 0) {
+                throw FilterRepositoryError.versionConflict(expected: expectedVersion, actual: current ?? 0)
+            }
+            var stored = filter
+            stored.version = (current ?? 0) + 1
+            let document = String(decoding: try Self.encoder.encode(stored), as: UTF8.self)
+            if current != nil {
+                try await db.query(
+                    "UPDATE filters SET document = $3::jsonb, universe = $4, version = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2",
+                    [.text(tenant), .text(filter.id), .json(document), .bool(filter.universe), .int(stored.version), .date(now)])
+            } else {
+                try await db.query(
+                    "INSERT INTO filters (tenant_id, id, universe, version, document, created_at, updated_at) VALUES ($1, $2, $3, 1, $4::jsonb, $5, $5)",
+                    [.text(tenant), .text(filter.id), .bool(filter.universe), .json(document), .date(now)])
+            }
+            return (stored, current == nil)
         }
+    }
+
+    /// A row's filter; the `version` column is authoritative.
+    static func filter(_ row: SQLRow) throws -> FilterDefinition {
+        var filter = try JSONDecoder().decode(FilterDefinition.self, from: Data(row.string("document").utf8))
+        filter.version = try row.int("version")
+        return filter
     }
 
     @discardableResult

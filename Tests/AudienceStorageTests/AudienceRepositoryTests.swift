@@ -24,7 +24,16 @@ struct AudienceRepositoryTests {
             var edited = filter
             edited.sql = "SELECT id FROM members WHERE town = :city"
             #expect(try await !store.filters.save(tenant: tenant, filter: edited))
+            edited.version = 2  // every save increments it
             #expect(try await store.filters.list(tenant: tenant) == [edited])
+            // A save naming a stale version is refused and changes nothing.
+            await #expect(throws: FilterRepositoryError.versionConflict(expected: 1, actual: 2)) {
+                try await store.filters.save(tenant: tenant, filter: filter, expectedVersion: 1)
+            }
+            #expect(try await store.filters.save(tenant: tenant, filter: edited, expectedVersion: 2).filter.version == 3)
+            await #expect(throws: FilterRepositoryError.versionConflict(expected: 0, actual: 3)) {
+                try await store.filters.save(tenant: tenant, filter: filter, expectedVersion: 0)
+            }
             #expect(try await store.filters.delete(tenant: tenant, id: "lives_in"))
             #expect(try await !store.filters.delete(tenant: tenant, id: "lives_in"))
         }

@@ -29,6 +29,8 @@ public struct FilterDefinition: Hashable, Sendable, Codable {
     public var cacheTTLSeconds: Int
     /// Whether this filter defines the tenant's member universe.
     public var universe: Bool
+    /// Incremented by every save (storage sets it); not part of ``fingerprint``.
+    public var version = 1
 
     /// A filter definition; see the property docs.
     public init(id: String, name: String, description: String = "", sql: String,
@@ -45,7 +47,7 @@ public struct FilterDefinition: Hashable, Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, name, description, sql, parameters, cacheTTLSeconds, universe
+        case id, name, description, sql, parameters, cacheTTLSeconds, universe, version
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +60,7 @@ public struct FilterDefinition: Hashable, Sendable, Codable {
         cacheTTLSeconds = try container.decodeIfPresent(Int.self, forKey: .cacheTTLSeconds)
             ?? Self.defaultCacheTTLSeconds
         universe = try container.decodeIfPresent(Bool.self, forKey: .universe) ?? false
+        version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 1
     }
 
     /// The declared parameter called `name`.

@@ -40,6 +40,15 @@ enum AudienceErrors {
                 apiError.headers = ETag.header(actual)
                 throw apiError
             }
+        } catch FilterRepositoryError.versionConflict(let expected, let actual) {
+            if expected == 0 {
+                throw APIError(status: .conflict, code: "already_exists", message: "the filter exists (version \(actual))", path: "/id")
+            }
+            var apiError = APIError(status: .preconditionFailed, code: "version_conflict", message: actual == 0
+                ? "the filter does not exist (you edited version \(expected))"
+                : "the filter changed: you edited version \(expected), the current version is \(actual)")
+            apiError.headers = ETag.header(actual)
+            throw apiError
         }
     }
 

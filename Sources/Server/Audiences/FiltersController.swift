@@ -28,7 +28,7 @@ struct FiltersController {
         guard let filter = try await service.store.filters.get(tenant: caller.tenant.id, id: try context.parameters.require("id")) else {
             throw APIError.notFound("filter")
         }
-        return JSONResponse.make(filter)
+        return JSONResponse.make(filter, headers: ETag.header(filter.version))
     }
 
     @Sendable func create(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
@@ -37,16 +37,18 @@ struct FiltersController {
         if try await service.store.filters.get(tenant: caller.tenant.id, id: filter.id) != nil {
             throw APIError(status: .conflict, code: "already_exists", message: "a filter with id \"\(filter.id)\" exists", path: "/id")
         }
-        try await save(filter, tenant: caller.tenant.id)
-        return JSONResponse.make(filter, status: .created)
+        let stored = try await save(filter, tenant: caller.tenant.id, expectedVersion: 0).filter
+        return JSONResponse.make(stored, status: .created, headers: ETag.header(stored.version))
     }
 
     @Sendable func replace(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
         let id = try context.parameters.require("id")
-        let filter = try await decode(request, id: id)
-        let created = try await save(filter, tenant: caller.tenant.id)
-        return JSONResponse.make(filter, status: created ? .created : .ok)
+        let (filter, bodyVersion) = try await decodeWithVersion(request, id: id)
+        // If-Match (or "version" in the body) guards against overwriting someone else's edit.
+        let expected = try ETag.expectedVersion(request) ?? bodyVersion
+        let (stored, created) = try await save(filter, tenant: caller.tenant.id, expectedVersion: expected)
+        return JSONResponse.make(stored, status: created ? .created : .ok, headers: ETag.header(stored.version))
     }
 
     @Sendable func delete(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
@@ -64,14 +66,28 @@ struct FiltersController {
 
     /// The body as a filter (`id` from the URL when given; a different id in the body is 400).
     func decode(_ request: Request, id: String? = nil) async throws -> FilterDefinition {
+        try await decodeWithVersion(request, id: id).filter
+    }
+
+    /// The body as a filter, and the `version` it names, if any (the version being edited).
+    func decodeWithVersion(_ request: Request, id: String? = nil) async throws -> (filter: FilterDefinition, version: Int?) {
         var data = Data(buffer: try await body.bytes(request))
-        if let id, var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
+        var namesVersion = false
+        if var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
+            namesVersion = object["version"] != nil
+            if id == nil { return (try decodeFilter(data), nil) }
             if let given = object["id"], (given as? String) != id {
                 throw APIError.badRequest("the id in the body must match the URL", path: "/id", code: "id_mismatch")
             }
             object["id"] = id
             data = try JSONSerialization.data(withJSONObject: object)
         }
+        // The decoder types `version` strictly (JSONSerialization's numbers pass for booleans).
+        let filter = try decodeFilter(data)
+        return (filter, namesVersion ? filter.version : nil)
+    }
+
+    func decodeFilter(_ data: Data) throws -> FilterDefinition {
         guard !data.isEmpty else { throw APIError.badRequest("request body is empty; expected JSON", path: "", code: "invalid_json") }
         do {
             return try JSONDecoder().decode(FilterDefinition.self, from: data)
@@ -80,9 +96,8 @@ struct FiltersController {
         }
     }
 
-    /// Validates, prepares against the member source, stores; returns whether it was created.
-    @discardableResult
-    func save(_ filter: FilterDefinition, tenant: String) async throws -> Bool {
+    /// Validates, prepares against the member source, stores (see `FilterRepository.save`).
+    func save(_ filter: FilterDefinition, tenant: String, expectedVersion: Int?) async throws -> (filter: FilterDefinition, created: Bool) {
         let catalog = try await service.catalog(tenant: tenant)
         let issues = catalog.issues(saving: filter, limits: service.configuration.filterLimits)
         guard issues.isEmpty else { throw AudienceErrors.validation(issues) }
@@ -94,9 +109,11 @@ struct FiltersController {
                 throw AudienceErrors.validation([AudienceIssue(code: "invalid_sql", message: message, path: "/sql")])
             }
         }
-        let created = try await service.store.filters.save(tenant: tenant, filter: filter)
+        let saved = try await AudienceErrors.mapped {
+            try await service.store.filters.save(tenant: tenant, filter: filter, expectedVersion: expectedVersion)
+        }
         service.filterChanged(tenant: tenant, filterID: filter.id)
-        return created
+        return saved
     }
 }
 
