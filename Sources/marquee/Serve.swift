@@ -43,11 +43,15 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds between re-evaluations of the audiences promotions test via customer.audiences (env MARQUEE_AUDIENCE_REFRESH).")
     var audienceRefresh: Int = Environment.int("MARQUEE_AUDIENCE_REFRESH") ?? 60
 
+    @Option(help: "max_parallel_workers_per_gather inside filter queries on PostgreSQL member sources; unset = the database's setting (env MARQUEE_FILTER_PARALLEL_WORKERS).")
+    var filterParallelWorkers: Int? = Environment.int("MARQUEE_FILTER_PARALLEL_WORKERS")
+
     var configuration: ServerConfiguration {
         var configuration = ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit, changeFeed: changeFeed,
                                                 pollInterval: .milliseconds(Int(pollInterval * 1000)))
         configuration.reservationTTL = .seconds(reservationTTL)
         configuration.audiences.membershipRefresh = .seconds(max(1, audienceRefresh))
+        configuration.audiences.sources.parallelWorkersPerQuery = filterParallelWorkers
         return configuration
     }
 }
