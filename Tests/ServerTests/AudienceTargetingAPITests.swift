@@ -104,12 +104,7 @@ struct AudienceTargetingAPITests {
                 #"{"id": "fans", "name": "Fans", "trigger": {"customer.audiences": "fans"}, "action": {"type": "percentOff", "percent": "10"}}"#)))
         }
         try await TestServer.with(.postgres, configuration: configuration, database: database) { server in
-            var ready = 0
-            for _ in 0..<40 where ready != 200 {
-                ready = try await server.request("GET", "/readyz").status
-                if ready != 200 { try await Task.sleep(for: .milliseconds(250)) }
-            }
-            #expect(ready == 200, "ready within the 3 s budget")
+            #expect(try await server.ready(limit: .seconds(10)).status == 200, "ready within the 3 s budget")
 
             let (tenantName, key) = try await server.tenant()
             let cleanup = try await AudiencesAPITests.memberData(server, backend: .postgres, tenantName: tenantName)

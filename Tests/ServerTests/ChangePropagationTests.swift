@@ -16,7 +16,7 @@ struct ChangePropagationTests {
         try await TestServer.with(backend, configuration: configuration, database: database) { a in
             let acme = try await a.tenant()
             try await TestServer.with(backend, configuration: configuration, database: database) { b in
-                #expect(try await b.request("GET", "/readyz").status == 200)
+                #expect(try await b.ready().status == 200)
                 let cart = #"{"currency": "EUR", "lines": [{"id": "1", "sku": "probe", "quantity": 1, "unitPrice": "100.00"}]}"#
                 func discountOnB() async throws -> String? {
                     try await b.request("POST", "/v1/carts/price", key: acme.key, json: cart).json["discount"] as? String

@@ -9,7 +9,7 @@ struct PlatformAPITests {
     func operationalEndpoints(backend: Backend) async throws {
         try await TestServer.with(backend) { server in
             #expect(try await server.request("GET", "/livez").status == 200)
-            let ready = try await server.request("GET", "/readyz")
+            let ready = try await server.ready()
             #expect(ready.status == 200)
             #expect(ready.json["status"] as? String == "ready")
             let spec = try await server.request("GET", "/openapi.yaml")

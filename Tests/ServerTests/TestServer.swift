@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Server
+import ServiceLifecycle
 import Storage
 import TestSupport
 
@@ -17,7 +18,7 @@ struct TestServer: Sendable {
     /// Starts the server on `backend`, runs `body`, stops the server.
     static func with<T: Sendable>(
         _ backend: Backend, configuration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
-        database: DatabaseConfiguration? = nil,
+        database: DatabaseConfiguration? = nil, graceful: Bool = false,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let store = try await Store.open(try database ?? TestDatabases.configuration(backend), logger: TestDatabases.logger)
@@ -25,13 +26,21 @@ struct TestServer: Sendable {
         let app = MarqueeApp.build(store: store, configuration: configuration, logger: TestDatabases.logger) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
         }
+        // Graceful runs wrap the application in a group that can be told to shut down gracefully.
+        let shutdown = ServiceGroup(configuration: .init(services: [app], logger: TestDatabases.logger))
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
+            group.addTask { if graceful { try await shutdown.run() } else { try await app.run() } }
             defer { group.cancelAll() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw TestEnvironmentError(message: "server did not start") }
             let server = TestServer(baseURL: URL(string: "http://127.0.0.1:\(port)")!, store: store)
             let result = try await body(server)
+            if graceful {
+                // As on SIGTERM: services drain in reverse order (the store last). Bounded, then cancelled.
+                await shutdown.triggerGracefulShutdown()
+                group.addTask { try await Task.sleep(for: .seconds(20)) }
+                _ = try await group.next()
+            }
             group.cancelAll()
             return result
         }
@@ -63,6 +72,18 @@ struct TestServer: Sendable {
         configuration.httpMaximumConnectionsPerHost = 16
         return URLSession(configuration: configuration)
     }()
+
+    /// `/readyz` once it answers 200, or its last answer after `limit` (a server becomes ready
+    /// after start-up work: pre-warming and audience memberships, bounded by their budgets —
+    /// tests share one PostgreSQL database, so a start can meet other tests' stored usage).
+    func ready(limit: Duration = .seconds(60)) async throws -> Reply {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            let reply = try await request("GET", "/readyz")
+            if reply.status == 200 || ContinuousClock.now >= deadline { return reply }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
 
     func request(_ method: String, _ path: String, key: String? = nil, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: URL(string: path, relativeTo: baseURL)!)

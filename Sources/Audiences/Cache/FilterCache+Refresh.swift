@@ -17,7 +17,9 @@ extension FilterCache {
                 await saveUsageRecordingFailure()
             }
         }
-        await saveUsageRecordingFailure()
+        // The loop ends because shutdown cancelled this task; the last save runs in a task of
+        // its own, which a cancelled context would otherwise fail at the first query.
+        await Task { await self.saveUsageRecordingFailure() }.value
     }
 
     /// One refresh pass: drops expired entries and recomputes, concurrently (bounded per tenant),
