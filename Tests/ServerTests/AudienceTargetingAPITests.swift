@@ -52,6 +52,9 @@ struct AudienceTargetingAPITests {
             let first = try await Self.discounts(server, key: key, ["1": "5.00", #""3""#: "5.00", "6": "0.00", #""x""#: "0.00"])
             #expect(first == ["1": "5.00", #""3""#: "5.00", "6": "0.00", #""x""#: "0.00"])
 
+            let metrics = try await server.request("GET", "/metrics").text
+            #expect(metrics.contains("marquee_audience_memberships ") && metrics.contains("marquee_audience_membership_refresh_failures_total"))
+
             // A client cannot claim a membership.
             let claimed = try await server.request("POST", "/v1/carts/price", key: key, json: """
                 {"currency": "EUR", "customer": {"id": 6, "audiences": ["horror-fans"]}, "lines": [{"id": "1", "sku": "a", "quantity": 1, "unitPrice": "50.00"}]}

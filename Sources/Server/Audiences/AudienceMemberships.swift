@@ -1,5 +1,6 @@
 import Audiences
 import Logging
+import Metrics
 import Pricing
 import Roaring
 import ServiceLifecycle
@@ -28,12 +29,16 @@ public final class AudienceMemberships: Service, Sendable {
     let tenants = Mutex<[String: TenantMembers]>([:])
     /// Refreshes under way, per tenant.
     let running = Mutex<[String: Task<Void, Never>]>([:])
+    let held = Gauge(label: "marquee_audience_memberships")
+    let members = Gauge(label: "marquee_audience_membership_members")
+    let refreshFailures = Counter(label: "marquee_audience_membership_refresh_failures_total")
 
     public init(service: AudienceService, catalog: PromotionCatalog, readiness: Readiness? = nil, logger: Logger) {
         self.service = service
         self.catalog = catalog
         self.readiness = readiness
         self.logger = logger
+        refreshFailures.increment(by: 0)
     }
 
     /// The audiences among `references` that `customerID` belongs to. Member ids are unsigned
@@ -59,16 +64,23 @@ public final class AudienceMemberships: Service, Sendable {
                 } catch is AudienceValidationError {
                     logger.warning("audience no longer resolves; nobody is in it for pricing", metadata: ["tenant": "\(tenant)", "audience": "\(audience.id)"])
                 } catch {
+                    refreshFailures.increment()
                     logger.warning("audience membership refresh failed; keeping the previous members", metadata: [
                         "tenant": "\(tenant)", "audience": "\(audience.id)", "error": "\(error)"])
                     members[audience.id] = previous[audience.id]
                 }
             }
         } catch {
+            refreshFailures.increment()
             logger.warning("could not list audiences; keeping the previous members", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
             members = previous
         }
-        tenants.withLock { $0[tenant] = TenantMembers(members: members, references: references) }
+        let totals = tenants.withLock { tenants in
+            tenants[tenant] = TenantMembers(members: members, references: references)
+            return tenants.values.reduce((0, 0)) { ($0.0 + $1.members.count, $0.1 + $1.members.values.reduce(0) { $0 + $1.count }) }
+        }
+        held.record(totals.0)
+        self.members.record(totals.1)
     }
 
     /// Starts a refresh of every tenant whose references changed, whose audiences or filters
