@@ -74,9 +74,32 @@ public struct PostgresMemberSource: MemberSource {
         }
     }
 
+    /// How much longer than the statement timeout a whole filter transaction may take
+    /// (connecting, `BEGIN`, `COMMIT`) before it is cancelled and the source reported unavailable.
+    /// postgres-nio's `PostgresClient` queues a query forever when it cannot connect (e.g. the
+    /// database does not exist, vapor/postgres-nio#602): without this an evaluation would hang.
+    static let connectAllowance: Duration = .seconds(10)
+
     /// Runs `body` in a read-only transaction with the statement timeout and the parallel
-    /// worker limit (both `SET LOCAL`, in one statement); errors classified.
-    func readOnly<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// worker limit (both `SET LOCAL`, in one statement), within the statement timeout plus
+    /// ``connectAllowance``; errors classified.
+    func readOnly<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let limit = statementTimeout + Self.connectAllowance
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await self.transaction(body) }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else {
+                throw MemberSourceError.unavailable("no connection or no answer within \(limit)")
+            }
+            return result
+        }
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
         var settings = "SELECT set_config('statement_timeout', '\(max(1, milliseconds))', true)"
         if let workers = parallelWorkersPerQuery {

@@ -160,3 +160,25 @@ struct AudiencesAPITests {
         }
     }
 }
+
+/// A member database that cannot be reached answers 503 within the statement timeout plus the
+/// connect allowance, instead of hanging the request (postgres-nio queues such queries forever).
+@Suite("Unreachable member source")
+struct UnreachableMemberSourceAPITests {
+    @Test func requestsFailWithA503InsteadOfHanging() async throws {
+        try await TestServer.with(.postgres) { server in
+            let (name, key) = try await server.tenant()
+            let tenant = try #require(try await server.store.accounts.tenant(named: name))
+            var components = try #require(URLComponents(string: try TestDatabases.postgresURL()))
+            components.path = "/no_such_database_" + TestDatabases.uniqueName("gone").replacingOccurrences(of: "-", with: "_")
+            try await server.store.memberSourceSettings.set(tenant: tenant.id, MemberSourceSettings(
+                kind: .postgres(url: try #require(components.string)), statementTimeout: .seconds(1)))
+            let started = ContinuousClock.now
+            let saved = try await server.request("POST", "/v1/filters", key: key,
+                                                 json: #"{"id": "all", "name": "All", "sql": "SELECT 1"}"#)
+            #expect(saved.status == 503 && saved.errorCode == "member_source_unavailable", "\(saved.text)")
+            #expect(ContinuousClock.now - started < .seconds(25))
+            #expect(try await server.request("GET", "/v1/filters", key: key).status == 200)  // the tenant still works
+        }
+    }
+}
