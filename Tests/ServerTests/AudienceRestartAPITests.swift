@@ -12,7 +12,7 @@ struct AudienceRestartAPITests {
 
     @Test(arguments: Backend.allCases)
     func restartedServerAnswersFromThePrewarmedCache(backend: Backend) async throws {
-        let (database, dropDatabase) = try await Self.ownDatabase(backend)
+        let (database, dropDatabase) = try await TestServer.ownDatabase(backend)
         defer { Task { try? await dropDatabase() } }
         let key: String = try await TestServer.with(backend, database: database, graceful: true) { server in
             let (name, key) = try await server.tenant()
@@ -32,25 +32,6 @@ struct AudienceRestartAPITests {
             #expect(warm.json["queries"] as? Int == 0, "every filter came from the pre-warmed cache: \(warm.text)")
             let leaves = (warm.json["nodes"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "filter" }
             #expect(leaves.count == 2 && leaves.allSatisfy { $0["cached"] as? Bool == true })
-        }
-    }
-
-    /// A fresh database for `backend` and how to drop it.
-    static func ownDatabase(_ backend: Backend) async throws -> (DatabaseConfiguration, @Sendable () async throws -> Void) {
-        switch backend {
-        case .sqlite:
-            return (try TestDatabases.configuration(.sqlite), {})
-        case .postgres:
-            let name = "marquee_" + TestDatabases.uniqueName("restart").replacingOccurrences(of: "-", with: "_")
-            let admin = try TestDatabases.configuration(.postgres)
-            try await Store.withStore(admin, logger: TestDatabases.logger, migrate: false) { _ = try await $0.database.query("CREATE DATABASE \(name)") }
-            var components = try #require(URLComponents(string: try TestDatabases.postgresURL()))
-            components.path = "/" + name
-            return (try DatabaseConfiguration(url: try #require(components.string)), {
-                try await Store.withStore(admin, logger: TestDatabases.logger, migrate: false) {
-                    _ = try await $0.database.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-                }
-            })
         }
     }
 }

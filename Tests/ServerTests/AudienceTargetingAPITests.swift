@@ -84,19 +84,14 @@ struct AudienceTargetingAPITests {
     /// forever) must not hold back readiness beyond the budget, nor other tenants' memberships.
     /// Runs on a database of its own: the stuck tenant would slow every other test server's start.
     @Test func unreachableMemberSourceHoldsBackOnlyItsTenant() async throws {
-        let name = "marquee_" + TestDatabases.uniqueName("iso").replacingOccurrences(of: "-", with: "_")
-        var components = try #require(URLComponents(string: try TestDatabases.postgresURL()))
-        try await Store.withStore(try TestDatabases.configuration(.postgres), logger: TestDatabases.logger, migrate: false) {
-            try await $0.database.query("CREATE DATABASE \(name)")
-        }
-        components.path = "/" + name
-        let database = try DatabaseConfiguration(url: try #require(components.string))
+        let (database, dropDatabase) = try await TestServer.ownDatabase(.postgres)
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.audiences.prewarmBudget = .seconds(3)
 
         // The stuck tenant is set up before the server starts, directly in storage (saving a
         // filter through the API would prepare it against the unreachable source).
-        components.path = "/no_such_database_\(name)"
+        var components = try #require(URLComponents(string: try TestDatabases.postgresURL()))
+        components.path = "/no_such_database_" + TestDatabases.uniqueName("gone").replacingOccurrences(of: "-", with: "_")
         let unreachable = try #require(components.string)
         try await Store.withStore(database, logger: TestDatabases.logger) { store in
             let stuck = try await store.accounts.createTenant(name: "stuck")
@@ -123,8 +118,6 @@ struct AudienceTargetingAPITests {
             let discounts = try await Self.discounts(server, key: key, ["1": "5.00", "3": "0.00"])
             #expect(discounts == ["1": "5.00", "3": "0.00"])
         }
-        try await Store.withStore(try TestDatabases.configuration(.postgres), logger: TestDatabases.logger, migrate: false) {
-            try await $0.database.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        }
+        try await dropDatabase()
     }
 }

@@ -112,3 +112,25 @@ struct TestServer: Sendable {
         return (name, try await store.accounts.createKey(tenantID: tenant.id, role: .admin).secret)
     }
 }
+
+extension TestServer {
+    /// A fresh database for `backend` and how to drop it.
+    static func ownDatabase(_ backend: Backend) async throws -> (DatabaseConfiguration, @Sendable () async throws -> Void) {
+        switch backend {
+        case .sqlite:
+            return (try TestDatabases.configuration(.sqlite), {})
+        case .postgres:
+            let name = "marquee_" + TestDatabases.uniqueName("own").replacingOccurrences(of: "-", with: "_")
+            let admin = try TestDatabases.configuration(.postgres)
+            try await Store.withStore(admin, logger: TestDatabases.logger, migrate: false) { _ = try await $0.database.query("CREATE DATABASE \(name)") }
+            var components = URLComponents(string: try TestDatabases.postgresURL())
+            components?.path = "/" + name
+            guard let url = components?.string else { throw TestEnvironmentError(message: "bad MARQUEE_TEST_POSTGRES_URL") }
+            return (try DatabaseConfiguration(url: url), {
+                try await Store.withStore(admin, logger: TestDatabases.logger, migrate: false) {
+                    _ = try await $0.database.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                }
+            })
+        }
+    }
+}
