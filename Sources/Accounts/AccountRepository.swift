@@ -14,6 +14,8 @@ public protocol AccountRepository: Sendable {
     func key(id: String, tenantID: String) async throws -> APIKey?
     /// Revokes a key of this tenant; false when there is no such key.
     func revokeKey(id: String, tenantID: String) async throws -> Bool
+    /// Sets how pricing rounds for this tenant; nil when there is no such tenant.
+    func setRounding(tenantID: String, _ rounding: MoneyRounding) async throws -> Tenant?
 }
 
 /// Errors of account management.

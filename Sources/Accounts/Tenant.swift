@@ -5,11 +5,14 @@ public struct Tenant: Sendable, Hashable, Codable {
     public var id: String
     public var name: String
     public var createdAt: Date
+    /// How pricing rounds fractional minor units for this tenant.
+    public var rounding: MoneyRounding
 
-    public init(id: String, name: String, createdAt: Date) {
+    public init(id: String, name: String, createdAt: Date, rounding: MoneyRounding = .halfEven) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
+        self.rounding = rounding
     }
 
     /// Tenant names are slugs: they appear in URLs, logs and CLI arguments.
@@ -18,4 +21,9 @@ public struct Tenant: Sendable, Hashable, Codable {
         let allowed = name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
         return allowed && (first.isLetter || first.isNumber)
     }
+}
+
+/// A tenant's rounding of fractional minor units (half-even, the banker's rounding, by default).
+public enum MoneyRounding: String, Sendable, Hashable, Codable, CaseIterable {
+    case halfEven, halfUp
 }

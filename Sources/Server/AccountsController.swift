@@ -2,6 +2,7 @@ import Accounts
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Rules
 
 /// `/v1/tenant` and `/v1/keys`: who am I, and the tenant's API keys.
 struct AccountsController {
@@ -11,6 +12,7 @@ struct AccountsController {
 
     func addRoutes(to group: RouterGroup<MarqueeRequestContext>) {
         group.get("tenant", use: tenant)
+        group.patch("tenant", use: updateTenant)
         group.get("keys", use: list)
         group.post("keys", use: create)
         group.get("keys/{id}", use: show)
@@ -22,6 +24,15 @@ struct AccountsController {
         var name: String
         var createdAt: Date
         var role: Role
+        var rounding: MoneyRounding
+
+        init(_ tenant: Tenant, role: Role) {
+            id = tenant.id
+            name = tenant.name
+            createdAt = tenant.createdAt
+            self.role = role
+            rounding = tenant.rounding
+        }
     }
 
     struct KeyView: Encodable {
@@ -48,7 +59,27 @@ struct AccountsController {
 
     @Sendable func tenant(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.read)
-        return JSONResponse.make(TenantView(id: caller.tenant.id, name: caller.tenant.name, createdAt: caller.tenant.createdAt, role: caller.key.role))
+        return JSONResponse.make(TenantView(caller.tenant, role: caller.key.role))
+    }
+
+    /// `PATCH /v1/tenant` (admin): tenant settings — for now `rounding` (`halfEven` | `halfUp`).
+    @Sendable func updateTenant(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
+        let caller = try context.require(.manage)
+        let fields = try await body.jsonObject(request)
+        if let unknown = fields.keys.sorted().first(where: { $0 != "rounding" }) {
+            throw APIError.badRequest("unknown setting '\(unknown)'", path: "/" + unknown, code: "unknown_field")
+        }
+        var tenant = caller.tenant
+        if let value = fields["rounding"] {
+            guard case .string(let text) = value, let rounding = MoneyRounding(rawValue: text) else {
+                throw APIError.badRequest("rounding must be one of: " + MoneyRounding.allCases.map(\.rawValue).joined(separator: ", "),
+                                          path: "/rounding", code: "invalid_value")
+            }
+            guard let updated = try await accounts.setRounding(tenantID: tenant.id, rounding) else { throw APIError.notFound("tenant") }
+            tenant = updated
+            keys.forget(tenantID: tenant.id)  // this instance prices with the new setting at once
+        }
+        return JSONResponse.make(TenantView(tenant, role: caller.key.role))
     }
 
     @Sendable func list(_ request: Request, context: MarqueeRequestContext) async throws -> Response {

@@ -39,6 +39,13 @@ public final class KeyCache: Sendable {
         return principal
     }
 
+    /// Forgets every key of a tenant whose settings changed, so this instance reads them anew.
+    public func forget(tenantID: String) {
+        entries.withLock { entries in
+            entries = entries.filter { $0.value.principal.tenant.id != tenantID }
+        }
+    }
+
     /// Forgets a revoked key at once.
     public func forget(keyID: String) {
         entries.withLock { entries in

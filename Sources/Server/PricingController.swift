@@ -23,7 +23,8 @@ struct PricingController {
         if !references.isEmpty, let customerID = cart.customer?.id {
             cart = cart.withCustomerAudiences(memberships.audiences(tenant: caller.tenant.id, customerID: customerID, references: references))
         }
-        let result = PricingEngine.price(cart: cart, snapshot: snapshot, now: RuleDateTime(Date()))
+        let options = PricingOptions(rounding: caller.tenant.rounding == .halfUp ? .halfUp : .halfEven)
+        let result = PricingEngine.price(cart: cart, snapshot: snapshot, now: RuleDateTime(Date()), options: options)
         return JSONResponse.make(json: result.json)
     }
 }

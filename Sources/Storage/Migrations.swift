@@ -351,5 +351,9 @@ public enum Migrations {
         Migration(version: 6, name: "filter versions", statements: [
             "ALTER TABLE filters ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
         ]),
+        // Per-tenant rounding of fractional minor units in pricing (issue 4's "half-up per tenant").
+        Migration(version: 7, name: "tenant rounding", statements: [
+            "ALTER TABLE tenants ADD COLUMN rounding TEXT NOT NULL DEFAULT 'halfEven'",
+        ]),
     ]
 }

@@ -20,17 +20,17 @@ public struct SQLAccountRepository: AccountRepository {
     }
 
     public func tenant(named name: String) async throws -> Tenant? {
-        try await database.query("SELECT id, name, created_at FROM tenants WHERE name = $1", [.text(name)])
+        try await database.query("SELECT id, name, created_at, rounding FROM tenants WHERE name = $1", [.text(name)])
             .first.map(Self.tenant)
     }
 
     public func tenant(id: String) async throws -> Tenant? {
-        try await database.query("SELECT id, name, created_at FROM tenants WHERE id = $1", [.text(id)])
+        try await database.query("SELECT id, name, created_at, rounding FROM tenants WHERE id = $1", [.text(id)])
             .first.map(Self.tenant)
     }
 
     public func listTenants() async throws -> [Tenant] {
-        try await database.query("SELECT id, name, created_at FROM tenants ORDER BY name", []).map(Self.tenant)
+        try await database.query("SELECT id, name, created_at, rounding FROM tenants ORDER BY name", []).map(Self.tenant)
     }
 
     public func createKey(tenantID: String, role: Role) async throws -> IssuedKey {
@@ -45,13 +45,15 @@ public struct SQLAccountRepository: AccountRepository {
 
     public func authenticate(secretHash: String) async throws -> (APIKey, Tenant)? {
         let rows = try await database.query("""
-            SELECT k.id, k.tenant_id, k.role, k.prefix, k.created_at, k.revoked_at, t.name AS tenant_name, t.created_at AS tenant_created_at
+            SELECT k.id, k.tenant_id, k.role, k.prefix, k.created_at, k.revoked_at, t.name AS tenant_name, t.created_at AS tenant_created_at,
+                   t.rounding AS tenant_rounding
             FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
             WHERE k.secret_hash = $1 AND k.revoked_at IS NULL
             """, [.text(secretHash)])
         guard let row = rows.first else { return nil }
         let key = try Self.key(row)
-        let tenant = Tenant(id: key.tenantID, name: try row.string("tenant_name"), createdAt: try row.date("tenant_created_at"))
+        let tenant = Tenant(id: key.tenantID, name: try row.string("tenant_name"), createdAt: try row.date("tenant_created_at"),
+                            rounding: MoneyRounding(rawValue: try row.string("tenant_rounding")) ?? .halfEven)
         return (key, tenant)
     }
 
@@ -74,13 +76,19 @@ public struct SQLAccountRepository: AccountRepository {
         return !rows.isEmpty
     }
 
+    public func setRounding(tenantID: String, _ rounding: MoneyRounding) async throws -> Tenant? {
+        try await database.query("UPDATE tenants SET rounding = $2 WHERE id = $1 RETURNING id, name, created_at, rounding",
+                                 [.text(tenantID), .text(rounding.rawValue)]).first.map(Self.tenant)
+    }
+
     /// Millisecond precision, so a value reads back equal from both backends.
     static func now() -> Date {
         Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 
     static func tenant(_ row: SQLRow) throws -> Tenant {
-        Tenant(id: try row.string("id"), name: try row.string("name"), createdAt: try row.date("created_at"))
+        Tenant(id: try row.string("id"), name: try row.string("name"), createdAt: try row.date("created_at"),
+               rounding: MoneyRounding(rawValue: try row.string("rounding")) ?? .halfEven)
     }
 
     static func key(_ row: SQLRow) throws -> APIKey {
