@@ -26,14 +26,12 @@ extension Bitmap {
     /// Builds a bitmap from big-endian 4-byte ids, as PostgreSQL's `string_agg(int4send(id), '')`
     /// returns them (already sorted when the query orders them).
     public init(bigEndianUInt32 bytes: some Collection<UInt8>) {
-        self.init()
         var values = [UInt32]()
         values.reserveCapacity(bytes.count / 4)
         var iterator = bytes.makeIterator()
         while let b0 = iterator.next(), let b1 = iterator.next(), let b2 = iterator.next(), let b3 = iterator.next() {
             values.append(UInt32(b0) << 24 | UInt32(b1) << 16 | UInt32(b2) << 8 | UInt32(b3))
         }
-        values.withUnsafeBufferPointer { insert(contentsOf: $0) }
-        optimize()
+        self.init(values)
     }
 }

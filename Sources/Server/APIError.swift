@@ -32,6 +32,13 @@ public struct APIError: Error, Sendable {
         APIError(status: .notFound, code: "not_found", message: "\(what) not found")
     }
 
+    /// 412 for a save based on a stale version; the `ETag` header carries the current one.
+    static func versionConflict(_ message: String, current: Int) -> APIError {
+        var error = APIError(status: .preconditionFailed, code: "version_conflict", message: message)
+        error.headers = ETag.header(current)
+        return error
+    }
+
     public static func badRequest(_ message: String, path: String? = nil, code: String = "bad_request") -> APIError {
         APIError(status: .badRequest, code: code, message: message, path: path)
     }

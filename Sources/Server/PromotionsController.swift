@@ -101,10 +101,8 @@ struct PromotionsController {
             case .alreadyExists(let id):
                 throw APIError(status: .conflict, code: "already_exists", message: "a promotion with id \"\(id)\" exists", path: "/id")
             case .versionConflict(_, let expected, let actual):
-                var apiError = APIError(status: .preconditionFailed, code: "version_conflict",
-                                        message: "the promotion changed: you edited version \(expected), the current version is \(actual)")
-                apiError.headers = ETag.header(actual)
-                throw apiError
+                throw APIError.versionConflict("the promotion changed: you edited version \(expected), the current version is \(actual)",
+                                               current: actual)
             }
         }
     }

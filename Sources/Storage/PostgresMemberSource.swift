@@ -53,10 +53,7 @@ public struct PostgresMemberSource: MemberSource {
         var values = [UInt32]()
         values.reserveCapacity(buffer.readableBytes / 4)
         while let value = buffer.readInteger(as: UInt32.self) { values.append(value ^ 0x8000_0000) }
-        var bitmap = Bitmap()
-        values.withUnsafeBufferPointer { bitmap.insert(contentsOf: $0) }
-        bitmap.optimize()
-        return bitmap
+        return Bitmap(values)
     }
 
     /// Prepares `filter` against the database without running it: the query must plan, return

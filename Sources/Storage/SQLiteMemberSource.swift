@@ -40,10 +40,7 @@ public struct SQLiteMemberSource: MemberSource {
             case let other: throw MemberSourceError.invalidQuery("member ids must be integers, found \(other)")
             }
         }
-        var bitmap = Bitmap()
-        values.withUnsafeBufferPointer { bitmap.insert(contentsOf: $0) }
-        bitmap.optimize()
-        return bitmap
+        return Bitmap(values)
     }
 
     /// Prepares `filter` without reading rows: it must compile and return exactly one column.

@@ -35,20 +35,16 @@ enum AudienceErrors {
             case .alreadyExists(let id):
                 throw APIError(status: .conflict, code: "already_exists", message: "an audience with id \"\(id)\" exists", path: "/id")
             case .versionConflict(let expected, let actual):
-                var apiError = APIError(status: .preconditionFailed, code: "version_conflict",
-                                        message: "the audience changed: you edited version \(expected), the current version is \(actual)")
-                apiError.headers = ETag.header(actual)
-                throw apiError
+                throw APIError.versionConflict("the audience changed: you edited version \(expected), the current version is \(actual)",
+                                               current: actual)
             }
         } catch FilterRepositoryError.versionConflict(let expected, let actual) {
             if expected == 0 {
                 throw APIError(status: .conflict, code: "already_exists", message: "the filter exists (version \(actual))", path: "/id")
             }
-            var apiError = APIError(status: .preconditionFailed, code: "version_conflict", message: actual == 0
+            throw APIError.versionConflict(actual == 0
                 ? "the filter does not exist (you edited version \(expected))"
-                : "the filter changed: you edited version \(expected), the current version is \(actual)")
-            apiError.headers = ETag.header(actual)
-            throw apiError
+                : "the filter changed: you edited version \(expected), the current version is \(actual)", current: actual)
         }
     }
 

@@ -33,7 +33,7 @@ struct FiltersController {
 
     @Sendable func create(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
-        let filter = try await decode(request)
+        let filter = try await decode(request).filter
         if try await service.store.filters.get(tenant: caller.tenant.id, id: filter.id) != nil {
             throw APIError(status: .conflict, code: "already_exists", message: "a filter with id \"\(filter.id)\" exists", path: "/id")
         }
@@ -44,7 +44,7 @@ struct FiltersController {
     @Sendable func replace(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
         let id = try context.parameters.require("id")
-        let (filter, bodyVersion) = try await decodeWithVersion(request, id: id)
+        let (filter, bodyVersion) = try await decode(request, id: id)
         // If-Match (or "version" in the body) guards against overwriting someone else's edit.
         let expected = try ETag.expectedVersion(request) ?? bodyVersion
         let (stored, created) = try await save(filter, tenant: caller.tenant.id, expectedVersion: expected)
@@ -64,27 +64,21 @@ struct FiltersController {
         return Response(status: .noContent)
     }
 
-    /// The body as a filter (`id` from the URL when given; a different id in the body is 400).
-    func decode(_ request: Request, id: String? = nil) async throws -> FilterDefinition {
-        try await decodeWithVersion(request, id: id).filter
-    }
-
-    /// The body as a filter, and the `version` it names, if any (the version being edited).
-    func decodeWithVersion(_ request: Request, id: String? = nil) async throws -> (filter: FilterDefinition, version: Int?) {
+    /// The body as a filter (`id` from the URL when given; a different id in the body is 400),
+    /// and the `version` it names, if any (the version being edited).
+    func decode(_ request: Request, id: String? = nil) async throws -> (filter: FilterDefinition, version: Int?) {
         var data = Data(buffer: try await body.bytes(request))
-        var namesVersion = false
-        if var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
-            namesVersion = object["version"] != nil
-            if id == nil { return (try decodeFilter(data), nil) }
-            if let given = object["id"], (given as? String) != id {
+        var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        if let id, object != nil {
+            if let given = object?["id"], (given as? String) != id {
                 throw APIError.badRequest("the id in the body must match the URL", path: "/id", code: "id_mismatch")
             }
-            object["id"] = id
-            data = try JSONSerialization.data(withJSONObject: object)
+            object?["id"] = id
+            data = try JSONSerialization.data(withJSONObject: object!)
         }
         // The decoder types `version` strictly (JSONSerialization's numbers pass for booleans).
         let filter = try decodeFilter(data)
-        return (filter, namesVersion ? filter.version : nil)
+        return (filter, object?["version"] != nil ? filter.version : nil)
     }
 
     func decodeFilter(_ data: Data) throws -> FilterDefinition {

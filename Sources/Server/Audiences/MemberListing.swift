@@ -37,7 +37,7 @@ enum MemberListing {
         if let limit {
             var ids = [UInt32]()
             ids.reserveCapacity(min(limit, 65536))
-            var iterator = members.elements(from: start).makeIterator()
+            let iterator = members.elements(from: start).makeIterator()
             while ids.count < limit, let id = iterator.next() { ids.append(id) }
             if ids.count == limit, iterator.next() != nil, let last = ids.last {
                 headers[HTTPField.Name("X-Next-Cursor")!] = String(last)
