@@ -34,7 +34,7 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await gate.run {
-            _ = try await self.connection.query("BEGIN IMMEDIATE", [])
+            _ = try await self.unlockedQuery("BEGIN IMMEDIATE", [])
             do {
                 let result = try await body(SQLiteTransactionExecutor(database: self))
                 _ = try await self.connection.query("COMMIT", [])
@@ -54,13 +54,16 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     /// Closes the connection, also from a cancelled task (sqlite-nio skips work submitted by one).
+    /// Through the gate: a statement still running (a last save during shutdown) finishes first,
+    /// and later ones get `StorageError.closed` instead of a freed handle.
     public func close() async {
-        let connection = self.connection
-        try? await Task.detached { try await connection.close() }.value
+        let connection = self.connection, gate = gate
+        try? await Task.detached { try await gate.run { try await connection.close() } }.value
     }
 
     /// Runs a statement; the caller holds the gate.
     func unlockedQuery(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        guard !connection.isClosed else { throw StorageError.closed }
         let rows = try await connection.query(SQLiteStatementText.rewrite(sql), binds.map(Self.data))
         return rows.map { row in
             var columns: [String: SQLValue] = [:]

@@ -6,6 +6,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case versionConflict(current: Int)
     case notFound
     case duplicate(String)
+    /// The database was closed (shutdown) before the statement could run.
+    case closed
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .versionConflict(let current): "version conflict (current version \(current))"
         case .notFound: "not found"
         case .duplicate(let what): "duplicate \(what)"
+        case .closed: "the database is closed"
         }
     }
 }
