@@ -160,14 +160,20 @@ import Testing
             let (_, _, carts) = Self.scenario(&rng, promotionCount: 1)
             for cart in carts {
                 let instant = Fixture.now
-                let lines = cart.lines.sorted { $0.id < $1.id }
+                let order = cart.lines.indices.sorted { cart.lines[$0].id < cart.lines[$1].id }
+                let lines = order.map { cart.lines[$0] }
                 for fields: Set<String>? in [nil, ["customer", "total"], ["lines"], ["channel", "coupons", "quantity", "lineCount", "at"]] {
                     for lineFields: Set<String>? in [nil, ["sku"], ["category", "brand", "unitPrice"]] {
                         let mask = LineFieldMask(lineFields)
-                        let direct = cart.preparedDocument(at: instant, lines: lines, cartFields: fields, mask: mask)
+                        let direct = cart.preparedDocument(at: instant, lineOrder: order, cartFields: fields, mask: mask)
                         let json = cart.ruleDocument(at: instant, lineDocuments: lines.map { $0.ruleDocument(currency: cart.currency, mask: mask) }, fields: fields)
                         #expect(direct.value(of: direct.root) == json)
                         #expect(direct.nodeCount == PreparedDocument(json).nodeCount)
+                        // Without lines (no condition reads them): the same document minus `lines`.
+                        let withoutLines = cart.preparedDocument(at: instant, lineOrder: nil, cartFields: fields, mask: mask)
+                        guard case .object(var members) = json else { Issue.record("not an object"); continue }
+                        members["lines"] = nil
+                        #expect(withoutLines.value(of: withoutLines.root) == .object(members))
                     }
                 }
             }

@@ -197,8 +197,9 @@ import Testing
             var session = PricingSession(cart: scenario.cart, snapshot: snapshot, instant: Fixture.now, options: .default)
             for target in snapshot.targets.indices {
                 let indexed = session.matchingLines(target: target)
-                let brute = session.lines.indices.filter {
-                    snapshot.targets[target].condition.matches(session.lines[$0].ruleDocument(currency: scenario.cart.currency))
+                let brute = (0..<session.lineCount).filter {
+                    let line = scenario.cart.lines[session.requestIndex[$0]]
+                    return snapshot.targets[target].condition.matches(line.ruleDocument(currency: scenario.cart.currency))
                 }
                 #expect(indexed == brute)
             }

@@ -9,6 +9,12 @@ struct FieldUsage: Sendable, Hashable {
     var lineFields: Set<String> = []
     /// A path reads a whole line or cart (e.g. `lines` compared as a value): build everything.
     var everything = false
+    /// Some target is evaluated on the line documents (not natively, not by the index alone).
+    var targetsReadLines = false
+
+    /// Whether the document needs its `lines` array at all (triggers reading `lines…`, or
+    /// targets evaluated on line nodes); without it, building the document is O(1) in lines.
+    var needsLines: Bool { everything || targetsReadLines || cartFields.contains("lines") }
 
     mutating func addTrigger(_ node: RuleNode) {
         walk(node) { segments in
@@ -27,6 +33,7 @@ struct FieldUsage: Sendable, Hashable {
     }
 
     mutating func addTarget(_ node: RuleNode) {
+        targetsReadLines = true
         walk(node) { segments in
             if let first = segments.first { lineFields.insert(first) } else { everything = true }
         } elementPaths: { _, _ in }

@@ -117,8 +117,10 @@ indirect enum LinePredicate: Sendable {
         }
     }
 
-    /// Whether `line` (amounts in `currency`) matches.
-    func matches(_ line: borrowing Cart.Line, exponent: Int) -> Bool {
+    /// Whether `line` (amounts in `currency`) matches. Takes a pointer: the line is read field
+    /// by field in place (passing the struct, even `borrowing`, copied it and retained all its
+    /// strings).
+    func matches(_ line: UnsafePointer<Cart.Line>, exponent: Int) -> Bool {
         switch self {
         case .constant(let value):
             return value
@@ -130,10 +132,10 @@ indirect enum LinePredicate: Sendable {
             return false
         case .text(let field, let test):
             let value: String? = switch field {
-            case .id: line.id
-            case .sku: line.sku
-            case .category: line.category
-            case .brand: line.brand
+            case .id: line.pointee.id
+            case .sku: line.pointee.sku
+            case .category: line.pointee.category
+            case .brand: line.pointee.brand
             }
             guard let value else { return false }
             switch test {
@@ -154,9 +156,9 @@ indirect enum LinePredicate: Sendable {
             }
         case .number(let field, let test):
             let value: JSONNumber = switch field {
-            case .quantity: JSONNumber(line.quantity)
-            case .unitPrice: JSONNumber(units: line.unitPrice.minorUnits, scale: exponent)
-            case .subtotal: JSONNumber(units: line.subtotalMinorUnits, scale: exponent)
+            case .quantity: JSONNumber(line.pointee.quantity)
+            case .unitPrice: JSONNumber(units: line.pointee.unitPrice.minorUnits, scale: exponent)
+            case .subtotal: JSONNumber(units: line.pointee.subtotalMinorUnits, scale: exponent)
             }
             switch test {
             case .never:

@@ -104,28 +104,31 @@ extension PricingSession {
         var result: [Int] = []
         // Native matchers read each line in place through a buffer pointer (an array subscript
         // would copy the line struct, retaining all its strings).
-        let lines = self.lines
+        let lines = cart.lines, order = requestIndex
         if snapshot.index.targetPrefiltered[target] {
             if !selected { selectPromotions() }
-            if targetCandidates == nil || !builtTargets.contains(Int32(target)) { buildTargetCandidates(including: target) }
-            let candidates = targetCandidates![Int32(target)] ?? []
+            if targetCandidates?.range(of: Int32(target)) == nil { buildTargetCandidates(including: target) }
+            let candidates = targetCandidates!
+            let range = candidates.range(of: Int32(target))!
             if let native = matcher.native {
                 lines.withUnsafeBufferPointer { buffer in
-                    for (line, exact) in candidates where exact || native.matches(buffer[Int(line)], exponent: exponent) {
-                        result.append(Int(line))
+                    for position in range where candidates.exact[position]
+                        || native.matches(buffer.baseAddress! + order[Int(candidates.lines[position])], exponent: exponent) {
+                        result.append(Int(candidates.lines[position]))
                     }
                 }
             } else {
-                for (line, exact) in candidates where exact || matches(matcher, line: Int(line), exponent: exponent) {
-                    result.append(Int(line))
+                for position in range where candidates.exact[position]
+                    || matches(matcher, line: Int(candidates.lines[position]), exponent: exponent) {
+                    result.append(Int(candidates.lines[position]))
                 }
             }
         } else if let native = matcher.native {
             lines.withUnsafeBufferPointer { buffer in
-                for line in buffer.indices where native.matches(buffer[line], exponent: exponent) { result.append(line) }
+                for line in 0..<lineCount where native.matches(buffer.baseAddress! + order[line], exponent: exponent) { result.append(line) }
             }
         } else {
-            for line in lines.indices where matches(matcher, line: line, exponent: exponent) { result.append(line) }
+            for line in 0..<lineCount where matches(matcher, line: line, exponent: exponent) { result.append(line) }
         }
         targetLines[target] = result
         return result
@@ -133,7 +136,9 @@ extension PricingSession {
 
     /// Evaluates a target on one line: natively when compiled so, else on the prepared document.
     mutating func matches(_ matcher: TargetMatcher, line: Int, exponent: Int) -> Bool {
-        if let native = matcher.native { return native.matches(lines[line], exponent: exponent) }
+        if let native = matcher.native {
+            return cart.lines.withUnsafeBufferPointer { native.matches($0.baseAddress! + requestIndex[line], exponent: exponent) }
+        }
         return matcher.condition.matches(preparedDocument(), at: lineNodes[line])
     }
 
@@ -185,14 +190,17 @@ extension PricingSession {
                 }
                 let kinds = PromotionIndex.Kind.lineKinds.filter(index.has)
                 guard !kinds.isEmpty else { return }
-                hits.reserveCapacity(lines.count)
-                for (position, line) in lines.enumerated() {
+                hits.reserveCapacity(lineCount)
+                let lines = cart.lines, order = requestIndex
+                for position in 0..<lineCount {
                     for kind in kinds {
-                        let value: String? = switch kind {
-                        case .sku: line.sku
-                        case .category: line.category
-                        case .brand: line.brand
-                        default: line.id
+                        let value: String? = lines.withUnsafeBufferPointer { lines in
+                            switch kind {
+                            case .sku: lines[order[position]].sku
+                            case .category: lines[order[position]].category
+                            case .brand: lines[order[position]].brand
+                            default: lines[order[position]].id
+                            }
                         }
                         guard let value else { continue }
                         let entry = index.lookup(kind, value)
@@ -222,34 +230,19 @@ extension PricingSession {
         evaluatesAll = selected.count == count
     }
 
-    /// Groups the lines' index hits by the prefiltered targets that candidate promotions use.
+    /// Groups the lines' index hits by the prefiltered targets that candidate promotions use
+    /// (plus `requested`, and the targets built before, if any).
     mutating func buildTargetCandidates(including requested: Int) {
         let index = snapshot.index
-        var needed: Set<Int32> = [Int32(requested)]
+        var targets = targetCandidates?.targets ?? []
         if targetCandidates == nil {
             for promotion in evaluated {
-                if let target = snapshot.promotions[promotion].target, index.targetPrefiltered[target] { needed.insert(Int32(target)) }
+                if let target = snapshot.promotions[promotion].target, index.targetPrefiltered[target] { targets.append(Int32(target)) }
             }
+            targets.sort()
+            targets = targets.indices.compactMap { $0 > 0 && targets[$0 - 1] == targets[$0] ? nil : targets[$0] }
         }
-        builtTargets.formUnion(needed)
-        var result = targetCandidates ?? [:]
-        result.reserveCapacity(needed.count)
-        for (entry, line) in lineHits {
-            let e = index.entries[Int(entry)]
-            for position in Int(e.targetStart)..<Int(e.targetEnd) {
-                let posting = index.targetPostings[position]
-                let target = posting >> 1
-                guard needed.contains(target) else { continue }
-                let exact = posting & 1 == 1
-                // A line can reach one target through several keys (an `$or` over fields): once,
-                // exact if any key is. Hits come in line order, so repeats are adjacent.
-                if let last = result[target]?.last, last.line == line {
-                    if exact { result[target]![result[target]!.count - 1].exact = true }
-                } else {
-                    result[target, default: []].append((line, exact))
-                }
-            }
-        }
-        targetCandidates = result
+        if !targets.contains(Int32(requested)) { targets.append(Int32(requested)) }
+        targetCandidates = TargetCandidates(targets: targets, hits: lineHits, index: index)
     }
 }

@@ -10,13 +10,14 @@ extension PricingSession {
         let recordIDs = applied.map { snapshot.promotions[$0.promotion].id }
 
         // Lines, in request order.
-        var canonicalOf = [Int](repeating: 0, count: lines.count)
+        var canonicalOf = [Int](repeating: 0, count: lineCount)
         for (canonical, request) in requestIndex.enumerated() { canonicalOf[request] = canonical }
         var subtotal: Int64 = 0
         var discount: Int64 = 0
-        let resultLines: [PriceResult.Line] = cart.lines.indices.map { request in
-            let line = canonicalOf[request]
-            let cartLine = lines[line]
+        var resultLineCount = 0  // request index of the line being mapped
+        let resultLines: [PriceResult.Line] = cart.lines.map { cartLine in
+            let line = canonicalOf[resultLineCount]
+            resultLineCount += 1
             let lineSubtotal = cartLine.subtotalMinorUnits
             subtotal += lineSubtotal
             discount += lineSubtotal - net[line]

@@ -66,7 +66,7 @@ extension PricingSession {
         var start = 0
         // Lines whose net value or claims changed since the current level was ranked: a ranked
         // outcome whose lines are all clean is still exact and is reused instead of recomputed.
-        var dirty = [Bool](repeating: false, count: lines.count)
+        var dirty = [Bool](repeating: false, count: lineCount)
         while start < candidates.count {
             let priority = snapshot.promotions[candidates[start].promotion].priority
             var end = start + 1
@@ -131,11 +131,10 @@ extension PricingSession {
         let claims = compiled.isDiscount ? discountClaims : pointsClaims
         var eligible = lines
         if !claims.isEmpty {
-            // Combinability with each claimant, decided once (not once per line and claim).
-            let combines = claims.claimants.map { compiled.combines(with: $0) }
-            if let first = lines.firstIndex(where: { !canStack(compiled, on: $0, claims: claims, combines: combines) }) {
+            var memo = CombinesMemo()
+            if let first = lines.firstIndex(where: { !canStack(compiled, on: $0, claims: claims, memo: &memo) }) {
                 eligible = Array(lines[..<first])
-                for line in lines[(first + 1)...] where canStack(compiled, on: line, claims: claims, combines: combines) {
+                for line in lines[(first + 1)...] where canStack(compiled, on: line, claims: claims, memo: &memo) {
                     eligible.append(line)
                 }
             }
@@ -146,13 +145,14 @@ extension PricingSession {
     }
 
     /// Whether `promotion` may discount (or award points on) `line` given what already applied
-    /// there; `combines[c]` is whether it combines (mutually) with claimant number `c`.
-    func canStack(_ promotion: CompiledPromotion, on line: Int, claims: LineClaims, combines: [Bool]) -> Bool {
+    /// there (it must combine, both ways, with every claimant of the line).
+    func canStack(_ promotion: CompiledPromotion, on line: Int, claims: LineClaims, memo: inout CombinesMemo) -> Bool {
         // A `"*"` promotion accepts everything: only claimants that do not accept everything
         // can refuse it, and they are on the restrictive list.
         var node = promotion.combinesWithAll ? claims.restrictiveHead[line] : claims.head[line]
         while node >= 0 {
-            if !combines[Int(claims.claimant[Int(node)])] { return false }
+            let claimant = Int(claims.claimant[Int(node)])
+            if !memo.combines(promotion, with: claimant, claims.claimants) { return false }
             node = claims.next[Int(node)]
         }
         return true
@@ -179,5 +179,22 @@ extension PricingSession {
             for line in lines { pointsClaims.add(promotion, line: line) }
         }
         return total
+    }
+}
+
+/// Whether one promotion combines with each claimant, decided once per claimant (not once per
+/// line and claim) without allocating: bits for the first 64 claimants, direct checks after.
+struct CombinesMemo {
+    private var known: UInt64 = 0
+    private var combinable: UInt64 = 0
+
+    mutating func combines(_ promotion: CompiledPromotion, with claimant: Int, _ claimants: [CompiledPromotion]) -> Bool {
+        guard claimant < 64 else { return promotion.combines(with: claimants[claimant]) }
+        let bit: UInt64 = 1 << UInt64(claimant)
+        if known & bit == 0 {
+            known |= bit
+            if promotion.combines(with: claimants[claimant]) { combinable |= bit }
+        }
+        return combinable & bit != 0
     }
 }

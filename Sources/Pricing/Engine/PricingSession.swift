@@ -7,10 +7,11 @@ struct PricingSession {
     let instant: RuleDateTime
     let options: PricingOptions
 
-    /// Lines sorted by id: the canonical order every tie-break uses.
-    let lines: [Cart.Line]
-    /// Canonical index → index in the request.
+    /// Canonical index (lines sorted by id: the order every tie-break uses) → index in the
+    /// request. Lines are read in place through it, never copied.
     let requestIndex: [Int]
+    /// Number of lines.
+    let lineCount: Int
     /// Quantity per canonical line.
     let quantity: [Int64]
     /// Current net value per canonical line (subtotal minus discounts applied so far).
@@ -46,9 +47,7 @@ struct PricingSession {
     var lineHits: [(entry: Int32, line: Int32)] = []
     /// Candidate lines (with whether the index alone decides the match) per prefiltered target
     /// needed by a candidate promotion; built on first use.
-    var targetCandidates: [Int32: [(line: Int32, exact: Bool)]]?
-    /// Targets whose entry in ``targetCandidates`` is complete.
-    var builtTargets: Set<Int32> = []
+    var targetCandidates: TargetCandidates?
     /// ``selectPromotions()`` ran.
     var selected = false
     /// Snapshot indices of the promotions evaluated, in canonical order: every promotion, or the
@@ -65,18 +64,24 @@ struct PricingSession {
         self.snapshot = snapshot
         self.instant = instant
         self.options = options
-        var order = Array(cart.lines.indices)
-        let cartLines = cart.lines
-        if !zip(cartLines, cartLines.dropFirst()).allSatisfy({ $0.id < $1.id }) {
-            order.sort { cartLines[$0].id < cartLines[$1].id }
-            lines = order.map { cartLines[$0] }
-        } else {
-            lines = cartLines  // already canonical: share the cart's buffer, no per-line copies
+        let count = cart.lines.count
+        var order = Array(0..<count)
+        var quantity: [Int64] = [], net: [Int64] = []
+        quantity.reserveCapacity(count)
+        net.reserveCapacity(count)
+        cart.lines.withUnsafeBufferPointer { lines in
+            if !(lines.indices.dropFirst()).allSatisfy({ lines[$0 - 1].id < lines[$0].id }) {
+                order.sort { lines[$0].id < lines[$1].id }
+            }
+            for index in order {
+                quantity.append(Int64(lines[index].quantity))
+                net.append(lines[index].subtotalMinorUnits)
+            }
         }
         requestIndex = order
-        quantity = lines.map { Int64($0.quantity) }
-        net = lines.map(\.subtotalMinorUnits)
-        let count = lines.count
+        lineCount = count
+        self.quantity = quantity
+        self.net = net
         discountClaims = LineClaims(lines: count)
         pointsClaims = LineClaims(lines: count)
         adjustmentHead = Array(repeating: -1, count: count)
@@ -93,6 +98,7 @@ struct PricingSession {
         let couponStates = checkCoupons()
         selectPromotions()
         snapshot.candidateWindow.record(evaluated.count)
+        targetLines.reserveCapacity(evaluated.count)
         var reasons = [NotAppliedReason?](repeating: nil, count: evaluated.count)
         var details = [Explanation.Failure?](repeating: nil, count: cart.explain ? evaluated.count : 0)
         var candidates: [Candidate] = []
@@ -123,12 +129,14 @@ struct PricingSession {
     // MARK: - Documents
 
     /// The prepared cart document (lines in canonical order, so line node *i* is canonical line *i*),
-    /// built straight from the cart with only the fields conditions read.
+    /// built straight from the cart with only the fields conditions read (no `lines` at all when
+    /// nothing reads them).
     mutating func preparedDocument() -> PreparedDocument {
         if let prepared { return prepared }
         let usage = snapshot.fieldUsage
         let mask = LineFieldMask(usage.everything ? nil : usage.lineFields)
-        let document = cart.preparedDocument(at: instant, lines: lines, cartFields: usage.everything ? nil : usage.cartFields, mask: mask)
+        let document = cart.preparedDocument(at: instant, lineOrder: usage.needsLines ? requestIndex : nil,
+                                             cartFields: usage.everything ? nil : usage.cartFields, mask: mask)
         if let linesNode = document.member("lines", of: document.root) {
             lineNodes = Array(document.elements(of: linesNode))
         }

@@ -5,10 +5,11 @@ extension Cart {
     /// `lines`), prepared directly from the typed cart — no intermediate `JSONValue`.
     ///
     /// - Parameters:
-    ///   - lines: the lines in line-id order (element *i* of the `lines` array is `lines[i]`).
-    ///   - cartFields: top-level fields to build (`nil` = all; `lines` is always built).
+    ///   - lineOrder: request indices of the lines in line-id order (element *i* of the `lines`
+    ///     array is `self.lines[lineOrder[i]]`); `nil` = no condition reads `lines`, leave it out.
+    ///   - cartFields: top-level fields to build (`nil` = all).
     ///   - mask: line fields to build.
-    func preparedDocument(at instant: RuleDateTime, lines: [Cart.Line], cartFields: Set<String>?,
+    func preparedDocument(at instant: RuleDateTime, lineOrder: [Int]?, cartFields: Set<String>?,
                           mask: LineFieldMask) -> PreparedDocument {
         func wants(_ name: String) -> Bool { cartFields?.contains(name) ?? true }
         let exponent = currency.exponent
@@ -17,15 +18,25 @@ extension Cart {
         let lineCountField = wants("lineCount")
         let channelField = channel != nil && wants("channel"), storeField = store != nil && wants("store")
         let customerField = customer != nil && wants("customer")
-        let count = 1 + (currencyField ? 1 : 0) + (atField ? 1 : 0) + (couponsField ? 1 : 0) + (amountFields ? 2 : 0)
+        let count = (lineOrder != nil ? 1 : 0) + (currencyField ? 1 : 0) + (atField ? 1 : 0) + (couponsField ? 1 : 0) + (amountFields ? 2 : 0)
             + (quantityField ? 1 : 0) + (lineCountField ? 1 : 0) + (channelField ? 1 : 0) + (storeField ? 1 : 0)
             + (customerField ? 1 : 0)
         var builder = PreparedDocument.Builder()
         builder.beginObject(count: count)
-        builder.key("lines")
-        builder.beginArray(count: lines.count)
-        for line in lines { line.addDocument(to: &builder, exponent: exponent, mask: mask) }
-        builder.end()
+        // Lines are read in place (iterating `lines` would copy every line struct).
+        var subtotal: Int64 = 0, units = 0
+        lines.withUnsafeBufferPointer { lines in
+            for index in lines.indices {
+                subtotal += lines[index].subtotalMinorUnits
+                units += lines[index].quantity
+            }
+            if let lineOrder {
+                builder.key("lines")
+                builder.beginArray(count: lineOrder.count)
+                for index in lineOrder { lines[index].addDocument(to: &builder, exponent: exponent, mask: mask) }
+                builder.end()
+            }
+        }
         if currencyField { builder.key("currency"); builder.string(currency.code) }
         if atField { builder.key("at"); builder.string(instant.description) }
         if couponsField {
@@ -35,11 +46,11 @@ extension Cart {
             builder.end()
         }
         if amountFields {
-            let value = JSONNumber(units: self.lines.reduce(0) { $0 + $1.subtotalMinorUnits }, scale: exponent)
+            let value = JSONNumber(units: subtotal, scale: exponent)
             builder.key("subtotal"); builder.number(value)
             builder.key("total"); builder.number(value)
         }
-        if quantityField { builder.key("quantity"); builder.number(JSONNumber(Int64(self.lines.reduce(0) { $0 + $1.quantity }))) }
+        if quantityField { builder.key("quantity"); builder.number(JSONNumber(Int64(units))) }
         if lineCountField { builder.key("lineCount"); builder.number(JSONNumber(self.lines.count)) }
         if channelField, let channel { builder.key("channel"); builder.string(channel) }
         if storeField, let store { builder.key("store"); builder.string(store) }
