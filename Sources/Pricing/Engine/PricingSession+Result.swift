@@ -14,24 +14,28 @@ extension PricingSession {
         for (canonical, request) in requestIndex.enumerated() { canonicalOf[request] = canonical }
         var subtotal: Int64 = 0
         var discount: Int64 = 0
-        var resultLineCount = 0  // request index of the line being mapped
-        let resultLines: [PriceResult.Line] = cart.lines.map { cartLine in
-            let line = canonicalOf[resultLineCount]
-            resultLineCount += 1
-            let lineSubtotal = cartLine.subtotalMinorUnits
-            subtotal += lineSubtotal
-            discount += lineSubtotal - net[line]
-            var lineAdjustments: [PriceResult.Adjustment] = []
-            lineAdjustments.reserveCapacity(Int(adjustmentCount[line]))
-            var node = adjustmentHead[line]
-            while node >= 0 {
-                lineAdjustments.append(.init(promotion: recordIDs[Int(adjustmentRecord[Int(node)])], amount: money(adjustmentAmount[Int(node)])))
-                node = adjustmentNext[Int(node)]
+        var resultLines: [PriceResult.Line] = []
+        resultLines.reserveCapacity(lineCount)
+        // Request lines read in place (a `map` over them copied each line struct).
+        cart.lines.withUnsafeBufferPointer { cartLines in
+            for request in 0..<lineCount {
+                let cartLine = cartLines.baseAddress! + request
+                let line = canonicalOf[request]
+                let lineSubtotal = cartLine.pointee.subtotalMinorUnits
+                subtotal += lineSubtotal
+                discount += lineSubtotal - net[line]
+                var lineAdjustments: [PriceResult.Adjustment] = []
+                lineAdjustments.reserveCapacity(Int(adjustmentCount[line]))
+                var node = adjustmentHead[line]
+                while node >= 0 {
+                    lineAdjustments.append(.init(promotion: recordIDs[Int(adjustmentRecord[Int(node)])], amount: money(adjustmentAmount[Int(node)])))
+                    node = adjustmentNext[Int(node)]
+                }
+                resultLines.append(PriceResult.Line(
+                    id: cartLine.pointee.id, quantity: cartLine.pointee.quantity, unitPrice: cartLine.pointee.unitPrice,
+                    subtotal: money(lineSubtotal), discount: money(lineSubtotal - net[line]), total: money(net[line]),
+                    adjustments: lineAdjustments))
             }
-            return PriceResult.Line(
-                id: cartLine.id, quantity: cartLine.quantity, unitPrice: cartLine.unitPrice,
-                subtotal: money(lineSubtotal), discount: money(lineSubtotal - net[line]), total: money(net[line]),
-                adjustments: lineAdjustments)
         }
 
         // Applied promotions; points are computed on the final line totals.

@@ -1,7 +1,8 @@
 /// The candidate lines of each prefiltered target one cart needs, from the cart lines' index hits:
 /// flat arrays and a small open-addressing table (target → run), so building it costs no
-/// allocation per target and no hashing beyond one probe per posting.
-struct TargetCandidates {
+/// allocation per target and no hashing beyond one probe per posting. A class: reading it costs
+/// one retain, not one per array.
+final class TargetCandidates {
     /// The targets built, in the order given.
     let targets: [Int32]
     /// Open-addressing table: target (-1 = empty) and its run number.
