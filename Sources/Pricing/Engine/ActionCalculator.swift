@@ -79,7 +79,7 @@ struct ActionCalculator {
 
     private func percentOff(_ percent: Percent, lines: [Int], limit: Int?) -> ActionOutcome {
         guard let limit else {
-            var outcome = ActionOutcome()
+            var outcome = ActionOutcome(reserving: lines.count)
             for line in lines {
                 let amount = percent.of(net[line], rounding: rounding)
                 if amount > 0 { outcome.add(line, amount, units: Int(quantity[line])) }
@@ -92,7 +92,7 @@ struct ActionCalculator {
     /// Applies `discount(valueOfUnits, units)` to every target unit, or — with a limit — to at most
     /// `limit` units, most valuable first. One application = one unit.
     private func perUnit(lines: [Int], limit: Int?, discount: (Int64, Int64) -> Int64) -> ActionOutcome {
-        var outcome = ActionOutcome()
+        var outcome = ActionOutcome(reserving: lines.count)
         let taken = limit.map { takeUnits(Int64($0), from: lines, cheapestFirst: false) } ?? lines.map { ($0, quantity[$0]) }
         for (line, units) in taken where units > 0 {
             let amount = min(net[line], max(0, discount(unitsValue(line, units), units)))
@@ -107,7 +107,7 @@ struct ActionCalculator {
         if let limit, limit < lines.count {
             chosen = Array(lines.sorted { net[$0] != net[$1] ? net[$0] > net[$1] : $0 < $1 }.prefix(limit)).sorted()
         }
-        var outcome = ActionOutcome()
+        var outcome = ActionOutcome(reserving: chosen.count)
         for line in chosen {
             let value = min(amount, net[line])
             if value > 0 { outcome.add(line, value, units: 1) }
@@ -126,6 +126,7 @@ struct ActionCalculator {
             return outcome
         }
         let shares = Allocation.largestRemainder(total, weights: weights ?? lines.map { net[$0] })
+        outcome.discounts.reserveCapacity(lines.count)
         for (line, share) in zip(lines, shares) where share > 0 {
             outcome.discounts.append((line, share))
             outcome.total += share
@@ -197,6 +198,7 @@ struct ActionCalculator {
         }
         var remaining = count
         var taken: [(line: Int, units: Int64)] = []
+        taken.reserveCapacity(ordered.count)
         for line in ordered where remaining > 0 {
             let units = min(remaining, quantity[line])
             taken.append((line, units))

@@ -19,6 +19,13 @@ struct ActionOutcome {
     /// The quantity that ranks promotions of equal priority: discount, or points.
     var effect: Int64 { max(total, points) }
 
+    /// An empty outcome with room for `lines` discounts (no regrowth while they are added).
+    init(reserving lines: Int) {
+        discounts.reserveCapacity(lines)
+    }
+
+    init() {}
+
     static func none(_ reason: NotAppliedReason) -> ActionOutcome {
         var outcome = ActionOutcome()
         outcome.shortfall = reason

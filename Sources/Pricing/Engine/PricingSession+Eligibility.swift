@@ -110,6 +110,7 @@ extension PricingSession {
             if targetCandidates?.range(of: Int32(target)) == nil { buildTargetCandidates(including: target) }
             let candidates = targetCandidates!
             let range = candidates.range(of: Int32(target))!
+            result.reserveCapacity(range.count)  // one allocation, not one per doubling
             if let native = matcher.native {
                 lines.withUnsafeBufferPointer { buffer in
                     for position in range where candidates.exact[position]

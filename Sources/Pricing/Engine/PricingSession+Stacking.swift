@@ -29,6 +29,9 @@ struct LineClaims {
     init(lines: Int) {
         head = Array(repeating: -1, count: lines)
         restrictiveHead = Array(repeating: -1, count: lines)
+        // Room for a few claims per line up front: regrowing while appending cost more.
+        claimant.reserveCapacity(lines * 4)
+        next.reserveCapacity(lines * 4)
     }
 
     mutating func add(_ promotion: CompiledPromotion, line: Int) {
@@ -133,7 +136,9 @@ extension PricingSession {
         if !claims.isEmpty {
             var memo = CombinesMemo()
             if let first = lines.firstIndex(where: { !canStack(compiled, on: $0, claims: claims, memo: &memo) }) {
-                eligible = Array(lines[..<first])
+                eligible = []
+                eligible.reserveCapacity(lines.count)
+                eligible.append(contentsOf: lines[..<first])
                 for line in lines[(first + 1)...] where canStack(compiled, on: line, claims: claims, memo: &memo) {
                     eligible.append(line)
                 }

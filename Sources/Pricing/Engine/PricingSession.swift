@@ -84,6 +84,9 @@ struct PricingSession {
         self.net = net
         discountClaims = LineClaims(lines: count)
         pointsClaims = LineClaims(lines: count)
+        adjustmentRecord.reserveCapacity(count * 2)
+        adjustmentAmount.reserveCapacity(count * 2)
+        adjustmentNext.reserveCapacity(count * 2)
         adjustmentHead = Array(repeating: -1, count: count)
         adjustmentTail = Array(repeating: -1, count: count)
         adjustmentCount = Array(repeating: 0, count: count)
