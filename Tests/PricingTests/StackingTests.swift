@@ -186,4 +186,28 @@ import Testing
         let result = F.price(cart, [], coupons: [Coupon(code: "x", promotionID: "deleted")])
         #expect(result.coupons == [.init(code: "X", status: .unknown)])
     }
+
+    /// Past 64 applied promotions on one line, claims leave the per-line bit mask for the overflow
+    /// lists: stacking must still see every claimant.
+    @Test func moreThan64ClaimantsOnOneLine() {
+        let line = F.cart([F.line("1", quantity: 1, price: "1000.00", category: "shoes")])
+        // 70 promotions (priorities 100…31) that all combine with everything, 1.00 off each,
+        // then "picky" (priority 0) that combines only with the first 69 — claimant number 69 (an
+        // overflow claim) refuses it.
+        var promotions = (0..<70).map { number in
+            F.promotion("p\(number)", .amountOff(amount: F.eur("1.00"), per: .line), priority: 100 - number, combinesWith: ["*"])
+        }
+        promotions.append(F.promotion("picky", .amountOff(amount: F.eur("1.00"), per: .line), priority: 0,
+                                      combinesWith: (0..<69).map { "p\($0)" }))
+        let refused = F.price(line, promotions)
+        #expect(refused.appliedIDs.count == 70)
+        #expect(refused.reason("picky") == .notCombinable)
+        #expect(refused.discount.decimalString == "70.00")
+        // Accepting all 70 lets it stack.
+        promotions[70] = F.promotion("picky", .amountOff(amount: F.eur("1.00"), per: .line), priority: 0,
+                                     combinesWith: (0..<70).map { "p\($0)" })
+        let accepted = F.price(line, promotions)
+        #expect(accepted.appliedIDs.count == 71)
+        #expect(accepted.discount.decimalString == "71.00")
+    }
 }

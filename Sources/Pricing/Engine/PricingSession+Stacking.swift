@@ -11,42 +11,59 @@ struct AppliedRecord {
 }
 
 /// Which promotions already took a line, per resource (price discounts and points are separate).
-/// Per-line singly linked lists in flat arrays: no per-line allocation, no reference counting.
+/// Claimants are numbered in order of their first claim; each line has a bit mask of the first 64,
+/// so "may this promotion stack here?" is one AND per line. Claimants past 64 (rare: a cart with
+/// that many applied promotions) go on per-line singly linked lists in flat arrays.
 struct LineClaims {
-    /// First node of each line's list of every applied promotion (-1 = none).
-    var head: [Int32]
-    /// First node of each line's list of the applied promotions that do not combine with
-    /// everything (`"*"`) — the only ones a `"*"` promotion can conflict with.
-    var restrictiveHead: [Int32]
-    /// Node storage: claimant number (position in ``claimants``) and next node.
-    var claimant: [Int32] = []
-    var next: [Int32] = []
+    /// Per line: bit *c* set = claimant number *c* (< 64) claimed it.
+    var mask: [UInt64]
+    /// First node of each line's list of claimants numbered 64 and up (-1 = none).
+    var overflowHead: [Int32]
+    /// Overflow node storage: claimant number and next node.
+    var overflowClaimant: [Int32] = []
+    var overflowNext: [Int32] = []
     /// The distinct promotions with a claim, in order of their first claim.
     var claimants: [CompiledPromotion] = []
     /// Whether any line has a claim.
     var isEmpty = true
 
     init(lines: Int) {
-        head = Array(repeating: -1, count: lines)
-        restrictiveHead = Array(repeating: -1, count: lines)
-        // Room for a few claims per line up front: regrowing while appending cost more.
-        claimant.reserveCapacity(lines * 4)
-        next.reserveCapacity(lines * 4)
+        mask = Array(repeating: 0, count: lines)
+        overflowHead = Array(repeating: -1, count: lines)
     }
 
     mutating func add(_ promotion: CompiledPromotion, line: Int) {
         // A promotion claims all its lines in one go: it is the last claimant if it has one.
         if claimants.last !== promotion { claimants.append(promotion) }
-        let number = Int32(claimants.count - 1)
-        claimant.append(number)
-        next.append(head[line])
-        head[line] = Int32(claimant.count - 1)
-        if !promotion.combinesWithAll {
-            claimant.append(number)
-            next.append(restrictiveHead[line])
-            restrictiveHead[line] = Int32(claimant.count - 1)
+        let number = claimants.count - 1
+        if number < 64 {
+            mask[line] |= 1 << UInt64(number)
+        } else {
+            overflowClaimant.append(Int32(number))
+            overflowNext.append(overflowHead[line])
+            overflowHead[line] = Int32(overflowClaimant.count - 1)
         }
         isEmpty = false
+    }
+
+    /// Bit *c* set = `promotion` does not combine (both ways) with claimant *c* (< 64).
+    func refusedMask(of promotion: CompiledPromotion) -> UInt64 {
+        var refused: UInt64 = 0
+        for number in 0..<min(64, claimants.count) where !promotion.combines(with: claimants[number]) {
+            refused |= 1 << UInt64(number)
+        }
+        return refused
+    }
+
+    /// Whether `promotion` may take `line`: it combines with every claimant of the line.
+    func allows(_ promotion: CompiledPromotion, on line: Int, refused: UInt64) -> Bool {
+        guard mask[line] & refused == 0 else { return false }
+        var node = overflowHead[line]
+        while node >= 0 {
+            if !promotion.combines(with: claimants[Int(overflowClaimant[Int(node)])]) { return false }
+            node = overflowNext[Int(node)]
+        }
+        return true
     }
 }
 
@@ -134,12 +151,12 @@ extension PricingSession {
         let claims = compiled.isDiscount ? discountClaims : pointsClaims
         var eligible = lines
         if !claims.isEmpty {
-            var memo = CombinesMemo()
-            if let first = lines.firstIndex(where: { !canStack(compiled, on: $0, claims: claims, memo: &memo) }) {
+            let refused = claims.refusedMask(of: compiled)
+            if let first = lines.firstIndex(where: { !claims.allows(compiled, on: $0, refused: refused) }) {
                 eligible = []
                 eligible.reserveCapacity(lines.count)
                 eligible.append(contentsOf: lines[..<first])
-                for line in lines[(first + 1)...] where canStack(compiled, on: line, claims: claims, memo: &memo) {
+                for line in lines[(first + 1)...] where claims.allows(compiled, on: line, refused: refused) {
                     eligible.append(line)
                 }
             }
@@ -147,20 +164,6 @@ extension PricingSession {
         let lost = eligible.count < lines.count
         if eligible.isEmpty { return (.none(.notCombinable), [], true) }
         return (calculator.compute(compiled, lines: eligible), eligible, lost)
-    }
-
-    /// Whether `promotion` may discount (or award points on) `line` given what already applied
-    /// there (it must combine, both ways, with every claimant of the line).
-    func canStack(_ promotion: CompiledPromotion, on line: Int, claims: LineClaims, memo: inout CombinesMemo) -> Bool {
-        // A `"*"` promotion accepts everything: only claimants that do not accept everything
-        // can refuse it, and they are on the restrictive list.
-        var node = promotion.combinesWithAll ? claims.restrictiveHead[line] : claims.head[line]
-        while node >= 0 {
-            let claimant = Int(claims.claimant[Int(node)])
-            if !memo.combines(promotion, with: claimant, claims.claimants) { return false }
-            node = claims.next[Int(node)]
-        }
-        return true
     }
 
     /// Applies the outcome as applied record number `record`; returns the total taken off the lines.
@@ -184,22 +187,5 @@ extension PricingSession {
             for line in lines { pointsClaims.add(promotion, line: line) }
         }
         return total
-    }
-}
-
-/// Whether one promotion combines with each claimant, decided once per claimant (not once per
-/// line and claim) without allocating: bits for the first 64 claimants, direct checks after.
-struct CombinesMemo {
-    private var known: UInt64 = 0
-    private var combinable: UInt64 = 0
-
-    mutating func combines(_ promotion: CompiledPromotion, with claimant: Int, _ claimants: [CompiledPromotion]) -> Bool {
-        guard claimant < 64 else { return promotion.combines(with: claimants[claimant]) }
-        let bit: UInt64 = 1 << UInt64(claimant)
-        if known & bit == 0 {
-            known |= bit
-            if promotion.combines(with: claimants[claimant]) { combinable |= bit }
-        }
-        return combinable & bit != 0
     }
 }
