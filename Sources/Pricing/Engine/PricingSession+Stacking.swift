@@ -10,6 +10,14 @@ struct AppliedRecord {
     var pointsLines: [Int]
 }
 
+/// What a promotion would do on the current cart: its outcome on its eligible lines (its target
+/// lines minus those it may not stack on), and whether any target line was lost to stacking.
+struct Evaluation {
+    var outcome: ActionOutcome
+    var eligible: [Int]
+    var lostLines: Bool
+}
+
 /// Which promotions already took a line, per resource (price discounts and points are separate).
 /// Claimants are numbered in order of their first claim; each line has a bit mask of the first 64,
 /// so "may this promotion stack here?" is one AND per line. Claimants past 64 (rare: a cart with
@@ -56,6 +64,7 @@ struct LineClaims {
     }
 
     /// Whether `promotion` may take `line`: it combines with every claimant of the line.
+    @inline(__always)
     func allows(_ promotion: CompiledPromotion, on line: Int, refused: UInt64) -> Bool {
         guard mask[line] & refused == 0 else { return false }
         var node = overflowHead[line]
@@ -87,6 +96,8 @@ extension PricingSession {
         // Lines whose net value or claims changed since the current level was ranked: a ranked
         // outcome whose lines are all clean is still exact and is reused instead of recomputed.
         var dirty = [Bool](repeating: false, count: lineCount)
+        // Per level, reused across levels (one allocation each per call).
+        var order: [Int] = [], ranked: [Evaluation] = [], effects: [Int64] = []
         while start < candidates.count {
             let priority = snapshot.promotions[candidates[start].promotion].priority
             var end = start + 1
@@ -99,34 +110,38 @@ extension PricingSession {
             }
             // Rank the level by each promotion's effect on the current cart, then apply in that
             // order, each on the cart left by the previous ones.
-            var order = Array(level)
-            var ranked: [(ActionOutcome, [Int], Bool)?] = Array(repeating: nil, count: level.count)
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: level)
+            ranked.removeAll(keepingCapacity: true)
             if order.count > 1 {
                 // Ranking needs only each effect: skip the per-line split of cart-level amounts
                 // (recomputed below for the few that apply).
                 var calculator = self.calculator
                 calculator.effectOnly = true
+                effects.removeAll(keepingCapacity: true)
                 for position in level {
-                    ranked[position - level.lowerBound] = evaluate(candidates[position].promotion, lines: candidates[position].lines,
-                                                                   calculator: calculator)
+                    let evaluation = evaluate(candidates[position].promotion, lines: candidates[position].lines, calculator: calculator)
+                    effects.append(evaluation.outcome.effect)
+                    ranked.append(evaluation)
                 }
                 order.sort { a, b in
-                    let effectA = ranked[a - level.lowerBound]!.0.effect, effectB = ranked[b - level.lowerBound]!.0.effect
+                    let effectA = effects[a - level.lowerBound], effectB = effects[b - level.lowerBound]
                     return effectA != effectB ? effectA > effectB : candidates[a].promotion < candidates[b].promotion
                 }
                 for line in dirty.indices where dirty[line] { dirty[line] = false }
             }
             for position in order {
                 let candidate = candidates[position]
-                let (outcome, eligible, lostLines): (ActionOutcome, [Int], Bool)
-                if let reusable = ranked[position - level.lowerBound], !reusable.0.partial || reusable.0.effect <= 0,
+                let evaluation: Evaluation
+                if !ranked.isEmpty, !ranked[position - level.lowerBound].outcome.partial || effects[position - level.lowerBound] <= 0,
                    !candidate.lines.contains(where: { dirty[$0] }) {
-                    (outcome, eligible, lostLines) = reusable
+                    evaluation = ranked[position - level.lowerBound]
                 } else {
-                    (outcome, eligible, lostLines) = evaluate(candidate.promotion, lines: candidate.lines, calculator: self.calculator)
+                    evaluation = evaluate(candidate.promotion, lines: candidate.lines, calculator: self.calculator)
                 }
+                let outcome = evaluation.outcome, eligible = evaluation.eligible
                 guard outcome.effect > 0 else {
-                    reasons[candidate.slot] = lostLines ? .notCombinable : outcome.shortfall
+                    reasons[candidate.slot] = evaluation.lostLines ? .notCombinable : outcome.shortfall
                     continue
                 }
                 let compiled = snapshot.promotions[candidate.promotion]
@@ -144,26 +159,29 @@ extension PricingSession {
         return applied
     }
 
-    /// The promotion's outcome on its target lines minus the lines it may not stack on;
-    /// also returns those eligible lines and whether any line was lost to stacking.
-    func evaluate(_ index: Int, lines: [Int], calculator: ActionCalculator) -> (ActionOutcome, [Int], Bool) {
+    /// The promotion's outcome on its target lines minus the lines it may not stack on.
+    func evaluate(_ index: Int, lines: [Int], calculator: ActionCalculator) -> Evaluation {
         let compiled = snapshot.promotions[index]
-        let claims = compiled.isDiscount ? discountClaims : pointsClaims
-        var eligible = lines
-        if !claims.isEmpty {
-            let refused = claims.refusedMask(of: compiled)
-            if let first = lines.firstIndex(where: { !claims.allows(compiled, on: $0, refused: refused) }) {
-                eligible = []
-                eligible.reserveCapacity(lines.count)
-                eligible.append(contentsOf: lines[..<first])
-                for line in lines[(first + 1)...] where claims.allows(compiled, on: line, refused: refused) {
-                    eligible.append(line)
-                }
-            }
-        }
+        // Borrowed, not copied (a copy of the claims retains and releases each of their arrays).
+        let eligible = compiled.isDiscount ? Self.eligible(lines, for: compiled, discountClaims)
+                                           : Self.eligible(lines, for: compiled, pointsClaims)
         let lost = eligible.count < lines.count
-        if eligible.isEmpty { return (.none(.notCombinable), [], true) }
-        return (calculator.compute(compiled, lines: eligible), eligible, lost)
+        if eligible.isEmpty { return Evaluation(outcome: .none(.notCombinable), eligible: [], lostLines: true) }
+        return Evaluation(outcome: calculator.compute(compiled, lines: eligible), eligible: eligible, lostLines: lost)
+    }
+
+    /// `lines` minus those where `promotion` does not combine with every claimant.
+    static func eligible(_ lines: [Int], for promotion: CompiledPromotion, _ claims: borrowing LineClaims) -> [Int] {
+        if claims.isEmpty { return lines }
+        let refused = claims.refusedMask(of: promotion)
+        guard let first = lines.firstIndex(where: { !claims.allows(promotion, on: $0, refused: refused) }) else { return lines }
+        var eligible: [Int] = []
+        eligible.reserveCapacity(lines.count)
+        eligible.append(contentsOf: lines[..<first])
+        for line in lines[(first + 1)...] where claims.allows(promotion, on: line, refused: refused) {
+            eligible.append(line)
+        }
+        return eligible
     }
 
     /// Applies the outcome as applied record number `record`; returns the total taken off the lines.
