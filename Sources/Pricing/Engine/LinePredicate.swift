@@ -142,7 +142,10 @@ indirect enum LinePredicate: Sendable {
             case .never:
                 return false
             case .oneOf(let accepted):
-                return accepted.contains { $0.elementsEqual(value.utf8) }
+                var value = value
+                return value.withUTF8 { bytes in
+                    accepted.contains { $0.count == bytes.count && $0.withUnsafeBufferPointer { $0.elementsEqual(bytes) } }
+                }
             case .compare(let lower, let upper):
                 if let lower {
                     let order = LinePredicate.compareBytes(value, lower.bound)

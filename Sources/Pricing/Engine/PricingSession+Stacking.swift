@@ -96,6 +96,7 @@ extension PricingSession {
         // Lines whose net value or claims changed since the current level was ranked: a ranked
         // outcome whose lines are all clean is still exact and is reused instead of recomputed.
         var dirty = [Bool](repeating: false, count: lineCount)
+        var anyDirty = false  // some line is dirty (else no reuse check needs to scan lines)
         // Per level, reused across levels (one allocation each per call).
         var order: [Int] = [], ranked: [Evaluation] = [], effects: [Int64] = []
         while start < candidates.count {
@@ -128,13 +129,16 @@ extension PricingSession {
                     let effectA = effects[a - level.lowerBound], effectB = effects[b - level.lowerBound]
                     return effectA != effectB ? effectA > effectB : candidates[a].promotion < candidates[b].promotion
                 }
-                for line in dirty.indices where dirty[line] { dirty[line] = false }
+                if anyDirty {
+                    for line in dirty.indices where dirty[line] { dirty[line] = false }
+                    anyDirty = false
+                }
             }
             for position in order {
                 let candidate = candidates[position]
                 let evaluation: Evaluation
                 if !ranked.isEmpty, !ranked[position - level.lowerBound].outcome.partial || effects[position - level.lowerBound] <= 0,
-                   !candidate.lines.contains(where: { dirty[$0] }) {
+                   !anyDirty || !candidate.lines.contains(where: { dirty[$0] }) {
                     evaluation = ranked[position - level.lowerBound]
                 } else {
                     evaluation = evaluate(candidate.promotion, lines: candidate.lines, calculator: self.calculator)
@@ -151,6 +155,7 @@ extension PricingSession {
                 } else {
                     for line in eligible { dirty[line] = true }
                 }
+                anyDirty = true
                 applied.append(AppliedRecord(promotion: candidate.promotion, slot: candidate.slot, outcome: outcome, taken: taken,
                                              pointsLines: compiled.isDiscount ? [] : eligible))
                 if compiled.exclusive { blocked = true }
@@ -174,6 +179,7 @@ extension PricingSession {
     static func eligible(_ lines: [Int], for promotion: CompiledPromotion, _ claims: borrowing LineClaims) -> [Int] {
         if claims.isEmpty { return lines }
         let refused = claims.refusedMask(of: promotion)
+        if refused == 0 && claims.overflowClaimant.isEmpty { return lines }  // combines with every claimant
         guard let first = lines.firstIndex(where: { !claims.allows(promotion, on: $0, refused: refused) }) else { return lines }
         var eligible: [Int] = []
         eligible.reserveCapacity(lines.count)
