@@ -61,7 +61,7 @@ let package = Package(
 
         // Benchmarks: programs, not timed tests (see BENCHMARKS.md).
         .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
-        .executableTarget(name: "PricingBenchmark", dependencies: ["Pricing", "Rules"],
+        .executableTarget(name: "PricingBenchmark", dependencies: ["Pricing", "Rules", "MallocCounter"],
                           path: "Benchmarks/PricingBenchmark", swiftSettings: swiftSettings),
         .executableTarget(name: "RulesBenchmark", dependencies: ["Rules", "MallocCounter"],
                           path: "Benchmarks/RulesBenchmark", swiftSettings: swiftSettings),

@@ -16,6 +16,7 @@
 //   worst-case  — 300 promotions that ALL match every line through non-indexable targets and
 //                 all combine ("*"), 100-line cart: every promotion is computed and applied
 import Foundation
+import MallocCounter
 import Pricing
 import Rules
 
@@ -144,6 +145,8 @@ func residentMB() -> Double {
 struct Stats {
     var p50: Double, p90: Double, p99: Double, max: Double, mean: Double
     var applied: Int, notApplied: Int
+    /// Heap allocations per price call (malloc and friends, counted by MallocCounter).
+    var allocations: Double
 }
 
 /// Prices `carts` round-robin; returns quantiles in µs.
@@ -156,6 +159,7 @@ func sample(iterations: Int, carts: [Cart], snapshot: PromotionSnapshot, options
     var samples: [UInt64] = []
     samples.reserveCapacity(iterations)
     var applied = 0, notApplied = 0
+    let allocationsBefore = malloc_counter_allocations()
     for i in 0..<iterations {
         let cart = carts[i % carts.count]
         let start = DispatchTime.now().uptimeNanoseconds
@@ -164,12 +168,13 @@ func sample(iterations: Int, carts: [Cart], snapshot: PromotionSnapshot, options
         applied += result.applied.count
         notApplied += result.notApplied?.count ?? 0
     }
+    let allocations = Double(malloc_counter_allocations() - allocationsBefore) / Double(iterations)
     if sink == 42 { print("") }  // keep the work observable
     samples.sort()
     func quantile(_ q: Double) -> Double { Double(samples[min(samples.count - 1, Int(Double(samples.count) * q))]) / 1_000 }
     return Stats(p50: quantile(0.5), p90: quantile(0.9), p99: quantile(0.99), max: Double(samples.last!) / 1_000,
                  mean: Double(samples.reduce(0, +)) / Double(samples.count) / 1_000,
-                 applied: applied / iterations, notApplied: notApplied / iterations)
+                 applied: applied / iterations, notApplied: notApplied / iterations, allocations: allocations)
 }
 
 func measure(_ name: String, iterations: Int, cart: Cart, snapshot: PromotionSnapshot, options: PricingOptions = .default) {
@@ -291,8 +296,8 @@ func mixedCart(lines count: Int, _ universe: Universe, coupons: [Coupon], _ rng:
 }
 
 func indexTable(iterations: Int, sizes: [Int], lineCounts: [Int] = [10, 100], indexModes: [Bool] = [true, false]) {
-    print("| promotions | lines | index | p50 µs | p90 µs | p99 µs | mean µs | avg candidates | avg applied |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("| promotions | lines | index | p50 µs | p90 µs | p99 µs | mean µs | avg candidates | avg applied | allocations per call |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     var notes: [String] = []
     for n in sizes {
         var rng = Generator(state: UInt64(n))
@@ -317,8 +322,9 @@ func indexTable(iterations: Int, sizes: [Int], lineCounts: [Int] = [10, 100], in
                 let stats = sample(iterations: count, carts: carts, snapshot: snapshot, options: options)
                 // The window holds the last 1 024 calls: all of this measurement (same options).
                 let after = snapshot.candidateWindow.summary
-                print(String(format: "| %d | %d | %@ | %.1f | %.1f | %.1f | %.1f | %.1f | %d |", n, lineCount, usesIndex ? "on" : "off",
-                             stats.p50, stats.p90, stats.p99, stats.mean, usesIndex ? after.averageCandidates : Double(n), stats.applied))
+                print(String(format: "| %d | %d | %@ | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.0f |", n, lineCount, usesIndex ? "on" : "off",
+                             stats.p50, stats.p90, stats.p99, stats.mean, usesIndex ? after.averageCandidates : Double(n), stats.applied,
+                             stats.allocations))
             }
         }
     }

@@ -39,8 +39,24 @@ public struct PriceResult: Sendable, Hashable, Encodable {
         public var discount: Money
         /// `subtotal − discount` (≥ 0).
         public var total: Money
-        /// Each promotion's share of the discount, in application order.
-        public var adjustments: [Adjustment]
+        /// Each promotion's share of the discount, in application order. A slice: the lines of
+        /// one result share a single buffer (one allocation per result, not one per line), so
+        /// index it from `startIndex`, not 0.
+        public var adjustments: ArraySlice<Adjustment>
+
+        enum CodingKeys: String, CodingKey { case id, quantity, unitPrice, subtotal, discount, total, adjustments }
+
+        // Written out because `ArraySlice` is not `Encodable`; same keys and order as synthesised.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(quantity, forKey: .quantity)
+            try container.encode(unitPrice, forKey: .unitPrice)
+            try container.encode(subtotal, forKey: .subtotal)
+            try container.encode(discount, forKey: .discount)
+            try container.encode(total, forKey: .total)
+            try container.encode(Array(adjustments), forKey: .adjustments)
+        }
     }
 
     /// One promotion's discount on one line.

@@ -14,6 +14,18 @@ extension PricingSession {
         for (canonical, request) in requestIndex.enumerated() { canonicalOf[request] = canonical }
         var subtotal: Int64 = 0
         var discount: Int64 = 0
+        // Every line's adjustments in one buffer, in request order; each line gets its slice.
+        var adjustments: [PriceResult.Adjustment] = []
+        adjustments.reserveCapacity(adjustmentRecord.count)
+        var adjustmentStart = [Int](repeating: 0, count: lineCount + 1)
+        for request in 0..<lineCount {
+            var node = adjustmentHead[canonicalOf[request]]
+            while node >= 0 {
+                adjustments.append(.init(promotion: recordIDs[Int(adjustmentRecord[Int(node)])], amount: money(adjustmentAmount[Int(node)])))
+                node = adjustmentNext[Int(node)]
+            }
+            adjustmentStart[request + 1] = adjustments.count
+        }
         var resultLines: [PriceResult.Line] = []
         resultLines.reserveCapacity(lineCount)
         // Request lines read in place (a `map` over them copied each line struct).
@@ -24,17 +36,10 @@ extension PricingSession {
                 let lineSubtotal = cartLine.pointee.subtotalMinorUnits
                 subtotal += lineSubtotal
                 discount += lineSubtotal - net[line]
-                var lineAdjustments: [PriceResult.Adjustment] = []
-                lineAdjustments.reserveCapacity(Int(adjustmentCount[line]))
-                var node = adjustmentHead[line]
-                while node >= 0 {
-                    lineAdjustments.append(.init(promotion: recordIDs[Int(adjustmentRecord[Int(node)])], amount: money(adjustmentAmount[Int(node)])))
-                    node = adjustmentNext[Int(node)]
-                }
                 resultLines.append(PriceResult.Line(
                     id: cartLine.pointee.id, quantity: cartLine.pointee.quantity, unitPrice: cartLine.pointee.unitPrice,
                     subtotal: money(lineSubtotal), discount: money(lineSubtotal - net[line]), total: money(net[line]),
-                    adjustments: lineAdjustments))
+                    adjustments: adjustments[adjustmentStart[request]..<adjustmentStart[request + 1]]))
             }
         }
 

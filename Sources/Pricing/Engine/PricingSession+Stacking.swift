@@ -181,6 +181,8 @@ extension PricingSession {
         let refused = claims.refusedMask(of: promotion)
         if refused == 0 && claims.overflowClaimant.isEmpty { return lines }  // combines with every claimant
         guard let first = lines.firstIndex(where: { !claims.allows(promotion, on: $0, refused: refused) }) else { return lines }
+        // Often no line is left (a cart-wide promotion already took them all): no allocation then.
+        guard first > 0 || lines.contains(where: { claims.allows(promotion, on: $0, refused: refused) }) else { return [] }
         var eligible: [Int] = []
         eligible.reserveCapacity(lines.count)
         eligible.append(contentsOf: lines[..<first])
@@ -204,7 +206,6 @@ extension PricingSession {
                 adjustmentNext.append(-1)
                 if adjustmentTail[line] >= 0 { adjustmentNext[Int(adjustmentTail[line])] = node } else { adjustmentHead[line] = node }
                 adjustmentTail[line] = node
-                adjustmentCount[line] += 1
                 discountClaims.add(promotion, line: line)
             }
         } else {

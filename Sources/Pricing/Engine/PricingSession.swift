@@ -27,10 +27,9 @@ struct PricingSession {
     var adjustmentRecord: [Int32] = []
     var adjustmentAmount: [Int64] = []
     var adjustmentNext: [Int32] = []
-    /// First and last node of each line's adjustment list (-1 = none), and its length.
+    /// First and last node of each line's adjustment list (-1 = none).
     var adjustmentHead: [Int32]
     var adjustmentTail: [Int32]
-    var adjustmentCount: [Int32]
 
     /// The cart's rule document, flattened once for fast evaluation of every trigger (at its
     /// root) and target (at each line node); built on first use.
@@ -89,7 +88,6 @@ struct PricingSession {
         adjustmentNext.reserveCapacity(count * 2)
         adjustmentHead = Array(repeating: -1, count: count)
         adjustmentTail = Array(repeating: -1, count: count)
-        adjustmentCount = Array(repeating: 0, count: count)
         allLines = Array(0..<count)
         conjunctMemo = snapshot.conjuncts.count <= PricingSession.denseMemoLimit ? Array(repeating: 0, count: snapshot.conjuncts.count) : []
     }
