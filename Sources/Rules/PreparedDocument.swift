@@ -242,6 +242,10 @@ struct PreparedBuilder {
         bytes.reserveCapacity(2_048)
         slots.reserveCapacity(64)
         cacheSlots = ContiguousArray(repeating: -1, count: 64)
+        // A document has a few dozen distinct keys: room for them up front (not regrown).
+        cacheEntries.reserveCapacity(32)
+        cacheBytes.reserveCapacity(512)
+        cacheWords.reserveCapacity(32)
     }
 
     mutating func build(_ root: JSONValue) {

@@ -236,6 +236,7 @@ extension PricingSession {
     mutating func buildTargetCandidates(including requested: Int) {
         let index = snapshot.index
         var targets = targetCandidates?.targets ?? []
+        targets.reserveCapacity(evaluated.count + 1)
         if targetCandidates == nil {
             for promotion in evaluated {
                 if let target = snapshot.promotions[promotion].target, index.targetPrefiltered[target] { targets.append(Int32(target)) }

@@ -103,6 +103,7 @@ struct PricingSession {
         var reasons = [NotAppliedReason?](repeating: nil, count: evaluated.count)
         var details = [Explanation.Failure?](repeating: nil, count: cart.explain ? evaluated.count : 0)
         var candidates: [Candidate] = []
+        candidates.reserveCapacity(evaluated.count)
         for (slot, index) in evaluated.enumerated() {
             switch eligibility(of: index) {
             case .success(let lines):
