@@ -99,7 +99,6 @@ extension PricingSession {
     mutating func matchingLines(target: Int?) -> [Int] {
         guard let target else { return allLines }
         if let known = targetLines[target] { return known }
-        let matcher = snapshot.targets[target]
         let exponent = cart.currency.exponent
         var result: [Int] = []
         // Native matchers read each line in place through a buffer pointer (an array subscript
@@ -111,7 +110,11 @@ extension PricingSession {
             let candidates = targetCandidates!
             let range = candidates.range(of: Int32(target))!
             result.reserveCapacity(range.count)  // one allocation, not one per doubling
-            if let native = matcher.native {
+            if range.allSatisfy({ candidates.exact[$0] }) {
+                // Decided by the index alone: the matcher (with thousands of promotions, a cold
+                // object whose every retain is a cache miss) is not even touched.
+                for position in range { result.append(Int(candidates.lines[position])) }
+            } else if let native = snapshot.targets[target].native {
                 lines.withUnsafeBufferPointer { buffer in
                     for position in range where candidates.exact[position]
                         || native.matches(buffer.baseAddress! + order[Int(candidates.lines[position])], exponent: exponent) {
@@ -119,16 +122,18 @@ extension PricingSession {
                     }
                 }
             } else {
+                let matcher = snapshot.targets[target]
                 for position in range where candidates.exact[position]
                     || matches(matcher, line: Int(candidates.lines[position]), exponent: exponent) {
                     result.append(Int(candidates.lines[position]))
                 }
             }
-        } else if let native = matcher.native {
+        } else if let native = snapshot.targets[target].native {
             lines.withUnsafeBufferPointer { buffer in
                 for line in 0..<lineCount where native.matches(buffer.baseAddress! + order[line], exponent: exponent) { result.append(line) }
             }
         } else {
+            let matcher = snapshot.targets[target]
             for line in 0..<lineCount where matches(matcher, line: line, exponent: exponent) { result.append(line) }
         }
         targetLines[target] = result

@@ -92,7 +92,10 @@ struct PromotionIndex: Sendable {
         var targetEnd: UInt32
     }
 
-    let slots: [Int32]
+    /// Open addressing: per slot, the upper 32 bits of its key's hash (a tag) and entry + 1 in
+    /// the lower 32 (0 = empty). A lookup that misses (most SKUs of a cart) is decided by the tags
+    /// alone, without touching `entries` — with thousands of keys, a cache miss saved per probe.
+    let slots: [UInt64]
     let entries: [Entry]
     let keyBytes: [UInt8]
     /// Promotion snapshot indices per entry.
@@ -149,7 +152,7 @@ struct PromotionIndex: Sendable {
         let ordered = allKeys.sorted { $0.kind.rawValue != $1.kind.rawValue ? $0.kind.rawValue < $1.kind.rawValue : $0.bytes.lexicographicallyPrecedes($1.bytes) }
         var capacity = 16
         while capacity < ordered.count * 2 { capacity <<= 1 }
-        var slots = [Int32](repeating: -1, count: capacity)
+        var slots = [UInt64](repeating: 0, count: capacity)
         var entries: [Entry] = []
         var keyBytes: [UInt8] = []
         var promotionPostings: [Int32] = []
@@ -168,8 +171,8 @@ struct PromotionIndex: Sendable {
             targetPostings += targetsOfKey.sorted()
             kindMask |= 1 << UInt32(key.kind.rawValue)
             var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Int32(entries.count - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(entries.count)
         }
         self.slots = slots
         self.entries = entries
@@ -184,7 +187,7 @@ struct PromotionIndex: Sendable {
         let fieldPostings = channels.values.reduce(0) { $0 + $1.count } + stores.values.reduce(0) { $0 + $1.count }
         let entryCount = entries.count + channels.count + stores.count
         let postingCount = promotionPostings.count + targetPostings.count + fieldPostings
-        let bytes = slots.count * 4 + entries.count * MemoryLayout<Entry>.stride + keyBytes.count + postingCount * 4
+        let bytes = slots.count * 8 + entries.count * MemoryLayout<Entry>.stride + keyBytes.count + postingCount * 4
             + (channels.count + stores.count) * 64 + always.count * 4 + targetPrefiltered.count
         statistics = PromotionIndexStatistics(
             promotions: promotions.count, indexed: promotions.count - always.count - never - couponOnly, couponOnly: couponOnly,
@@ -332,11 +335,14 @@ struct PromotionIndex: Sendable {
             entries.withUnsafeBufferPointer { entries in
                 let mask = slots.count - 1
                 var slot = Int(truncatingIfNeeded: hash) & mask
+                let tag = hash >> 32
                 while true {
-                    let index = Int(slots[slot])
-                    if index < 0 { return -1 }
-                    let entry = entries[index]
-                    if entry.hash == hash, entry.kind == kind.rawValue, Int(entry.keyLength) == bytes.count {
+                    let word = slots[slot]
+                    if word == 0 { return -1 }
+                    let index = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
+                    if word >> 32 == tag, entries[index].hash == hash, entries[index].kind == kind.rawValue,
+                       Int(entries[index].keyLength) == bytes.count {
+                        let entry = entries[index]
                         let same = keyBytes.withUnsafeBytes { stored in
                             bytes.count == 0 || memcmp(stored.baseAddress! + Int(entry.keyOffset), bytes.baseAddress!, bytes.count) == 0
                         }
