@@ -25,6 +25,6 @@ struct PricingController {
         }
         let options = PricingOptions(rounding: caller.tenant.rounding == .halfUp ? .halfUp : .halfEven)
         let result = PricingEngine.price(cart: cart, snapshot: snapshot, now: RuleDateTime(Date()), options: options)
-        return JSONResponse.make(json: result.json)
+        return JSONResponse.make(utf8: result.jsonUTF8)
     }
 }

@@ -63,3 +63,227 @@ extension PriceResult.NotApplied {
         return .object(object)
     }
 }
+
+extension PriceResult {
+    /// Exactly the UTF-8 bytes of `json.jsonText`, written straight into one buffer: no
+    /// intermediate dictionaries, no per-object key sorting, no `String` appends per character
+    /// (building and serialising the `JSONValue` tree was the largest single cost of a price call
+    /// over HTTP). Keys are written in the sorted order `jsonText` uses (UTF-8 byte order).
+    public var jsonUTF8: [UInt8] {
+        var writer = JSONBytesWriter()
+        writer.bytes.reserveCapacity(256 + lines.count * 192 + applied.count * 128 + (notApplied?.count ?? 0) * 160)
+        writer.raw("{\"applied\":[")
+        for (offset, applied) in applied.enumerated() {
+            if offset > 0 { writer.comma() }
+            applied.write(to: &writer)
+        }
+        writer.raw("],\"coupons\":[")
+        for (offset, coupon) in coupons.enumerated() {
+            if offset > 0 { writer.comma() }
+            writer.raw("{\"code\":")
+            writer.string(coupon.code)
+            writer.raw(",\"status\":")
+            writer.string(coupon.status.rawValue)
+            writer.raw("}")
+        }
+        writer.raw("],\"currency\":")
+        writer.string(currency.code)
+        writer.raw(",\"discount\":")
+        writer.money(discount)
+        writer.raw(",\"lines\":[")
+        for (offset, line) in lines.enumerated() {
+            if offset > 0 { writer.comma() }
+            line.write(to: &writer)
+        }
+        writer.raw("],\"loyaltyPoints\":")
+        writer.integer(loyaltyPoints)
+        if let notApplied {
+            writer.raw(",\"notApplied\":[")
+            for (offset, entry) in notApplied.enumerated() {
+                if offset > 0 { writer.comma() }
+                entry.write(to: &writer)
+            }
+            writer.raw("]")
+        }
+        writer.raw(",\"subtotal\":")
+        writer.money(subtotal)
+        writer.raw(",\"total\":")
+        writer.money(total)
+        writer.raw("}")
+        return writer.bytes
+    }
+}
+
+extension PriceResult.Line {
+    func write(to writer: inout JSONBytesWriter) {
+        writer.raw("{\"adjustments\":[")
+        for (offset, adjustment) in adjustments.enumerated() {
+            if offset > 0 { writer.comma() }
+            writer.raw("{\"amount\":")
+            writer.money(adjustment.amount)
+            writer.raw(",\"promotion\":")
+            writer.string(adjustment.promotion)
+            writer.raw("}")
+        }
+        writer.raw("],\"discount\":")
+        writer.money(discount)
+        writer.raw(",\"id\":")
+        writer.string(id)
+        writer.raw(",\"quantity\":")
+        writer.integer(Int64(quantity))
+        writer.raw(",\"subtotal\":")
+        writer.money(subtotal)
+        writer.raw(",\"total\":")
+        writer.money(total)
+        writer.raw(",\"unitPrice\":")
+        writer.money(unitPrice)
+        writer.raw("}")
+    }
+}
+
+extension PriceResult.Applied {
+    func write(to writer: inout JSONBytesWriter) {
+        writer.raw("{\"applications\":")
+        writer.integer(Int64(applications))
+        if let capped {
+            writer.raw(capped ? ",\"capped\":true" : ",\"capped\":false")
+        }
+        if let coupon {
+            writer.raw(",\"coupon\":")
+            writer.string(coupon)
+        }
+        writer.raw(",\"discount\":")
+        writer.money(discount)
+        if let loyaltyPoints {
+            writer.raw(",\"loyaltyPoints\":")
+            writer.integer(loyaltyPoints)
+        }
+        writer.raw(",\"name\":")
+        writer.string(name)
+        writer.raw(",\"promotion\":")
+        writer.string(promotion)
+        writer.raw("}")
+    }
+}
+
+extension PriceResult.NotApplied {
+    func write(to writer: inout JSONBytesWriter) {
+        writer.raw("{")
+        if let detail {
+            writer.raw("\"detail\":{\"expected\":")
+            writer.value(detail.expected)
+            writer.raw(",\"field\":")
+            writer.string(detail.field)
+            if let found = detail.found {
+                writer.raw(",\"found\":")
+                writer.value(found)
+            }
+            writer.raw(",\"operator\":")
+            writer.string(detail.operator)
+            writer.raw(",\"path\":")
+            writer.string(detail.path)
+            writer.raw("},")
+        }
+        writer.raw("\"promotion\":")
+        writer.string(promotion)
+        writer.raw(",\"reason\":")
+        writer.string(reason.rawValue)
+        writer.raw("}")
+    }
+}
+
+/// Compact JSON into a byte array, with exactly the output of `JSONValue.jsonText`: the same
+/// string escapes (`\"`, `\\`, `\n`, `\r`, `\t`, `\u00xx` for other control characters, nothing
+/// else escaped), exact numbers, object keys in UTF-8 byte order.
+struct JSONBytesWriter {
+    var bytes: [UInt8] = []
+
+    /// ASCII text written as is (structure and keys known not to need escapes).
+    mutating func raw(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func comma() { bytes.append(UInt8(ascii: ",")) }
+
+    /// A decimal integer (what `JSONValue.int` writes).
+    mutating func integer(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
+    }
+
+    /// An amount as its JSON string: exactly `.string(money.decimalString)` (minus sign, at least
+    /// one integer digit, the currency's fraction digits), without building the `String`.
+    mutating func money(_ money: Money) {
+        let scale = money.currency.exponent
+        bytes.append(UInt8(ascii: "\""))
+        if money.minorUnits < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = money.minorUnits.magnitude
+        let start = bytes.count
+        var written = 0
+        repeat {
+            if scale > 0 && written == scale { bytes.append(UInt8(ascii: ".")) }
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+            written += 1
+        } while magnitude > 0 || written <= scale
+        bytes[start...].reverse()
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A JSON string with `JSONValue.jsonText`'s escapes.
+    mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+            bytes.append(contentsOf: utf8)
+        } else {
+            for byte in utf8 {
+                switch byte {
+                case 0x22: bytes.append(0x5C); bytes.append(0x22)
+                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+                case 0..<0x20:
+                    let hex: StaticString = "0123456789abcdef"
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                              hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0x0F)]])
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Any JSON value, as `JSONValue.jsonText` writes it.
+    mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: raw("null")
+        case .bool(let flag): flag ? raw("true") : raw("false")
+        case .number(let number): bytes.append(contentsOf: number.description.utf8)
+        case .string(let text): string(text)
+        case .array(let elements):
+            bytes.append(UInt8(ascii: "["))
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { comma() }
+                self.value(element)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            for (offset, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if offset > 0 { comma() }
+                string(key)
+                bytes.append(UInt8(ascii: ":"))
+                self.value(members[key]!)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+}
