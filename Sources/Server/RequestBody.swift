@@ -45,9 +45,14 @@ public struct RequestBody: Sendable {
     public func json(_ request: Request) async throws -> JSONValue {
         let buffer = try await bytes(request)
         guard buffer.readableBytes > 0 else { throw APIError.badRequest("request body is empty; expected JSON", path: "", code: "invalid_json") }
-        do {
-            return try JSONValue(parsing: Data(buffer: buffer))
-        } catch {
+        // Parsed in place from the body buffer (no copy into `Data`).
+        let parsed: Result<JSONValue, JSONParseError> = buffer.withUnsafeReadableBytes { raw in
+            Result { () throws(JSONParseError) in try JSONValue(parsing: raw) }
+        }
+        switch parsed {
+        case .success(let value):
+            return value
+        case .failure(let error):
             throw APIError.badRequest("malformed JSON: \(error.description)", path: "", code: "invalid_json")
         }
     }

@@ -12,12 +12,12 @@ extension Cart {
     /// data belongs under `attributes`.
     public init(parsing document: JSONValue, limits: CartLimits = .default) throws(RuleErrors) {
         var reader = DocumentReader()
-        guard let members = reader.object(document, at: "", allowed: Cart.topLevelFields) else {
+        guard let members = reader.knownObject(document, at: "", allowed: Cart.topLevelFields) else {
             throw RuleErrors(issues: reader.issues)
         }
         let currency = reader.required(members, "currency", at: "").flatMap { reader.currency($0, at: "/currency") }
-        let channel = reader.optionalString(members, "channel", at: "")
-        let store = reader.optionalString(members, "store", at: "")
+        let channel = reader.plainOptionalString(members, "channel", at: "")
+        let store = reader.plainOptionalString(members, "store", at: "")
         let at = reader.timestamp(members, "at", at: "")
         let explain = reader.bool(members, "explain", at: "", default: false)
         var customer: Customer?
@@ -62,24 +62,34 @@ extension Cart {
 
     private static func parseLine(_ value: JSONValue, at path: String, currency: Currency?, limits: CartLimits,
                                   reader: inout DocumentReader) -> Line? {
-        guard let members = reader.object(value, at: path, allowed: lineFields) else { return nil }
+        // Each check below takes a fast path for a valid value and builds the member's JSON
+        // pointer only when it has a problem to report (the same problems as the plain readers).
+        guard let members = reader.knownObject(value, at: path, allowed: lineFields) else { return nil }
         let id: String? = reader.required(members, "id", at: path).flatMap { value in
             // Line ids may be sent as integers by POS systems; they are kept as text.
             if case .number(let number) = value, number.isInteger { return number.description }
+            if let text = DocumentReader.plainString(value, maxLength: 256) { return text }
             return reader.string(value, at: path + "/id", maxLength: 256)
         }
         let sku = reader.required(members, "sku", at: path).flatMap { value -> String? in
             if case .number(let number) = value, number.isInteger { return number.description }
+            if let text = DocumentReader.plainString(value, maxLength: 256) { return text }
             return reader.string(value, at: path + "/sku", maxLength: 256)
         }
-        let quantity = reader.required(members, "quantity", at: path).flatMap {
-            reader.integer($0, at: path + "/quantity", in: 1...limits.maxQuantity)
+        let quantity = reader.required(members, "quantity", at: path).flatMap { value -> Int? in
+            if case .number(let number) = value, let integer = number.int64Value, integer >= 1, integer <= Int64(limits.maxQuantity) {
+                return Int(integer)
+            }
+            return reader.integer(value, at: path + "/quantity", in: 1...limits.maxQuantity)
         }
-        let price = reader.required(members, "unitPrice", at: path).flatMap {
-            reader.amount($0, at: path + "/unitPrice", currency: currency)
+        let price = reader.required(members, "unitPrice", at: path).flatMap { value -> Money? in
+            if let currency, case .string(let text) = value, let money = try? Money(parsing: text, currency: currency), money.minorUnits >= 0 {
+                return money
+            }
+            return reader.amount(value, at: path + "/unitPrice", currency: currency)
         }
-        let category = reader.optionalString(members, "category", at: path)
-        let brand = reader.optionalString(members, "brand", at: path)
+        let category = reader.plainOptionalString(members, "category", at: path)
+        let brand = reader.plainOptionalString(members, "brand", at: path)
         let attributes = reader.attributes(members, at: path)
         guard let id, let sku, let quantity, let price else { return nil }
         let (subtotal, overflow) = price.minorUnits.multipliedReportingOverflow(by: Int64(quantity))
@@ -91,16 +101,18 @@ extension Cart {
     }
 
     private static func parseCustomer(_ value: JSONValue, reader: inout DocumentReader) -> Customer? {
-        guard let members = reader.object(value, at: "/customer", allowed: customerFields) else { return nil }
+        guard let members = reader.knownObject(value, at: "/customer", allowed: customerFields) else { return nil }
         var id: String?
         if let value = members["id"], value != .null {
             if case .number(let number) = value, number.isInteger {
                 id = number.description
+            } else if let text = DocumentReader.plainString(value, maxLength: 256) {
+                id = text
             } else {
                 id = reader.string(value, at: "/customer/id", maxLength: 256)
             }
         }
-        let tier = reader.optionalString(members, "tier", at: "/customer")
+        let tier = reader.plainOptionalString(members, "tier", at: "/customer")
         var loyaltyCard: Bool?
         if let value = members["loyaltyCard"], value != .null {
             loyaltyCard = reader.bool(members, "loyaltyCard", at: "/customer", default: false)
@@ -110,6 +122,28 @@ extension Cart {
 }
 
 extension DocumentReader {
+    /// ``object(_:at:allowed:)`` without sorting the keys when every member is allowed (the
+    /// usual case); otherwise exactly that call, with its issues.
+    mutating func knownObject(_ value: JSONValue, at path: String, allowed: Set<String>) -> [String: JSONValue]? {
+        if case .object(let members) = value, members.keys.allSatisfy({ allowed.contains($0) }) { return members }
+        return object(value, at: path, allowed: allowed)
+    }
+
+    /// A string that ``string(_:at:nonEmpty:maxLength:)`` accepts without an issue (non-empty,
+    /// at most `maxLength` UTF-8 bytes), or nil when that call has something to report.
+    static func plainString(_ value: JSONValue, maxLength: Int) -> String? {
+        guard case .string(let text) = value, !text.isEmpty, text.utf8.count <= maxLength else { return nil }
+        return text
+    }
+
+    /// ``optionalString(_:_:at:maxLength:)`` that builds the member's JSON pointer only when
+    /// there is an issue to report.
+    mutating func plainOptionalString(_ members: [String: JSONValue], _ key: String, at path: String) -> String? {
+        guard let value = members[key], value != .null else { return nil }
+        if let text = DocumentReader.plainString(value, maxLength: 1_024) { return text }
+        return optionalString(members, key, at: path)
+    }
+
     /// The free-form `attributes` object of a line or customer (absent → empty).
     mutating func attributes(_ members: [String: JSONValue], at path: String) -> [String: JSONValue] {
         guard let value = members["attributes"], value != .null else { return [:] }
