@@ -13,7 +13,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
+        let onEventLoops = MarqueeApp.runConcurrencyOnEventLoops()
         let logger = common.makeLogger()
+        logger.debug("swift concurrency executor", metadata: ["executor": onEventLoops ? "nio-event-loops" : "default"])
         let store = try await Store.open(try common.databaseConfiguration(), logger: logger)
         logger.info("starting", metadata: ["database": "\(store.configuration.redacted)", "address": "\(server.host):\(server.port)"])
         let app = MarqueeApp.build(store: store, configuration: server.configuration, logger: logger)
