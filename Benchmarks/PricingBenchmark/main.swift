@@ -8,6 +8,8 @@
 //                 carts per size, cycled), index on vs off side by side; VmRSS after each snapshot
 //   index100 [n,…] — only the 100-line, index-on rows of the index table (default 300 and
 //                 10 000 promotions; same seeds and carts as `index`)
+//   carts [n]   — the 64 100-line carts of the index table (n promotions, default 300) priced one
+//                 by one: the ten slowest by median (what sets the table's p99)
 //   rss         — VmRSS of a process that built only the 100 000-promotion snapshot (clean figure)
 //   dense       — 300 deliberately dense promotions (~120 pass the pre-checks for every cart),
 //                 100-line cart, 1 coupon (the former "realistic" scenario), index on and off
@@ -143,10 +145,20 @@ func residentMB() -> Double {
 }
 
 struct Stats {
-    var p50: Double, p90: Double, p99: Double, max: Double, mean: Double
+    var p50: Double, p90: Double, p99: Double, max: Double
+    /// The same calls timed by the thread's CPU clock (excludes time the thread was not running).
+    var cpuP50: Double, cpuP99: Double
+    var mean: Double
     var applied: Int, notApplied: Int
     /// Heap allocations per price call (malloc and friends, counted by MallocCounter).
     var allocations: Double
+}
+
+/// CPU time this thread has used, in ns.
+func threadCPUNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
 }
 
 /// Prices `carts` round-robin; returns quantiles in µs.
@@ -158,21 +170,28 @@ func sample(iterations: Int, carts: [Cart], snapshot: PromotionSnapshot, options
     }
     var samples: [UInt64] = []
     samples.reserveCapacity(iterations)
+    var cpuSamples: [UInt64] = []
+    cpuSamples.reserveCapacity(iterations)
     var applied = 0, notApplied = 0
     let allocationsBefore = malloc_counter_allocations()
     for i in 0..<iterations {
         let cart = carts[i % carts.count]
+        let cpuStart = threadCPUNanoseconds()
         let start = DispatchTime.now().uptimeNanoseconds
         let result = PricingEngine.price(cart: cart, snapshot: snapshot, now: now, options: options)
         samples.append(DispatchTime.now().uptimeNanoseconds - start)
+        cpuSamples.append(threadCPUNanoseconds() - cpuStart)
         applied += result.applied.count
         notApplied += result.notApplied?.count ?? 0
     }
     let allocations = Double(malloc_counter_allocations() - allocationsBefore) / Double(iterations)
     if sink == 42 { print("") }  // keep the work observable
     samples.sort()
+    cpuSamples.sort()
     func quantile(_ q: Double) -> Double { Double(samples[min(samples.count - 1, Int(Double(samples.count) * q))]) / 1_000 }
     return Stats(p50: quantile(0.5), p90: quantile(0.9), p99: quantile(0.99), max: Double(samples.last!) / 1_000,
+                 cpuP50: Double(cpuSamples[cpuSamples.count / 2]) / 1_000,
+                 cpuP99: Double(cpuSamples[min(cpuSamples.count - 1, Int(Double(cpuSamples.count) * 0.99))]) / 1_000,
                  mean: Double(samples.reduce(0, +)) / Double(samples.count) / 1_000,
                  applied: applied / iterations, notApplied: notApplied / iterations, allocations: allocations)
 }
@@ -296,8 +315,8 @@ func mixedCart(lines count: Int, _ universe: Universe, coupons: [Coupon], _ rng:
 }
 
 func indexTable(iterations: Int, sizes: [Int], lineCounts: [Int] = [10, 100], indexModes: [Bool] = [true, false]) {
-    print("| promotions | lines | index | p50 µs | p90 µs | p99 µs | mean µs | avg candidates | avg applied | allocations per call |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| promotions | lines | index | p50 µs | p90 µs | p99 µs | mean µs | CPU p50 µs | CPU p99 µs | avg candidates | avg applied | allocations per call |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     var notes: [String] = []
     for n in sizes {
         var rng = Generator(state: UInt64(n))
@@ -322,9 +341,9 @@ func indexTable(iterations: Int, sizes: [Int], lineCounts: [Int] = [10, 100], in
                 let stats = sample(iterations: count, carts: carts, snapshot: snapshot, options: options)
                 // The window holds the last 1 024 calls: all of this measurement (same options).
                 let after = snapshot.candidateWindow.summary
-                print(String(format: "| %d | %d | %@ | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.0f |", n, lineCount, usesIndex ? "on" : "off",
-                             stats.p50, stats.p90, stats.p99, stats.mean, usesIndex ? after.averageCandidates : Double(n), stats.applied,
-                             stats.allocations))
+                print(String(format: "| %d | %d | %@ | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.0f |", n, lineCount,
+                             usesIndex ? "on" : "off", stats.p50, stats.p90, stats.p99, stats.mean, stats.cpuP50, stats.cpuP99,
+                             usesIndex ? after.averageCandidates : Double(n), stats.applied, stats.allocations))
             }
         }
     }
@@ -343,6 +362,30 @@ case "index100":
     // Only the 100-line, index-on rows of the index table (same carts and seeds): for profiling.
     let sizes = CommandLine.arguments.dropFirst(3).first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [300, 10_000]
     indexTable(iterations: iterations, sizes: sizes, lineCounts: [100], indexModes: [true])
+case "carts":
+    // Which of the 64 100-line carts of the index table are slow (they set its p99): the same
+    // seeds and carts, each priced on its own; the slowest ten, by median.
+    let n = CommandLine.arguments.dropFirst(3).first.flatMap(Int.init) ?? 300
+    var rng = Generator(state: UInt64(n))
+    let universe = Universe(promotions: n)
+    let (promotions, coupons) = mixedPromotions(universe, &rng)
+    let snapshot = PromotionSnapshot(promotions: promotions, coupons: coupons, version: 1)
+    _ = (0..<64).map { _ in mixedCart(lines: 10, universe, coupons: coupons, &rng) }
+    let carts = (0..<64).map { _ in mixedCart(lines: 100, universe, coupons: coupons, &rng) }
+    var rows: [(cart: Int, stats: Stats, candidates: Double)] = []
+    for (number, cart) in carts.enumerated() {
+        let stats = sample(iterations: max(100, iterations / 64), carts: [cart], snapshot: snapshot, options: .default)
+        rows.append((number, stats, snapshot.candidateWindow.summary.averageCandidates))
+    }
+    print("| cart | p50 µs | p99 µs | candidates | applied | allocations per call | coupons | channel |")
+    print("|---:|---:|---:|---:|---:|---:|---|---|")
+    for row in rows.sorted(by: { $0.stats.p50 > $1.stats.p50 }).prefix(10) {
+        let cart = carts[row.cart]
+        print(String(format: "| %d | %.1f | %.1f | %.0f | %d | %.0f | %@ | %@ |", row.cart, row.stats.p50, row.stats.p99, row.candidates,
+                     row.stats.applied, row.stats.allocations, cart.coupons.joined(separator: " "), cart.channel ?? "-"))
+    }
+    let medians = rows.map(\.stats.p50).sorted()
+    print(String(format: "median of the 64 carts' medians: %.1f µs; fastest %.1f µs", medians[32], medians[0]))
 case "rss":
     var rng = Generator(state: 100_000)
     let universe = Universe(promotions: 100_000)

@@ -89,6 +89,36 @@ import Testing
             for (part, weight) in zip(parts, weights) { #expect(part >= 0 && part <= weight) }
         }
     }
+
+    /// The extra units go to the largest remainders, ties to the lower index: against a
+    /// straightforward sort-based reference (the fast path selects instead of sorting).
+    @Test func largestRemainderMatchesSortingReference() {
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<2_000 {
+            let count = Int(rng.next() % 120) + 1
+            let weights = (0..<count).map { _ in Int64(rng.next() % (rng.next() % 2 == 0 ? 10 : 100_000)) }
+            let sum = weights.reduce(0, +)
+            guard sum > 0 else { continue }
+            let total = Int64(rng.next() % UInt64(sum + 1))
+            var reference = weights.map { total * $0 / sum }
+            let remainders = weights.map { total * $0 % sum }
+            let order = weights.indices.sorted { remainders[$0] != remainders[$1] ? remainders[$0] > remainders[$1] : $0 < $1 }
+            for index in order.prefix(Int(total - reference.reduce(0, +))) { reference[index] += 1 }
+            #expect(Allocation.largestRemainder(total, weights: weights) == reference)
+        }
+    }
+
+    @Test func selectLargestPutsTheLargestLast() {
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<1_000 {
+            let keys = Array(Set((0..<Int(rng.next() % 200 + 1)).map { _ in rng.next() % 10_000 }))
+            let count = Int(rng.next() % UInt64(keys.count + 1))
+            var selected = keys
+            Allocation.selectLargest(count, in: &selected)
+            #expect(Set(selected.suffix(count)) == Set(keys.sorted().suffix(count)))
+            #expect(selected.sorted() == keys.sorted())
+        }
+    }
 }
 
 /// Deterministic pseudo-random numbers for property tests (SplitMix64).

@@ -39,7 +39,8 @@ public enum Allocation {
             for index in weights.indices where remainders[index] > 0 {
                 keys.append(remainders[index] << 14 | UInt64((1 << 14) - 1 - index))
             }
-            keys.sort()
+            // Only which keys are the `left` largest matters, not their order: select, don't sort.
+            selectLargest(left, in: &keys)
             for key in keys.suffix(left) { parts[(1 << 14) - 1 - Int(key & ((1 << 14) - 1))] += 1 }
             return parts
         }
@@ -51,5 +52,30 @@ public enum Allocation {
             left -= 1
         }
         return parts
+    }
+
+    /// Reorders distinct `keys` so that their `count` largest are the last `count` elements
+    /// (in some order): quickselect, O(n) on average instead of a full sort.
+    static func selectLargest(_ count: Int, in keys: inout [UInt64]) {
+        guard count > 0, count < keys.count else { return }
+        let target = keys.count - count  // the first index of the largest `count`
+        var low = 0, high = keys.count - 1
+        while low < high {
+            // Median of three as pivot; Lomuto-style partition around it.
+            let middle = (low + high) / 2
+            if keys[middle] < keys[low] { keys.swapAt(middle, low) }
+            if keys[high] < keys[low] { keys.swapAt(high, low) }
+            if keys[high] < keys[middle] { keys.swapAt(high, middle) }
+            keys.swapAt(middle, high)
+            let pivot = keys[high]
+            var store = low
+            for index in low..<high where keys[index] < pivot {
+                keys.swapAt(index, store)
+                store += 1
+            }
+            keys.swapAt(store, high)
+            if store == target { return }
+            if store < target { low = store + 1 } else { high = store - 1 }
+        }
     }
 }
