@@ -34,6 +34,9 @@ struct LineClaims {
     var claimants: [CompiledPromotion] = []
     /// Whether any line has a claim.
     var isEmpty = true
+    /// Claimants (< 64) that claimed every line of the cart: a promotion refusing any of them is
+    /// refused on every line, whatever its targets (no line scan).
+    var everyLine: UInt64 = 0
 
     init(lines: Int) {
         mask = Array(repeating: 0, count: lines)
@@ -52,6 +55,11 @@ struct LineClaims {
             overflowHead[line] = Int32(overflowClaimant.count - 1)
         }
         isEmpty = false
+    }
+
+    /// Recomputes ``everyLine`` (after a promotion has made its claims).
+    mutating func claimsChanged() {
+        everyLine = mask.reduce(~0, &)
     }
 
     /// Bit *c* set = `promotion` does not combine (both ways) with claimant *c* (< 64).
@@ -180,6 +188,7 @@ extension PricingSession {
         if claims.isEmpty { return lines }
         let refused = claims.refusedMask(of: promotion)
         if refused == 0 && claims.overflowClaimant.isEmpty { return lines }  // combines with every claimant
+        if refused & claims.everyLine != 0 { return [] }  // refuses a claimant of every line
         guard let first = lines.firstIndex(where: { !claims.allows(promotion, on: $0, refused: refused) }) else { return lines }
         // Often no line is left (a cart-wide promotion already took them all): no allocation then.
         guard first > 0 || lines.contains(where: { claims.allows(promotion, on: $0, refused: refused) }) else { return [] }
@@ -208,8 +217,10 @@ extension PricingSession {
                 adjustmentTail[line] = node
                 discountClaims.add(promotion, line: line)
             }
+            discountClaims.claimsChanged()
         } else {
             for line in lines { pointsClaims.add(promotion, line: line) }
+            pointsClaims.claimsChanged()
         }
         return total
     }
