@@ -49,52 +49,61 @@ indirect enum LinePredicate: Sendable {
             return nil
         case .field(let predicate):
             guard predicate.path.segments.count == 1 else { return nil }
-            let name = predicate.path.segments[0]
-            let literals: [JSONValue]
-            var kind = 0  // 0 = oneOf, 1 = gt, 2 = gte, 3 = lt, 4 = lte, 5 = between
-            switch predicate.test {
-            case .eq(let literal): literals = [literal].compactMap(\.plainValue)
-            case .in(let list): literals = list.compactMap(\.plainValue); if literals.count != list.count { return nil }
-            case .gt(let literal): literals = [literal].compactMap(\.plainValue); kind = 1
-            case .gte(let literal): literals = [literal].compactMap(\.plainValue); kind = 2
-            case .lt(let literal): literals = [literal].compactMap(\.plainValue); kind = 3
-            case .lte(let literal): literals = [literal].compactMap(\.plainValue); kind = 4
-            case .between(let low, let high): literals = [low, high].compactMap(\.plainValue); kind = 5; if literals.count != 2 { return nil }
+            switch predicate.path.segments[0] {
+            case "id": return textTest(predicate.test).map { .text(.id, $0) }
+            case "sku": return textTest(predicate.test).map { .text(.sku, $0) }
+            case "category": return textTest(predicate.test).map { .text(.category, $0) }
+            case "brand": return textTest(predicate.test).map { .text(.brand, $0) }
+            case "quantity": return numberTest(predicate.test).map { .number(.quantity, $0) }
+            case "unitPrice": return numberTest(predicate.test).map { .number(.unitPrice, $0) }
+            case "subtotal": return numberTest(predicate.test).map { .number(.subtotal, $0) }
             default: return nil
             }
-            if literals.isEmpty && kind != 0 { return nil }
-            // Only strings and numbers: null, booleans, arrays and objects have subtler semantics.
-            for literal in literals {
-                switch literal {
-                case .string, .number: continue
-                default: return nil
-                }
-            }
-            let textField: TextField? = switch name {
-            case "id": .id
-            case "sku": .sku
-            case "category": .category
-            case "brand": .brand
-            default: nil
-            }
-            if let textField {
-                let strings = literals.compactMap { if case .string(let text) = $0 { Array(text.utf8) } else { nil } }
-                if kind == 0 { return .text(textField, .oneOf(strings)) }
-                guard strings.count == literals.count else { return .text(textField, .never) }
-                return .text(textField, compareTest(kind, strings))
-            }
-            let numberField: NumberField? = switch name {
-            case "quantity": .quantity
-            case "unitPrice": .unitPrice
-            case "subtotal": .subtotal
-            default: nil
-            }
-            guard let numberField else { return nil }
-            let numbers = literals.compactMap { if case .number(let number) = $0 { number } else { nil } }
-            if kind == 0 { return .number(numberField, .oneOf(numbers)) }
-            guard numbers.count == literals.count else { return .number(numberField, .never) }
-            return .number(numberField, compareTest(kind, numbers))
         }
+    }
+
+    /// The literals of a test in the native subset, and its kind (0 = oneOf, 1 = gt, 2 = gte,
+    /// 3 = lt, 4 = lte, 5 = between); `nil` outside the subset.
+    private static func literals(of test: FieldTest) -> (literals: [JSONValue], kind: Int)? {
+        let literals: [JSONValue]
+        var kind = 0
+        switch test {
+        case .eq(let literal): literals = [literal].compactMap(\.plainValue)
+        case .in(let list): literals = list.compactMap(\.plainValue); if literals.count != list.count { return nil }
+        case .gt(let literal): literals = [literal].compactMap(\.plainValue); kind = 1
+        case .gte(let literal): literals = [literal].compactMap(\.plainValue); kind = 2
+        case .lt(let literal): literals = [literal].compactMap(\.plainValue); kind = 3
+        case .lte(let literal): literals = [literal].compactMap(\.plainValue); kind = 4
+        case .between(let low, let high): literals = [low, high].compactMap(\.plainValue); kind = 5; if literals.count != 2 { return nil }
+        default: return nil
+        }
+        if literals.isEmpty && kind != 0 { return nil }
+        // Only strings and numbers: null, booleans, arrays and objects have subtler semantics.
+        for literal in literals {
+            switch literal {
+            case .string, .number: continue
+            default: return nil
+            }
+        }
+        return (literals, kind)
+    }
+
+    /// `test` on a text field, natively; `nil` outside the subset.
+    static func textTest(_ test: FieldTest) -> TextTest? {
+        guard let (literals, kind) = literals(of: test).map({ ($0.literals, $0.kind) }) else { return nil }
+        let strings = literals.compactMap { if case .string(let text) = $0 { Array(text.utf8) } else { nil } }
+        if kind == 0 { return .oneOf(strings) }
+        guard strings.count == literals.count else { return .never }
+        return compareTest(kind, strings)
+    }
+
+    /// `test` on a number field, natively; `nil` outside the subset.
+    static func numberTest(_ test: FieldTest) -> NumberTest? {
+        guard let (literals, kind) = literals(of: test).map({ ($0.literals, $0.kind) }) else { return nil }
+        let numbers = literals.compactMap { if case .number(let number) = $0 { number } else { nil } }
+        if kind == 0 { return .oneOf(numbers) }
+        guard numbers.count == literals.count else { return .never }
+        return compareTest(kind, numbers)
     }
 
     private static func compareTest(_ kind: Int, _ values: [[UInt8]]) -> TextTest {
@@ -137,42 +146,14 @@ indirect enum LinePredicate: Sendable {
             case .category: line.pointee.category
             case .brand: line.pointee.brand
             }
-            guard let value else { return false }
-            switch test {
-            case .never:
-                return false
-            case .oneOf(let accepted):
-                var value = value
-                return value.withUTF8 { bytes in
-                    accepted.contains { $0.count == bytes.count && $0.withUnsafeBufferPointer { $0.elementsEqual(bytes) } }
-                }
-            case .compare(let lower, let upper):
-                if let lower {
-                    let order = LinePredicate.compareBytes(value, lower.bound)
-                    if order < 0 || (order == 0 && !lower.inclusive) { return false }
-                }
-                if let upper {
-                    let order = LinePredicate.compareBytes(value, upper.bound)
-                    if order > 0 || (order == 0 && !upper.inclusive) { return false }
-                }
-                return true
-            }
+            return test.matches(value)
         case .number(let field, let test):
             let value: JSONNumber = switch field {
             case .quantity: JSONNumber(line.pointee.quantity)
             case .unitPrice: JSONNumber(units: line.pointee.unitPrice.minorUnits, scale: exponent)
             case .subtotal: JSONNumber(units: line.pointee.subtotalMinorUnits, scale: exponent)
             }
-            switch test {
-            case .never:
-                return false
-            case .oneOf(let accepted):
-                return accepted.contains(value)
-            case .compare(let lower, let upper):
-                if let lower, value < lower.bound || (value == lower.bound && !lower.inclusive) { return false }
-                if let upper, upper.bound < value || (value == upper.bound && !upper.inclusive) { return false }
-                return true
-            }
+            return test.matches(value)
         }
     }
 
@@ -196,5 +177,47 @@ extension RuleLiteral {
     var plainValue: JSONValue? {
         if case .value(let value) = self { return value }
         return nil
+    }
+}
+
+extension LinePredicate.TextTest {
+    /// Whether a text field with this value matches (a missing field matches nothing).
+    func matches(_ value: String?) -> Bool {
+        guard let value else { return false }
+        switch self {
+        case .never:
+            return false
+        case .oneOf(let accepted):
+            var value = value
+            return value.withUTF8 { bytes in
+                accepted.contains { $0.count == bytes.count && $0.withUnsafeBufferPointer { $0.elementsEqual(bytes) } }
+            }
+        case .compare(let lower, let upper):
+            if let lower {
+                let order = LinePredicate.compareBytes(value, lower.bound)
+                if order < 0 || (order == 0 && !lower.inclusive) { return false }
+            }
+            if let upper {
+                let order = LinePredicate.compareBytes(value, upper.bound)
+                if order > 0 || (order == 0 && !upper.inclusive) { return false }
+            }
+            return true
+        }
+    }
+}
+
+extension LinePredicate.NumberTest {
+    /// Whether a number field with this value matches.
+    func matches(_ value: JSONNumber) -> Bool {
+        switch self {
+        case .never:
+            return false
+        case .oneOf(let accepted):
+            return accepted.contains(value)
+        case .compare(let lower, let upper):
+            if let lower, value < lower.bound || (value == lower.bound && !lower.inclusive) { return false }
+            if let upper, upper.bound < value || (value == upper.bound && !upper.inclusive) { return false }
+            return true
+        }
     }
 }

@@ -85,14 +85,20 @@ extension PricingSession {
         if snapshot.conjuncts.count <= PricingSession.denseMemoLimit {
             let known = conjunctMemo[conjunct]
             if known != 0 { return known == 2 }
-            let matched = snapshot.conjuncts[conjunct].matches(preparedDocument())
+            let matched = evaluateConjunct(conjunct)
             conjunctMemo[conjunct] = matched ? 2 : 1
             return matched
         }
         if let known = sparseConjunctMemo[Int32(conjunct)] { return known }
-        let matched = snapshot.conjuncts[conjunct].matches(preparedDocument())
+        let matched = evaluateConjunct(conjunct)
         sparseConjunctMemo[Int32(conjunct)] = matched
         return matched
+    }
+
+    /// A conjunct on the typed cart when it compiled so, else on the prepared document.
+    mutating func evaluateConjunct(_ conjunct: Int) -> Bool {
+        if let native = snapshot.nativeConjuncts[conjunct] { return native.matches(cart, cartFacts) }
+        return snapshot.conjuncts[conjunct].matches(preparedDocument())
     }
 
     /// Canonical indices of the lines a target matches (all lines for no target).

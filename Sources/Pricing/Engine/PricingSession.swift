@@ -12,6 +12,8 @@ struct PricingSession {
     let requestIndex: [Int]
     /// Number of lines.
     let lineCount: Int
+    /// The cart's computed fields as triggers see them (values before any discount).
+    let cartFacts: CartPredicate.Facts
     /// Quantity per canonical line.
     let quantity: [Int64]
     /// Current net value per canonical line (subtotal minus discounts applied so far).
@@ -81,6 +83,8 @@ struct PricingSession {
         lineCount = count
         self.quantity = quantity
         self.net = net
+        cartFacts = CartPredicate.Facts(subtotal: JSONNumber(units: net.reduce(0, +), scale: cart.currency.exponent),
+                                        quantity: JSONNumber(quantity.reduce(0, +)), lineCount: JSONNumber(count))
         discountClaims = LineClaims(lines: count)
         pointsClaims = LineClaims(lines: count)
         adjustmentRecord.reserveCapacity(count * 2)

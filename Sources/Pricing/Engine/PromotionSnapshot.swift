@@ -23,6 +23,9 @@ public final class PromotionSnapshot: Sendable {
     /// Distinct normalised triggers' top-level conjuncts, compiled once and shared across
     /// triggers (hash-consed on the normalised AST): each is evaluated at most once per cart.
     let conjuncts: [CompiledCondition]
+    /// Per shared conjunct: the same condition over the typed cart fields, when it compiles so
+    /// (then the cart's rule document is not needed for it).
+    let nativeConjuncts: [CartPredicate?]
     /// Per distinct trigger: its conjuncts (indices into ``conjuncts``), cheapest first.
     let triggerConjuncts: [[Int32]]
     /// The promotion index (candidates per cart) and the inverted index of target lines.
@@ -58,6 +61,7 @@ public final class PromotionSnapshot: Sendable {
         var targetAlternatives: [PromotionIndex.Alternative?] = []
         var conjunctSlots: [[UInt8]: Int32] = [:]
         var conjuncts: [CompiledCondition] = []
+        var nativeConjuncts: [CartPredicate?] = []
         var triggerConjuncts: [[Int32]] = []
         var kept: [(Promotion, Int?, Int?)] = []
         var index: [String: Int] = [:]
@@ -82,6 +86,7 @@ public final class PromotionSnapshot: Sendable {
                         let slot = Int32(conjuncts.count)
                         conjunctSlots[key] = slot
                         conjuncts.append(Condition(part).compile())
+                        nativeConjuncts.append(CartPredicate.compile(part))
                         return slot
                     })
                 }
@@ -133,6 +138,7 @@ public final class PromotionSnapshot: Sendable {
         self.triggers = triggers
         self.targets = targets
         self.conjuncts = conjuncts
+        self.nativeConjuncts = nativeConjuncts
         self.triggerConjuncts = triggerConjuncts
         self.index = PromotionIndex(promotions: compiled, triggerRoots: triggerRoots, targetAlternatives: targetAlternatives,
                                     sharedConditions: conjuncts.count)
