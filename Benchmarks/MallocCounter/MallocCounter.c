@@ -1,5 +1,6 @@
 // Counts heap allocations for the benchmark: strong definitions of malloc & co. that forward to
-// glibc's internal entry points and bump an atomic counter. Linked into RulesBenchmark only.
+// glibc's internal entry points and bump an atomic counter (~20 cycles per allocation). Linked
+// into RulesBenchmark and PricingBenchmark only.
 #include "MallocCounter.h"
 #if defined(__linux__) && defined(__GLIBC__)
 #include <stddef.h>
