@@ -8,6 +8,8 @@ struct ActionCalculator {
     let net: [Int64]
     /// Quantity of every line (canonical order).
     let quantity: [Int64]
+    /// Σ `net` (kept by the session, so the value of all lines costs no loop).
+    let netTotal: Int64
     /// Rounding of exact quotients.
     let rounding: RoundingMode
     /// Minor units per major unit of the cart currency (for points).
@@ -61,7 +63,8 @@ struct ActionCalculator {
 
     /// Σ current net values of `lines`.
     func value(of lines: [Int]) -> Int64 {
-        lines.reduce(0) { ExactArithmetic.add($0, net[$1]) }
+        if lines.count == net.count { return netTotal }  // distinct lines: all of them
+        return lines.reduce(0) { ExactArithmetic.add($0, net[$1]) }
     }
 
     /// Points for `value` minor units at `rate`.

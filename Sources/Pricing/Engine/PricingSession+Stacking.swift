@@ -86,7 +86,7 @@ struct LineClaims {
 
 extension PricingSession {
     var calculator: ActionCalculator {
-        ActionCalculator(net: net, quantity: quantity, rounding: options.rounding,
+        ActionCalculator(net: net, quantity: quantity, netTotal: netTotal, rounding: options.rounding,
                          minorPerMajor: cart.currency.minorUnitsPerMajorUnit,
                          basePoints: options.basePointsPerUnitOfCurrency)
     }
@@ -208,6 +208,7 @@ extension PricingSession {
             for (line, amount) in outcome.discounts {
                 let taken = min(amount, net[line])  // never below zero (the calculator guarantees it)
                 net[line] -= taken
+                netTotal -= taken
                 total += taken
                 let node = Int32(adjustmentRecord.count)
                 adjustmentRecord.append(Int32(record))

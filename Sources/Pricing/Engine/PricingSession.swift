@@ -18,6 +18,8 @@ struct PricingSession {
     let quantity: [Int64]
     /// Current net value per canonical line (subtotal minus discounts applied so far).
     var net: [Int64]
+    /// Σ ``net``.
+    var netTotal: Int64
     /// Applied discount promotions per canonical line.
     var discountClaims: LineClaims
     /// Applied points promotions per canonical line.
@@ -83,7 +85,8 @@ struct PricingSession {
         lineCount = count
         self.quantity = quantity
         self.net = net
-        cartFacts = CartPredicate.Facts(subtotal: JSONNumber(units: net.reduce(0, +), scale: cart.currency.exponent),
+        netTotal = net.reduce(0, +)
+        cartFacts = CartPredicate.Facts(subtotal: JSONNumber(units: netTotal, scale: cart.currency.exponent),
                                         quantity: JSONNumber(quantity.reduce(0, +)), lineCount: JSONNumber(count))
         discountClaims = LineClaims(lines: count)
         pointsClaims = LineClaims(lines: count)
