@@ -245,9 +245,11 @@ struct Machine {
         if key >= keyEpoch { return lookupByName(n, position) }
         var low = n.start
         var high = n.start &+ n.count
+        // Narrow [low, high) while keeping the first member with key ≥ `key` inside it: that
+        // member may be `middle` itself, so the range keeps it (`high = middle + 1`).
         while high &- low > 8 {
             let middle = low &+ (high &- low) / 2
-            if nodes[Int(middle)].key < key { low = middle &+ 1 } else { high = middle }
+            if nodes[Int(middle)].key < key { low = middle &+ 1 } else { high = middle &+ 1 }
         }
         while low < high {
             let k = nodes[Int(low)].key
@@ -416,9 +418,9 @@ struct Machine {
             let number = n.number
             var low = Int(set.numberStart)
             var high = low + Int(set.numberCount)
-            while high - low > 4 {
+            while high - low > 4 {  // as in `lookup`: the first literal ≥ `number` stays in [low, high)
                 let middle = low + (high - low) / 2
-                if JSONNumber.compare(literalNumbers[middle], number) < 0 { low = middle + 1 } else { high = middle }
+                if JSONNumber.compare(literalNumbers[middle], number) < 0 { low = middle + 1 } else { high = middle + 1 }
             }
             while low < high {
                 if literalNumbers[low] == number { return true }
