@@ -6,37 +6,40 @@ import Rules
 /// A final class so that the hot path passes one reference instead of copying a large struct;
 /// `Sendable` without `@unchecked` because every stored property is a `let` of a `Sendable` type.
 final class CompiledPromotion: Sendable {
-    /// The promotion as stored.
-    let promotion: Promotion
+    // Stored properties are laid out in declaration order: the fields the pre-checks and
+    // stacking read come first, so they share the object's first cache lines; the large stored
+    // `promotion` comes last (with thousands of promotions each candidate's object is a cache miss).
     /// Position in the snapshot's canonical order.
     let index: Int
     /// Index into ``PromotionSnapshot/triggers``, `nil` = every cart.
     let trigger: Int?
     /// Index into ``PromotionSnapshot/targets``, `nil` = every line.
     let target: Int?
-    /// `combinesWith` contains `"*"`.
-    let combinesWithAll: Bool
-    /// Snapshot indices of the promotions named by id in `combinesWith` (sorted).
-    let acceptedPromotions: [Int32]
-    /// Group numbers named in `combinesWith` (sorted; see ``PromotionSnapshot``).
-    let acceptedGroups: [Int32]
-    /// This promotion's group number, -1 for none.
-    let groupNumber: Int32
     // Copied out of `promotion` so the hot path never copies the whole struct.
-    let id: String
-    let name: String
     let priority: Int
     let isDiscount: Bool
     let exclusive: Bool
     let requiresCoupon: Bool
+    /// `combinesWith` contains `"*"`.
+    let combinesWithAll: Bool
+    /// This promotion's group number, -1 for none.
+    let groupNumber: Int32
     let currency: Currency?
     let startsAt: RuleDateTime?
     let endsAt: RuleDateTime?
     let channels: [String]
     let stores: [String]
+    /// Snapshot indices of the promotions named by id in `combinesWith` (sorted).
+    let acceptedPromotions: [Int32]
+    /// Group numbers named in `combinesWith` (sorted; see ``PromotionSnapshot``).
+    let acceptedGroups: [Int32]
     let action: PromotionAction
     let maxDiscount: Int64?
     let maxApplications: Int?
+    let id: String
+    let name: String
+    /// The promotion as stored.
+    let promotion: Promotion
 
     init(promotion: Promotion, index: Int, trigger: Int?, target: Int?, acceptedPromotions: [Int32], acceptedGroups: [Int32],
          groupNumber: Int32) {
