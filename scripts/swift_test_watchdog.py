@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Runs `swift test --skip-build` and turns a stalled run into a diagnosable exit.
+
+Twice so far (once on a loaded developer machine, once in a clean-clone run while other builds
+loaded the machine) the whole test process went idle mid-run: every in-flight test suspended,
+no thread busy, no timer pending, no PostgreSQL connection open — an async wake-up that never
+came; the cause is not found yet (README, "Tests").
+Rather than let CI sit until its time limit, this prints a thread dump (gdb, if installed),
+kills the run and exits with 75 so scripts/test.sh can run the suite once more. A second stall,
+or any test failure, still fails the build.
+
+Usage: swift_test_watchdog.py [--stall SECONDS] [swift test arguments...]
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+STALLED = 75
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    stall = 600
+    if len(args) >= 2 and args[0] == "--stall":
+        stall = int(args[1])
+        args = args[2:]
+    process = subprocess.Popen(["swift", "test", "--skip-build", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    last_output = [time.monotonic()]
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in iter(process.stdout.readline, b""):
+            last_output[0] = time.monotonic()
+            sys.stdout.buffer.write(line)
+            sys.stdout.flush()
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    while process.poll() is None:
+        time.sleep(5)
+        if time.monotonic() - last_output[0] > stall:
+            print(f"\n*** swift test printed nothing for {stall} s: treating the run as stalled", flush=True)
+            dump_threads(process.pid)
+            for child in subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split():
+                os.kill(int(child), signal.SIGKILL)  # the test binary, whatever its process group
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return STALLED
+    reader.join(timeout=10)
+    return process.returncode
+
+
+def dump_threads(swift_test_pid: int) -> None:
+    """Thread backtraces of the test binary (the child of `swift test`), for the record."""
+    gdb = shutil.which("gdb")
+    children = subprocess.run(["pgrep", "-P", str(swift_test_pid)], capture_output=True, text=True).stdout.split()
+    if not gdb or not children:
+        print("*** (no gdb or no test process to dump)", flush=True)
+        return
+    for pid in children:
+        print(f"*** thread dump of process {pid}:", flush=True)
+        subprocess.run([gdb, "-p", pid, "-batch", "-ex", "thread apply all bt 20"], timeout=120,
+                       stdout=sys.stdout, stderr=subprocess.STDOUT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
