@@ -60,7 +60,8 @@ import Testing
     @Test func outsideTheSubsetFallsBack() {
         for json: JSONValue in [["customer.tier": ["$ne": "gold"]], ["customer.tier": .null], ["customer.audiences": "vip"],
                                 ["at": ["$gte": "2026-01-01T00:00:00Z"]],
-                                ["lines.sku": "A"], ["customer.attributes.city": "Berlin"]] {
+                                ["lines.sku": "A"], ["customer.attributes.city": "Berlin"],
+                                ["store": ["$eq": ["type": "DATETIME", "value": "2026-01-01T00:00:00Z"]]]] {
             let condition = try! Condition(parsing: json, basePath: "/trigger").normalized()
             #expect(CartPredicate.compile(condition.root) == nil, "\(json.jsonText)")
         }

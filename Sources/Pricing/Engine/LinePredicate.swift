@@ -68,7 +68,7 @@ indirect enum LinePredicate: Sendable {
         let literals: [JSONValue]
         var kind = 0
         switch test {
-        case .eq(let literal): literals = [literal].compactMap(\.plainValue)
+        case .eq(let literal): literals = [literal].compactMap(\.plainValue); if literals.isEmpty { return nil }  // DATETIME
         case .in(let list): literals = list.compactMap(\.plainValue); if literals.count != list.count { return nil }
         case .gt(let literal): literals = [literal].compactMap(\.plainValue); kind = 1
         case .gte(let literal): literals = [literal].compactMap(\.plainValue); kind = 2
