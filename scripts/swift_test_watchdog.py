@@ -1,13 +1,12 @@
 #!/usr/bin/env python3
 """Runs `swift test --skip-build` and turns a stalled run into a diagnosable exit.
 
-Twice so far (once on a loaded developer machine, once in a clean-clone run while other builds
-loaded the machine) the whole test process went idle mid-run: every in-flight test suspended,
+Now and then (three times so far, in clean-clone runs too) the whole test process goes idle mid-run: every in-flight test suspended,
 no thread busy, no timer pending, no PostgreSQL connection open — an async wake-up that never
 came; the cause is not found yet (README, "Tests").
 Rather than let CI sit until its time limit, this prints a thread dump (gdb, if installed),
-kills the run and exits with 75 so scripts/test.sh can run the suite once more. A second stall,
-or any test failure, still fails the build.
+kills the run and exits with 75 so scripts/test.sh can run the suite again (up to three runs).
+Any test failure still fails the build.
 
 Usage: swift_test_watchdog.py [--stall SECONDS] [swift test arguments...]
 """
