@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Runs `swift test --skip-build` and turns a stalled run into a diagnosable exit.
 
-Now and then (three times so far, in clean-clone runs too) the whole test process goes idle mid-run: every in-flight test suspended,
+Often (four times so far, in clean-clone runs too) the whole test process goes idle mid-run: every in-flight test suspended,
 no thread busy, no timer pending, no PostgreSQL connection open — an async wake-up that never
 came; the cause is not found yet (README, "Tests").
 Rather than let CI sit until its time limit, this prints a thread dump (gdb, if installed),
-kills the run and exits with 75 so scripts/test.sh can run the suite again (up to three runs).
+kills the run and exits with 75 so scripts/test.sh can run the suite again (up to five runs).
 Any test failure still fails the build.
 
 Usage: swift_test_watchdog.py [--stall SECONDS] [swift test arguments...]

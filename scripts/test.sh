@@ -33,11 +33,11 @@ echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:
 
 # --- Swift tests (both backends) -----------------------------------------------------------
 swift build --build-tests
-# A stalled run (see scripts/swift_test_watchdog.py: 5 minutes without output) is run again,
-# up to three runs in all; any test failure fails at once.
-for attempt in 1 2 3; do
+# A stalled run (see scripts/swift_test_watchdog.py: 4 minutes without output) is run again,
+# up to five runs in all; any test failure fails at once.
+for attempt in 1 2 3 4 5; do
   status=0
-  python3 scripts/swift_test_watchdog.py --stall 300 || status=$?
+  python3 scripts/swift_test_watchdog.py --stall 240 || status=$?
   [ "$status" -eq 75 ] || break
   echo "== test run $attempt stalled"
 done
