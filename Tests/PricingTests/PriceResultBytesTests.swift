@@ -9,13 +9,7 @@ struct PriceResultBytesTests {
         var rng = SplitMix64(seed: 2024)
         for index in 0..<400 {
             var scenario = PropertyTests.scenario(&rng)
-            if index % 2 == 0 {
-                scenario.cart = try Cart(parsing: {
-                    guard case .object(var fields) = scenario.cart.document else { return scenario.cart.document }
-                    fields["explain"] = .bool(true)
-                    return .object(fields)
-                }())
-            }
+            if index % 2 == 0 { scenario.cart = try scenario.cart.explaining() }
             let result = Fixture.price(scenario.cart, scenario.promotions, coupons: scenario.coupons)
             #expect(result.jsonUTF8 == Array(result.json.jsonText.utf8))
         }

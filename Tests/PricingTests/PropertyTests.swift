@@ -155,13 +155,7 @@ import Testing
         var rng = SplitMix64(seed: 99)
         for index in 0..<300 {
             var scenario = Self.scenario(&rng)
-            if index % 2 == 0 {
-                scenario.cart = try Cart(parsing: {
-                    guard case .object(var fields) = scenario.cart.document else { return scenario.cart.document }
-                    fields["explain"] = .bool(true)
-                    return .object(fields)
-                }())
-            }
+            if index % 2 == 0 { scenario.cart = try scenario.cart.explaining() }
             let result = Fixture.price(scenario.cart, scenario.promotions, coupons: scenario.coupons)
             let direct = try JSONSerialization.jsonObject(with: Data(result.json.jsonText.utf8)) as? NSDictionary
             let encoded = try JSONSerialization.jsonObject(with: Self.encode(result)) as? NSDictionary

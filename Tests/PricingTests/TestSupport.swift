@@ -46,6 +46,14 @@ enum Fixture {
     }
 }
 
+extension Cart {
+    /// The same cart with `"explain": true` (reasons for every promotion that did not apply).
+    func explaining() throws -> Cart {
+        try Cart(currency: currency, channel: channel, store: store, at: at, customer: customer, lines: lines,
+                 coupons: coupons, explain: true)
+    }
+}
+
 extension PriceResult {
     /// Line by id.
     func line(_ id: String) -> PriceResult.Line? { lines.first { $0.id == id } }

@@ -73,13 +73,9 @@ extension PriceResult {
         var writer = JSONBytesWriter()
         writer.bytes.reserveCapacity(256 + lines.count * 192 + applied.count * 128 + (notApplied?.count ?? 0) * 160)
         writer.raw("{\"applied\":[")
-        for (offset, applied) in applied.enumerated() {
-            if offset > 0 { writer.comma() }
-            applied.write(to: &writer)
-        }
+        writer.elements(applied) { $1.write(to: &$0) }
         writer.raw("],\"coupons\":[")
-        for (offset, coupon) in coupons.enumerated() {
-            if offset > 0 { writer.comma() }
+        writer.elements(coupons) { writer, coupon in
             writer.raw("{\"code\":")
             writer.string(coupon.code)
             writer.raw(",\"status\":")
@@ -91,18 +87,12 @@ extension PriceResult {
         writer.raw(",\"discount\":")
         writer.money(discount)
         writer.raw(",\"lines\":[")
-        for (offset, line) in lines.enumerated() {
-            if offset > 0 { writer.comma() }
-            line.write(to: &writer)
-        }
+        writer.elements(lines) { $1.write(to: &$0) }
         writer.raw("],\"loyaltyPoints\":")
         writer.integer(loyaltyPoints)
         if let notApplied {
             writer.raw(",\"notApplied\":[")
-            for (offset, entry) in notApplied.enumerated() {
-                if offset > 0 { writer.comma() }
-                entry.write(to: &writer)
-            }
+            writer.elements(notApplied) { $1.write(to: &$0) }
             writer.raw("]")
         }
         writer.raw(",\"subtotal\":")
@@ -117,8 +107,7 @@ extension PriceResult {
 extension PriceResult.Line {
     func write(to writer: inout JSONBytesWriter) {
         writer.raw("{\"adjustments\":[")
-        for (offset, adjustment) in adjustments.enumerated() {
-            if offset > 0 { writer.comma() }
+        writer.elements(adjustments) { writer, adjustment in
             writer.raw("{\"amount\":")
             writer.money(adjustment.amount)
             writer.raw(",\"promotion\":")
@@ -205,6 +194,14 @@ struct JSONBytesWriter {
 
     mutating func comma() { bytes.append(UInt8(ascii: ",")) }
 
+    /// The elements of an array, comma-separated, each written by `element` (brackets not included).
+    mutating func elements<Elements: Collection>(_ items: Elements, _ element: (inout JSONBytesWriter, Elements.Element) -> Void) {
+        for (offset, item) in items.enumerated() {
+            if offset > 0 { comma() }
+            element(&self, item)
+        }
+    }
+
     /// A decimal integer (what `JSONValue.int` writes).
     mutating func integer(_ value: Int64) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
@@ -270,18 +267,14 @@ struct JSONBytesWriter {
         case .string(let text): string(text)
         case .array(let elements):
             bytes.append(UInt8(ascii: "["))
-            for (offset, element) in elements.enumerated() {
-                if offset > 0 { comma() }
-                self.value(element)
-            }
+            self.elements(elements) { $0.value($1) }
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            for (offset, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                if offset > 0 { comma() }
-                string(key)
-                bytes.append(UInt8(ascii: ":"))
-                self.value(members[key]!)
+            self.elements(members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })) { writer, key in
+                writer.string(key)
+                writer.bytes.append(UInt8(ascii: ":"))
+                writer.value(members[key]!)
             }
             bytes.append(UInt8(ascii: "}"))
         }

@@ -43,22 +43,20 @@ struct LineClaims {
         overflowHead = Array(repeating: -1, count: lines)
     }
 
-    mutating func add(_ promotion: CompiledPromotion, line: Int) {
-        // A promotion claims all its lines in one go: it is the last claimant if it has one.
-        if claimants.last !== promotion { claimants.append(promotion) }
+    /// Records that `promotion` took `lines` (all its lines, in one go).
+    mutating func claim(_ promotion: CompiledPromotion, lines: some Sequence<Int>) {
+        claimants.append(promotion)
         let number = claimants.count - 1
-        if number < 64 {
-            mask[line] |= 1 << UInt64(number)
-        } else {
-            overflowClaimant.append(Int32(number))
-            overflowNext.append(overflowHead[line])
-            overflowHead[line] = Int32(overflowClaimant.count - 1)
+        for line in lines {
+            if number < 64 {
+                mask[line] |= 1 << UInt64(number)
+            } else {
+                overflowClaimant.append(Int32(number))
+                overflowNext.append(overflowHead[line])
+                overflowHead[line] = Int32(overflowClaimant.count - 1)
+            }
+            isEmpty = false
         }
-        isEmpty = false
-    }
-
-    /// Recomputes ``everyLine`` (after a promotion has made its claims).
-    mutating func claimsChanged() {
         everyLine = mask.reduce(~0, &)
     }
 
@@ -216,12 +214,10 @@ extension PricingSession {
                 adjustmentNext.append(-1)
                 if adjustmentTail[line] >= 0 { adjustmentNext[Int(adjustmentTail[line])] = node } else { adjustmentHead[line] = node }
                 adjustmentTail[line] = node
-                discountClaims.add(promotion, line: line)
             }
-            discountClaims.claimsChanged()
+            discountClaims.claim(promotion, lines: outcome.discounts.lazy.map(\.line))
         } else {
-            for line in lines { pointsClaims.add(promotion, line: line) }
-            pointsClaims.claimsChanged()
+            pointsClaims.claim(promotion, lines: lines)
         }
         return total
     }
