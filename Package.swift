@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Already in the graph through Hummingbird; the API tests' HTTP client uses NIOHTTP1.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
     ],
     targets: [
         // CRoaring from Debian's libroaring-dev (no pkg-config file there).
@@ -81,6 +83,10 @@ let package = Package(
         .testTarget(name: "AudienceStorageTests", dependencies: [
             "Audiences", "Roaring", "Storage", "TestSupport", "CinemaData",
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Storage", "Accounts", "TestSupport", "Rules", "Pricing", "Audiences"], swiftSettings: swiftSettings),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Storage", "Accounts", "TestSupport", "Rules", "Pricing", "Audiences",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: swiftSettings),
     ]
 )

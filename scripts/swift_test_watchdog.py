@@ -11,6 +11,7 @@ Any test failure still fails the build.
 Usage: swift_test_watchdog.py [--stall SECONDS] [swift test arguments...]
 """
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -19,6 +20,7 @@ import threading
 import time
 
 STALLED = 75
+TRACE = re.compile(r"\[TestServer\] (server-[0-9a-f]+)\S* (?:\w+: )?(.*)")
 
 
 def main() -> int:
@@ -30,13 +32,21 @@ def main() -> int:
     process = subprocess.Popen(["swift", "test", "--skip-build", *args], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, start_new_session=True)
     last_output = [time.monotonic()]
+    servers: dict[str, str] = {}  # test server -> its last traced stage (MARQUEE_TEST_TRACE)
+    heartbeats: dict[str, float] = {}  # kind -> when the test process last sent it
 
     def pump() -> None:
         assert process.stdout is not None
         for line in iter(process.stdout.readline, b""):
+            if line.startswith(b"[heartbeat] "):  # liveness probes, not output (see TestServer)
+                heartbeats[line[12:].strip().decode(errors="replace")] = time.monotonic()
+                continue
             last_output[0] = time.monotonic()
             sys.stdout.buffer.write(line)
             sys.stdout.flush()
+            trace = TRACE.match(line.decode(errors="replace"))
+            if trace:
+                servers[trace.group(1)] = trace.group(2)
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
@@ -44,6 +54,11 @@ def main() -> int:
         time.sleep(5)
         if time.monotonic() - last_output[0] > stall:
             print(f"\n*** swift test printed nothing for {stall} s: treating the run as stalled", flush=True)
+            for kind, seen in sorted(heartbeats.items()):
+                print(f"*** last {kind} heartbeat {time.monotonic() - seen:.0f} s ago", flush=True)
+            for server, stage in sorted(servers.items()):
+                if stage != "stopped":
+                    print(f"*** test server {server} not stopped; last stage: {stage}", flush=True)
             dump_threads(process.pid)
             for child in subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split():
                 os.kill(int(child), signal.SIGKILL)  # the test binary, whatever its process group

@@ -34,10 +34,11 @@ echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:
 # --- Swift tests (both backends) -----------------------------------------------------------
 swift build --build-tests
 # A stalled run (see scripts/swift_test_watchdog.py: 4 minutes without output) is run again,
-# up to five runs in all; any test failure fails at once.
+# up to five runs in all; any test failure fails at once. MARQUEE_TEST_TRACE makes each API
+# test server report its start and stop, so a stall names the servers that never stopped.
 for attempt in 1 2 3 4 5; do
   status=0
-  python3 scripts/swift_test_watchdog.py --stall 240 || status=$?
+  MARQUEE_TEST_TRACE=1 python3 scripts/swift_test_watchdog.py --stall 240 || status=$?
   [ "$status" -eq 75 ] || break
   echo "== test run $attempt stalled"
 done

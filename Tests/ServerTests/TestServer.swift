@@ -1,10 +1,8 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import Server
 import ServiceLifecycle
 import Storage
@@ -16,11 +14,18 @@ struct TestServer: Sendable {
     let store: Store
 
     /// Starts the server on `backend`, runs `body`, stops the server.
+    /// How long a graceful stop may take before the test fails (the server's own drain is bounded
+    /// by its shutdown settings; this only keeps a stuck stop from hanging the run).
+    static let gracefulShutdownLimit = Duration.seconds(60)
+
     static func with<T: Sendable>(
         _ backend: Backend, configuration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
         database: DatabaseConfiguration? = nil, graceful: Bool = false,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
+        _ = heartbeats
+        let id = TestDatabases.uniqueName("server")
+        trace("\(id) \(backend): opening")
         let store = try await Store.open(try database ?? TestDatabases.configuration(backend), logger: TestDatabases.logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = MarqueeApp.build(store: store, configuration: configuration, logger: TestDatabases.logger) { channel in
@@ -28,22 +33,71 @@ struct TestServer: Sendable {
         }
         // Graceful runs wrap the application in a group that can be told to shut down gracefully.
         let shutdown = ServiceGroup(configuration: .init(services: [app], logger: TestDatabases.logger))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { if graceful { try await shutdown.run() } else { try await app.run() } }
+        // Each child answers whether it is the server that ended (false: the shutdown deadline).
+        let result = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                defer { continuation.finish() }  // a server that fails to start ends the wait for its port
+                if graceful { try await shutdown.run() } else { try await app.run() }
+                return true
+            }
             defer { group.cancelAll() }
             var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw TestEnvironmentError(message: "server did not start") }
+            guard let port = await iterator.next() else {
+                _ = try await group.next()  // its error, if it threw
+                throw TestEnvironmentError(message: "server did not start")
+            }
             let server = TestServer(baseURL: URL(string: "http://127.0.0.1:\(port)")!, store: store)
+            trace("\(id): listening on \(port)")
             let result = try await body(server)
+            trace("\(id): stopping")
             if graceful {
                 // As on SIGTERM: services drain in reverse order (the store last). Bounded, then cancelled.
+                let started = ContinuousClock.now
                 await shutdown.triggerGracefulShutdown()
-                group.addTask { try await Task.sleep(for: .seconds(20)) }
-                _ = try await group.next()
+                group.addTask {
+                    try await Task.sleep(for: gracefulShutdownLimit)
+                    return false
+                }
+                guard try await group.next() == true else {
+                    throw TestEnvironmentError(message: "graceful shutdown did not finish within \(gracefulShutdownLimit)")
+                }
+                trace("\(id): graceful shutdown took \(ContinuousClock.now - started)")
             }
             group.cancelAll()
             return result
         }
+        trace("\(id): stopped")
+        return result
+    }
+
+    /// With MARQUEE_TEST_TRACE set, a "[heartbeat] …" line every 10 s from a Swift Concurrency
+    /// sleep, from an NIO scheduled task and from a plain thread: when a run stalls, the watchdog
+    /// (which does not count these lines as output) tells which of them still wake up.
+    static let heartbeats: Void = {
+        guard ProcessInfo.processInfo.environment["MARQUEE_TEST_TRACE"] != nil else { return }
+        let beat: @Sendable (String) -> Void = { kind in FileHandle.standardError.write(Data("[heartbeat] \(kind)\n".utf8)) }
+        Task.detached {
+            while true {
+                try? await Task.sleep(for: .seconds(10))
+                beat("concurrency")
+            }
+        }
+        MultiThreadedEventLoopGroup.singleton.next().scheduleRepeatedTask(initialDelay: .seconds(10), delay: .seconds(10)) { _ in
+            beat("nio")
+        }
+        Thread.detachNewThread {
+            while true {
+                Thread.sleep(forTimeInterval: 10)
+                beat("thread")
+            }
+        }
+    }()
+
+    /// With MARQUEE_TEST_TRACE set, each server's start and stop on standard error (unbuffered),
+    /// to tell a stuck start from a stuck stop.
+    static func trace(_ message: String) {
+        guard ProcessInfo.processInfo.environment["MARQUEE_TEST_TRACE"] != nil else { return }
+        FileHandle.standardError.write(Data("[TestServer] \(message)\n".utf8))
     }
 
     struct Reply: Sendable {
@@ -66,13 +120,6 @@ struct TestServer: Sendable {
         }
     }
 
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 30
-        configuration.httpMaximumConnectionsPerHost = 16
-        return URLSession(configuration: configuration)
-    }()
-
     /// `/readyz` once it answers 200, or its last answer after `limit` (a server becomes ready
     /// after start-up work: pre-warming and audience memberships, bounded by their budgets —
     /// tests share one PostgreSQL database, so a start can meet other tests' stored usage).
@@ -86,19 +133,18 @@ struct TestServer: Sendable {
     }
 
     func request(_ method: String, _ path: String, key: String? = nil, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
-        var request = URLRequest(url: URL(string: path, relativeTo: baseURL)!)
-        request.httpMethod = method
-        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        var fields = headers.map { ($0.key, $0.value) }
+        if let key { fields.append(("Authorization", "Bearer \(key)")) }
+        if body != nil, headers.keys.allSatisfy({ $0.lowercased() != "content-type" }) {
+            fields.append(("Content-Type", "application/json"))
         }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await Self.session.data(for: request)
-        let http = response as! HTTPURLResponse
-        var fields: [String: String] = [:]
-        for (name, value) in http.allHeaderFields { fields["\(name)"] = "\(value)" }
-        return Reply(status: http.statusCode, headers: fields, body: data)
+        let response = try await HTTPTestClient.send(host: baseURL.host ?? "127.0.0.1", port: baseURL.port ?? 80, method: method,
+                                                     path: path, headers: fields, body: body.map { Array($0) })
+        var replyHeaders: [String: String] = [:]
+        for (name, value) in response.headers {
+            replyHeaders[name] = replyHeaders[name].map { "\($0), \(value)" } ?? value
+        }
+        return Reply(status: response.status, headers: replyHeaders, body: Data(response.body))
     }
 
     func request(_ method: String, _ path: String, key: String? = nil, json: String, headers: [String: String] = [:]) async throws -> Reply {

@@ -118,6 +118,7 @@ public final class AudienceMemberships: Service, Sendable {
 
     public func run() async throws {
         await readiness?.waitUntilDone("promotions")
+        guard !Task.isCancelled else { return }  // stopped before it started
         // Readiness waits for the first pass, but no longer than the pre-warm budget.
         let readiness = readiness, budget = service.configuration.prewarmBudget
         let first = startDueRefreshes()

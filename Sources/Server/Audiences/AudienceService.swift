@@ -79,6 +79,10 @@ public final class AudienceService: Service, FilterResolver {
 
     public func run() async throws {
         await readiness?.waitUntilDone("migrations")
+        guard !Task.isCancelled else {  // stopped before it started (e.g. migrations failed)
+            sources.shutdown()
+            return
+        }
         let report = await cache.prewarm(budget: configuration.prewarmBudget, resolver: self, maxFilters: configuration.prewarmMaxFilters)
         logger.info("audience cache pre-warmed", metadata: [
             "candidates": "\(report.candidates)", "warmed": "\(report.warmed)", "skipped": "\(report.skipped)",

@@ -1,0 +1,52 @@
+import Server
+import Synchronization
+import Testing
+
+@Suite("Readiness")
+struct ReadinessTests {
+    /// A service stopped while it waits for a step that will never be done (migrations failed,
+    /// say) must end, or the server never exits.
+    @Test func aCancelledWaitReturnsWhileTheStepIsStillPending() async {
+        let readiness = Readiness(pending: ["migrations"])
+        let done = Self.Flag()
+        let waiter = Task {
+            await readiness.waitUntilDone("migrations")
+            done.set()
+        }
+        waiter.cancel()
+        #expect(await done.isSet(within: .seconds(10)))
+        #expect(readiness.pendingSteps == ["migrations"])
+    }
+
+    @Test func markDoneWakesEveryWaiterOfTheStep() async {
+        let readiness = Readiness(pending: ["migrations", "promotions"])
+        let flags = (0..<3).map { _ in Self.Flag() }
+        for flag in flags {
+            Task {
+                await readiness.waitUntilDone("migrations")
+                flag.set()
+            }
+        }
+        readiness.markDone("migrations")
+        for flag in flags { #expect(await flag.isSet(within: .seconds(10))) }
+        #expect(readiness.pendingSteps == ["promotions"])
+        await readiness.waitUntilDone("migrations")  // done already: returns at once
+    }
+
+    /// Set once; polled with a deadline, so a wait that never ends fails the test instead of
+    /// hanging the run.
+    final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+
+        func set() { value.store(true, ordering: .releasing) }
+
+        func isSet(within limit: Duration) async -> Bool {
+            let deadline = ContinuousClock.now + limit
+            while !value.load(ordering: .acquiring) {
+                if ContinuousClock.now >= deadline { return false }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            return true
+        }
+    }
+}
