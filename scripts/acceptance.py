@@ -3,7 +3,8 @@
 
 Covers what in-process tests cannot: the CLI bootstrap (`tenants create --json`, `keys`),
 `serve` on the chosen backend, Prometheus text parsed by prometheus_client, and graceful
-shutdown: SIGTERM while a request is in flight -> the request completes, exit code 0.
+shutdown: SIGTERM while a request is in flight -> the request completes, exit code 0; and (SQLite)
+a start whose migrations fail exits non-zero with the error instead of hanging.
 
 Usage: acceptance.py --binary .build/debug/marquee --database sqlite|postgres://...
 Prints 'N passed, N failed' and exits non-zero on any failure.
@@ -132,7 +133,30 @@ def main():
             server.kill()
             server.wait()
 
+    if label == "sqlite":
+        failing_migration(args.binary)
     sys.exit(check.summary(f"acceptance ({label})"))
+
+
+def failing_migration(binary):
+    """A start whose migrations fail ends with the error and a non-zero exit (it used to hang:
+    services waiting for the migrations never returned)."""
+    import sqlite3
+    path = os.path.join(tempfile.mkdtemp(prefix="marquee-badmigration-"), "marquee.sqlite")
+    database = sqlite3.connect(path)
+    database.execute("CREATE TABLE schema_migrations (unrelated INTEGER)")  # no 'version' column
+    database.commit()
+    database.close()
+    server = subprocess.Popen([binary, "serve", "--database", f"sqlite://{path}", "--port", str(free_port())],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        output, _ = server.communicate(timeout=30)
+        check("[sqlite] failing migration: serve exits non-zero with the error",
+              server.returncode != 0 and "version" in output, f"exit {server.returncode}: {output[-300:]}")
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+        check("[sqlite] failing migration: serve exits non-zero with the error", False, "still running after 30 s")
 
 
 if __name__ == "__main__":
