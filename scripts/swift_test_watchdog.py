@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Runs `swift test --skip-build` and turns a stalled run into a diagnosable exit.
 
-Often (four times so far, in clean-clone runs too) the whole test process goes idle mid-run: every in-flight test suspended,
-no thread busy, no timer pending, no PostgreSQL connection open — an async wake-up that never
-came; the cause is not found yet (README, "Tests").
-Rather than let CI sit until its time limit, this prints a thread dump (gdb, if installed),
-kills the run and exits with 75 so scripts/test.sh can run the suite again (up to five runs).
-Any test failure still fails the build.
+Now and then the test process goes idle mid-run with API tests in flight and nothing left to wake
+them; the cause is not found yet (README, "Known issue"). Rather than let CI sit until its time
+limit, after `--stall` seconds without output this prints what is known: the API test servers that
+never stopped and their last stage and how long ago each heartbeat fired (both need
+MARQUEE_TEST_TRACE=1, see Tests/ServerTests/TestServer.swift), the process's TCP sockets,
+PostgreSQL's sessions that are not idle, and a gdb thread dump; then it kills the run and exits
+with 75 so scripts/test.sh can run the suite again (up to five runs). Any test failure still fails
+the build.
 
 Usage: swift_test_watchdog.py [--stall SECONDS] [swift test arguments...]
 """
@@ -59,6 +61,7 @@ def main() -> int:
             for server, stage in sorted(servers.items()):
                 if stage != "stopped":
                     print(f"*** test server {server} not stopped; last stage: {stage}", flush=True)
+            dump_sockets_and_queries(process.pid)
             dump_threads(process.pid)
             for child in subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split():
                 os.kill(int(child), signal.SIGKILL)  # the test binary, whatever its process group
@@ -67,6 +70,23 @@ def main() -> int:
             return STALLED
     reader.join(timeout=10)
     return process.returncode
+
+
+def dump_sockets_and_queries(swift_test_pid: int) -> None:
+    """The test binary's TCP sockets, and PostgreSQL's sessions that are not idle."""
+    children = subprocess.run(["pgrep", "-P", str(swift_test_pid)], capture_output=True, text=True).stdout.split()
+    sockets = subprocess.run(["ss", "-tanp"], capture_output=True, text=True).stdout.splitlines()
+    for pid in children:
+        mine = [line for line in sockets if f"pid={pid}," in line]
+        print(f"*** {len(mine)} TCP sockets of process {pid}:", flush=True)
+        for line in mine[:50]:
+            print("   ", line, flush=True)
+    url = os.environ.get("MARQUEE_TEST_POSTGRES_URL")
+    if url and shutil.which("psql"):
+        query = ("SELECT pid, datname, state, wait_event_type, wait_event, now() - query_start AS running, left(query, 120) "
+                 "FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()")
+        print("*** PostgreSQL sessions not idle:", flush=True)
+        subprocess.run(["psql", url, "-X", "-c", query], timeout=30, stdout=sys.stdout, stderr=subprocess.STDOUT)
 
 
 def dump_threads(swift_test_pid: int) -> None:
