@@ -32,20 +32,32 @@ public struct RequestBody: Sendable {
 
     /// Decodes the body as `T`; malformed JSON or wrong shapes give 400 with a JSON pointer.
     public func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        let buffer = try await bytes(request)
-        guard buffer.readableBytes > 0 else { throw APIError.badRequest("request body is empty; expected JSON", path: "", code: "invalid_json") }
+        let data = try await checkedJSONData(request)
         do {
-            return try Self.decoder.decode(T.self, from: Data(buffer: buffer))
+            return try Self.decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw Self.apiError(error)
         }
     }
 
+    /// The body bytes for Foundation's `JSONDecoder`/`JSONSerialization`, after Marquee's own
+    /// parser accepted them (400 otherwise). Foundation must never see malformed JSON first:
+    /// `JSONDecoder` kills the process on some of it (513 unclosed `[`, Swift 6.3.1).
+    public func checkedJSONData(_ request: Request) async throws -> Data {
+        let buffer = try await bytes(request)
+        _ = try Self.parse(buffer)
+        return Data(buffer: buffer)
+    }
+
     /// The body as an exact JSON value (numbers keep their decimal text); 400 when malformed.
     public func json(_ request: Request) async throws -> JSONValue {
-        let buffer = try await bytes(request)
+        try Self.parse(try await bytes(request))
+    }
+
+    /// Parses in place from the body buffer (no copy into `Data`); 400 when empty or malformed
+    /// (including nesting deeper than 256).
+    static func parse(_ buffer: ByteBuffer) throws -> JSONValue {
         guard buffer.readableBytes > 0 else { throw APIError.badRequest("request body is empty; expected JSON", path: "", code: "invalid_json") }
-        // Parsed in place from the body buffer (no copy into `Data`).
         let parsed: Result<JSONValue, JSONParseError> = buffer.withUnsafeReadableBytes { raw in
             Result { () throws(JSONParseError) in try JSONValue(parsing: raw) }
         }

@@ -177,7 +177,10 @@ struct UnreachableMemberSourceAPITests {
             let saved = try await server.request("POST", "/v1/filters", key: key,
                                                  json: #"{"id": "all", "name": "All", "sql": "SELECT 1"}"#)
             #expect(saved.status == 503 && saved.errorCode == "member_source_unavailable", "\(saved.text)")
-            #expect(ContinuousClock.now - started < .seconds(25))
+            // Not a timing assertion: the server gives up after 11 s (1 s + the 10 s allowance);
+            // without that the request would wait for the test client's 120 s deadline. Loaded
+            // CI machines stretched the 11 s to 27 s, so the bound is generous.
+            #expect(ContinuousClock.now - started < .seconds(60))
             #expect(try await server.request("GET", "/v1/filters", key: key).status == 200)  // the tenant still works
         }
     }

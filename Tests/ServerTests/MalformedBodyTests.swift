@@ -30,6 +30,27 @@ struct MalformedBodyTests {
         }
     }
 
+    /// Deep nesting at exactly the depth where Foundation's `JSONDecoder` traps (513 unclosed
+    /// `[`, Swift 6.3.1), on every POST route: before bodies were checked by Marquee's parser
+    /// first, this crashed the whole process.
+    @Test func deepNestingIsA400OnEveryRoute() async throws {
+        try await TestServer.with(.sqlite) { server in
+            let acme = try await server.tenant()
+            let router = MarqueeApp.router(store: server.store, configuration: .init(), readiness: Readiness(pending: []))
+            let postRoutes = router.routes.filter { $0.method == .post }.map { "\($0.path)".replacingOccurrences(of: ":id", with: "x") }
+            let bodies = [String(repeating: "[", count: 513), String(repeating: "[", count: 600),
+                          String(repeating: "[", count: 513) + String(repeating: "]", count: 513)]
+            for route in postRoutes {
+                let path = route.hasPrefix("/") ? route : "/" + route
+                for body in bodies {
+                    let reply = try await server.request("POST", path, key: acme.key, body: Data(body.utf8))
+                    #expect(reply.status >= 400 && reply.status < 500, "POST \(path) with \(body.count) bytes of nesting gave \(reply.status)")
+                }
+            }
+            #expect(try await server.request("GET", "/livez").status == 200)
+        }
+    }
+
     static func badBody(_ index: Int, using generator: inout SystemRandomNumberGenerator) -> Data {
         switch index % 8 {
         case 0: return Data((0..<Int.random(in: 1...512, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })

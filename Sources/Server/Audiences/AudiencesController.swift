@@ -89,8 +89,7 @@ struct AudiencesController {
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        let data = Data(buffer: try await body.bytes(request))
-        guard !data.isEmpty else { throw APIError.badRequest("request body is empty; expected JSON", path: "", code: "invalid_json") }
+        let data = try await body.checkedJSONData(request)
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {

@@ -67,7 +67,7 @@ struct FiltersController {
     /// The body as a filter (`id` from the URL when given; a different id in the body is 400),
     /// and the `version` it names, if any (the version being edited).
     func decode(_ request: Request, id: String? = nil) async throws -> (filter: FilterDefinition, version: Int?) {
-        var data = Data(buffer: try await body.bytes(request))
+        var data = try await body.checkedJSONData(request)
         var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         if let id, object != nil {
             if let given = object?["id"], (given as? String) != id {
@@ -82,7 +82,6 @@ struct FiltersController {
     }
 
     func decodeFilter(_ data: Data) throws -> FilterDefinition {
-        guard !data.isEmpty else { throw APIError.badRequest("request body is empty; expected JSON", path: "", code: "invalid_json") }
         do {
             return try JSONDecoder().decode(FilterDefinition.self, from: data)
         } catch let error as DecodingError {
