@@ -96,7 +96,10 @@ def dump_threads(swift_test_pid: int) -> None:
     if not gdb or not children:
         print("*** (no gdb or no test process to dump)", flush=True)
         return
-    for pid in children:
+    # `swift test` itself too: it relays the test binary's stdout and stderr (pipes it reads and
+    # re-writes), and in one stall the test binary's heartbeat thread was alive but its lines
+    # never arrived.
+    for pid in children + [str(swift_test_pid)]:
         print(f"*** thread dump of process {pid}:", flush=True)
         subprocess.run([gdb, "-p", pid, "-batch", "-ex", "thread apply all bt 20"], timeout=120,
                        stdout=sys.stdout, stderr=subprocess.STDOUT)
