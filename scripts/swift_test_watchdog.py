@@ -76,6 +76,10 @@ def dump_sockets_and_queries(swift_test_pid: int) -> None:
     """The test binary's TCP sockets, and PostgreSQL's sessions that are not idle."""
     children = subprocess.run(["pgrep", "-P", str(swift_test_pid)], capture_output=True, text=True).stdout.split()
     sockets = subprocess.run(["ss", "-tanp"], capture_output=True, text=True).stdout.splitlines()
+    for pid in [*children, str(swift_test_pid)]:
+        # Thread states: 'T' would mean the process is stopped, not waiting.
+        print(f"*** threads of process {pid}:", flush=True)
+        subprocess.run(["ps", "-L", "-o", "lwp,stat,wchan:32,comm", "-p", pid], stdout=sys.stdout, stderr=subprocess.STDOUT)
     for pid in children:
         mine = [line for line in sockets if f"pid={pid}," in line]
         print(f"*** {len(mine)} TCP sockets of process {pid}:", flush=True)
