@@ -47,9 +47,16 @@ enum HTTPTestClient {
             } else if !["GET", "HEAD"].contains(method) {
                 head.headers.replaceOrAdd(name: "Content-Length", value: "0")
             }
-            try await outbound.write(.head(head))
-            if let body, !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-            try await outbound.write(.end(nil))
+            // A server may answer and close before the body is written (413 for a body over the
+            // limit): a failed write is kept, and the response, if one came, still wins.
+            var writeError: (any Error)?
+            do {
+                try await outbound.write(.head(head))
+                if let body, !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+                try await outbound.write(.end(nil))
+            } catch {
+                writeError = error
+            }
 
             var responseHead: HTTPResponseHead?
             var received: [UInt8] = []
@@ -62,6 +69,7 @@ enum HTTPTestClient {
                     return Response(status: Int(responseHead.status.code), headers: responseHead.headers, body: received)
                 }
             }
+            if let writeError { throw writeError }
             throw Failure(description: "\(method) \(path): the connection closed before the response ended (deadline \(deadline.nanoseconds / 1_000_000_000) s)")
         }
     }
