@@ -149,14 +149,14 @@ def failing_migration(binary):
     database.close()
     server = subprocess.Popen([binary, "serve", "--database", f"sqlite://{path}", "--port", str(free_port())],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    name = "[sqlite] failing migration: serve exits non-zero with the error"
     try:
         output, _ = server.communicate(timeout=30)
-        check("[sqlite] failing migration: serve exits non-zero with the error",
-              server.returncode != 0 and "version" in output, f"exit {server.returncode}: {output[-300:]}")
+        check(name, server.returncode != 0 and "version" in output, f"exit {server.returncode}: {output[-300:]}")
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
-        check("[sqlite] failing migration: serve exits non-zero with the error", False, "still running after 30 s")
+        check(name, False, "still running after 30 s")
 
 
 if __name__ == "__main__":

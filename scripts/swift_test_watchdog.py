@@ -61,9 +61,10 @@ def main() -> int:
             for server, stage in sorted(servers.items()):
                 if stage != "stopped":
                     print(f"*** test server {server} not stopped; last stage: {stage}", flush=True)
-            dump_sockets_and_queries(process.pid)
-            dump_threads(process.pid)
-            for child in subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split():
+            children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+            dump_state(process.pid, children)
+            dump_threads(process.pid, children)
+            for child in children:
                 os.kill(int(child), signal.SIGKILL)  # the test binary, whatever its process group
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
@@ -72,9 +73,9 @@ def main() -> int:
     return process.returncode
 
 
-def dump_sockets_and_queries(swift_test_pid: int) -> None:
-    """The test binary's TCP sockets, and PostgreSQL's sessions that are not idle."""
-    children = subprocess.run(["pgrep", "-P", str(swift_test_pid)], capture_output=True, text=True).stdout.split()
+def dump_state(swift_test_pid: int, children: list[str]) -> None:
+    """Thread states of `swift test` and the test binary (its child), the binary's TCP sockets,
+    and PostgreSQL's sessions that are not idle."""
     sockets = subprocess.run(["ss", "-tanp"], capture_output=True, text=True).stdout.splitlines()
     for pid in [*children, str(swift_test_pid)]:
         # Thread states: 'T' would mean the process is stopped, not waiting.
@@ -93,10 +94,9 @@ def dump_sockets_and_queries(swift_test_pid: int) -> None:
         subprocess.run(["psql", url, "-X", "-c", query], timeout=30, stdout=sys.stdout, stderr=subprocess.STDOUT)
 
 
-def dump_threads(swift_test_pid: int) -> None:
+def dump_threads(swift_test_pid: int, children: list[str]) -> None:
     """Thread backtraces of the test binary (the child of `swift test`), for the record."""
     gdb = shutil.which("gdb")
-    children = subprocess.run(["pgrep", "-P", str(swift_test_pid)], capture_output=True, text=True).stdout.split()
     if not gdb or not children:
         print("*** (no gdb or no test process to dump)", flush=True)
         return

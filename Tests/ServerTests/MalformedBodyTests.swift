@@ -11,14 +11,12 @@ struct MalformedBodyTests {
     func malformedBodiesNeverGive5xx(backend: Backend) async throws {
         try await TestServer.with(backend, configuration: .init(host: "127.0.0.1", port: 0, bodyLimit: 64 * 1024)) { server in
             let acme = try await server.tenant()
-            let router = MarqueeApp.router(store: server.store, configuration: .init(), readiness: Readiness(pending: []))
-            let postRoutes = router.routes.filter { $0.method == .post }.map { "\($0.path)".replacingOccurrences(of: ":id", with: "x") }
+            let postRoutes = Self.postRoutes(server)
             #expect(!postRoutes.isEmpty)
             var generator = SystemRandomNumberGenerator()
             var statuses: [Int: Int] = [:]
             for index in 0..<1_000 {
-                let route = postRoutes[index % postRoutes.count]
-                let path = route.hasPrefix("/") ? route : "/" + route
+                let path = postRoutes[index % postRoutes.count]
                 let body = Self.badBody(index, using: &generator)
                 let reply = try await server.request("POST", path, key: acme.key, body: body)
                 statuses[reply.status, default: 0] += 1
@@ -36,18 +34,24 @@ struct MalformedBodyTests {
     @Test func deepNestingIsA400OnEveryRoute() async throws {
         try await TestServer.with(.sqlite) { server in
             let acme = try await server.tenant()
-            let router = MarqueeApp.router(store: server.store, configuration: .init(), readiness: Readiness(pending: []))
-            let postRoutes = router.routes.filter { $0.method == .post }.map { "\($0.path)".replacingOccurrences(of: ":id", with: "x") }
             let bodies = [String(repeating: "[", count: 513), String(repeating: "[", count: 600),
                           String(repeating: "[", count: 513) + String(repeating: "]", count: 513)]
-            for route in postRoutes {
-                let path = route.hasPrefix("/") ? route : "/" + route
+            for path in Self.postRoutes(server) {
                 for body in bodies {
                     let reply = try await server.request("POST", path, key: acme.key, body: Data(body.utf8))
                     #expect(reply.status >= 400 && reply.status < 500, "POST \(path) with \(body.count) bytes of nesting gave \(reply.status)")
                 }
             }
             #expect(try await server.request("GET", "/livez").status == 200)
+        }
+    }
+
+    /// Every POST route of the server's router as a request path (`:id` filled in).
+    static func postRoutes(_ server: TestServer) -> [String] {
+        let router = MarqueeApp.router(store: server.store, configuration: .init(), readiness: Readiness(pending: []))
+        return router.routes.filter { $0.method == .post }.map { route in
+            let path = "\(route.path)".replacingOccurrences(of: ":id", with: "x")
+            return path.hasPrefix("/") ? path : "/" + path
         }
     }
 

@@ -13,11 +13,11 @@ struct TestServer: Sendable {
     let baseURL: URL
     let store: Store
 
-    /// Starts the server on `backend`, runs `body`, stops the server.
     /// How long a graceful stop may take before the test fails (the server's own drain is bounded
     /// by its shutdown settings; this only keeps a stuck stop from hanging the run).
     static let gracefulShutdownLimit = Duration.seconds(60)
 
+    /// Starts the server on `backend`, runs `body`, stops the server.
     static func with<T: Sendable>(
         _ backend: Backend, configuration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
         database: DatabaseConfiguration? = nil, graceful: Bool = false,
@@ -70,11 +70,13 @@ struct TestServer: Sendable {
         return result
     }
 
+    static let tracing = ProcessInfo.processInfo.environment["MARQUEE_TEST_TRACE"] != nil
+
     /// With MARQUEE_TEST_TRACE set, a "[heartbeat] …" line every 10 s from a Swift Concurrency
     /// sleep, from an NIO scheduled task and from a plain thread: when a run stalls, the watchdog
     /// (which does not count these lines as output) tells which of them still wake up.
     static let heartbeats: Void = {
-        guard ProcessInfo.processInfo.environment["MARQUEE_TEST_TRACE"] != nil else { return }
+        guard tracing else { return }
         let beat: @Sendable (String) -> Void = { kind in FileHandle.standardError.write(Data("[heartbeat] \(kind)\n".utf8)) }
         Task.detached {
             while true {
@@ -96,7 +98,7 @@ struct TestServer: Sendable {
     /// With MARQUEE_TEST_TRACE set, each server's start and stop on standard error (unbuffered),
     /// to tell a stuck start from a stuck stop.
     static func trace(_ message: String) {
-        guard ProcessInfo.processInfo.environment["MARQUEE_TEST_TRACE"] != nil else { return }
+        guard tracing else { return }
         FileHandle.standardError.write(Data("[TestServer] \(message)\n".utf8))
     }
 
