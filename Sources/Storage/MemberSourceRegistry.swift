@@ -33,9 +33,10 @@ public struct MemberSourceDefaults: Sendable {
 
 /// Each tenant's member source, built from its `MemberSourceSettings` and kept while they do
 /// not change (settings are re-read at most every `settingsTTL`). External PostgreSQL pools are
-/// run by the registry and stopped by `shutdown()`.
+/// run by the registry and stopped by `shutdown()`; after it, `source` throws instead of starting
+/// a pool nobody would stop.
 ///
-/// `Sendable` without `@unchecked`: the cache is inside a `Mutex`, never held across `await`.
+/// `Sendable` without `@unchecked`: the state is inside a `Mutex`, never held across `await`.
 public final class MemberSourceRegistry: Sendable {
     struct Cached {
         var settings: MemberSourceSettings
@@ -44,11 +45,16 @@ public final class MemberSourceRegistry: Sendable {
         var pool: Task<Void, Never>?
     }
 
+    struct State {
+        var sources: [String: Cached] = [:]
+        var isShutDown = false
+    }
+
     let repository: SQLMemberSourceSettingsRepository
     let store: Store
     let defaults: MemberSourceDefaults
     let settingsTTL: Duration
-    let cache = Mutex<[String: Cached]>([:])
+    let state = Mutex(State())
 
     public init(store: Store, defaults: MemberSourceDefaults = MemberSourceDefaults(), settingsTTL: Duration = .seconds(5)) {
         self.repository = store.memberSourceSettings
@@ -57,40 +63,55 @@ public final class MemberSourceRegistry: Sendable {
         self.settingsTTL = settingsTTL
     }
 
-    /// `tenant`'s member source; throws `MemberSourceError.notConfigured` when it has none.
+    /// `tenant`'s member source; throws `MemberSourceError.notConfigured` when it has none, and
+    /// `.unavailable` after `shutdown()`.
     public func source(tenant: String) async throws -> any SQLMemberSource {
         let now = ContinuousClock.now
-        if let cached = cache.withLock({ $0[tenant] }), now - cached.loadedAt < settingsTTL { return cached.source }
+        if let cached = state.withLock({ $0.sources[tenant] }), now - cached.loadedAt < settingsTTL { return cached.source }
         guard let settings = try await repository.get(tenant: tenant) else {
             drop(tenant)
             throw MemberSourceError.notConfigured(tenant: tenant)
         }
-        let replaced = cache.withLock { cache -> Bool in
-            guard var cached = cache[tenant], cached.settings == settings else { return false }
-            cached.loadedAt = now
-            cache[tenant] = cached
-            return true
+        let unchanged = state.withLock { state -> (any SQLMemberSource)? in
+            guard let cached = state.sources[tenant], cached.settings == settings else { return nil }
+            state.sources[tenant]?.loadedAt = now
+            return cached.source
         }
-        if replaced, let source = cache.withLock({ $0[tenant]?.source }) { return source }
+        if let unchanged { return unchanged }
         let built = try make(settings)
-        let old = cache.withLock { cache in
-            defer { cache[tenant] = Cached(settings: settings, source: built.source, loadedAt: now, pool: built.pool) }
-            return cache[tenant]
+        enum Outcome { case installed(replacing: Task<Void, Never>?), builtConcurrently(any SQLMemberSource), shutDown }
+        let outcome = state.withLock { state -> Outcome in
+            if state.isShutDown { return .shutDown }
+            // Two first calls for a tenant both build; the first to get here wins, so no caller
+            // keeps a source whose pool was stopped under it.
+            if let cached = state.sources[tenant], cached.settings == settings { return .builtConcurrently(cached.source) }
+            let replaced = state.sources[tenant]?.pool
+            state.sources[tenant] = Cached(settings: settings, source: built.source, loadedAt: now, pool: built.pool)
+            return .installed(replacing: replaced)
         }
-        old?.pool?.cancel()
-        return built.source
+        switch outcome {
+        case .installed(let replaced):
+            replaced?.cancel()
+            return built.source
+        case .builtConcurrently(let source):
+            built.pool?.cancel()
+            return source
+        case .shutDown:
+            built.pool?.cancel()
+            throw MemberSourceError.unavailable("the server is shutting down")
+        }
     }
 
     /// Forgets `tenant`'s source (after its settings changed here).
     public func drop(_ tenant: String) {
-        cache.withLock { $0.removeValue(forKey: tenant) }?.pool?.cancel()
+        state.withLock { $0.sources.removeValue(forKey: tenant) }?.pool?.cancel()
     }
 
-    /// Stops every external pool.
+    /// Stops every external pool; later `source` calls throw.
     public func shutdown() {
-        let pools = cache.withLock { cache in
-            defer { cache = [:] }
-            return cache.values.compactMap(\.pool)
+        let pools = state.withLock { state in
+            defer { state = State(isShutDown: true) }
+            return state.sources.values.compactMap(\.pool)
         }
         for pool in pools { pool.cancel() }
     }
