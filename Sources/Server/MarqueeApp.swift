@@ -67,6 +67,7 @@ public enum MarqueeApp {
             logger: logger
         )
         app.beforeServerStarts {
+            await store.waitUntilRunning()  // the store is a service started alongside the server
             try await store.migrate()
             readiness.markDone("migrations")
             // The follower loads the promotions; start listening only once they are in memory.

@@ -92,6 +92,7 @@ public final class MemberSourceRegistry: Sendable {
         switch outcome {
         case .installed(let replaced):
             replaced?.cancel()
+            await built.database?.waitUntilRunning()
             return built.source
         case .builtConcurrently(let source):
             built.pool?.cancel()
@@ -116,7 +117,8 @@ public final class MemberSourceRegistry: Sendable {
         for pool in pools { pool.cancel() }
     }
 
-    func make(_ settings: MemberSourceSettings) throws -> (source: any SQLMemberSource, pool: Task<Void, Never>?) {
+    /// The source for `settings`; for an external database also the task running its pool.
+    func make(_ settings: MemberSourceSettings) throws -> (source: any SQLMemberSource, pool: Task<Void, Never>?, database: PostgresDatabase?) {
         let timeout = settings.statementTimeout ?? defaults.statementTimeout
         let queries = settings.maxQueries ?? defaults.maxQueries
         let logger = store.logger
@@ -124,7 +126,7 @@ public final class MemberSourceRegistry: Sendable {
         case .embedded:
             switch store.configuration {
             case .sqlite(let path):
-                return (SQLiteMemberSource(path: path, maxConcurrentQueries: queries, logger: logger), nil)
+                return (SQLiteMemberSource(path: path, maxConcurrentQueries: queries, logger: logger), nil, nil)
             case .postgres(let pool):
                 guard let database = store.database as? PostgresDatabase else {
                     throw MemberSourceError.unavailable("embedded PostgreSQL database not available")
@@ -132,7 +134,7 @@ public final class MemberSourceRegistry: Sendable {
                 // Leave connections for Marquee's own statements.
                 let limit = max(1, min(queries, pool.maxConnections - 2))
                 return (PostgresMemberSource(client: database.client, maxConcurrentQueries: limit, statementTimeout: timeout,
-                                             parallelWorkersPerQuery: defaults.parallelWorkersPerQuery, logger: logger), nil)
+                                             parallelWorkersPerQuery: defaults.parallelWorkersPerQuery, logger: logger), nil, nil)
             }
         case .postgres(let url):
             guard case .postgres(var pool) = try DatabaseConfiguration(url: url) else {
@@ -143,7 +145,7 @@ public final class MemberSourceRegistry: Sendable {
             let task = Task { await database.run() }
             return (PostgresMemberSource(client: database.client, maxConcurrentQueries: pool.maxConnections,
                                          statementTimeout: timeout, parallelWorkersPerQuery: defaults.parallelWorkersPerQuery,
-                                         logger: logger), task)
+                                         logger: logger), task, database)
         }
     }
 }

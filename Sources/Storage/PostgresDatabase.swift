@@ -51,10 +51,13 @@ public final class PostgresDatabase: SQLDatabase {
         await client.run()
     }
 
-    /// Returns once `run()` has started, so the first statement does not race the pool's start
-    /// (postgres-nio queues it either way, but warns).
+    /// Returns once `run()` has started (or the caller is cancelled), so the first statement does
+    /// not race the pool's start (postgres-nio queues it either way, but warns).
     public func waitUntilRunning() async {
-        while !started.load(ordering: .sequentiallyConsistent) { await Task.yield() }
+        while !started.load(ordering: .sequentiallyConsistent) {
+            guard !Task.isCancelled else { return }
+            await Task.yield()
+        }
         await Task.yield()
     }
 

@@ -55,7 +55,7 @@ public final class Store: Service {
         let store = try await open(configuration, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.database.run() }
-            if let postgres = store.database as? PostgresDatabase { await postgres.waitUntilRunning() }
+            await store.waitUntilRunning()
             do {
                 if migrate { try await store.migrate() }
                 let result = try await body(store)
@@ -68,6 +68,12 @@ public final class Store: Service {
                 throw error
             }
         }
+    }
+
+    /// Returns once `run()` has started the PostgreSQL pool (at once on SQLite), so the first
+    /// statement does not race it.
+    public func waitUntilRunning() async {
+        if let postgres = database as? PostgresDatabase { await postgres.waitUntilRunning() }
     }
 
     /// Applies pending schema migrations.
