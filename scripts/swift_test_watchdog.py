@@ -10,7 +10,7 @@ PostgreSQL's sessions that are not idle, and a gdb thread dump; then it kills th
 with 75 so scripts/test.sh can run the suite again (up to five runs). Any test failure still fails
 the build.
 
-Usage: swift_test_watchdog.py [--stall SECONDS] [swift test arguments...]
+Usage: swift_test_watchdog.py [--stall SECONDS] [--binary TEST_BINARY] [swift test arguments...]
 """
 import os
 import re
@@ -28,11 +28,16 @@ TRACE = re.compile(r"\[TestServer\] (server-[0-9a-f]+)\S* (?:\w+: )?(.*)")
 def main() -> int:
     args = sys.argv[1:]
     stall = 600
-    if len(args) >= 2 and args[0] == "--stall":
-        stall = int(args[1])
+    binary = None
+    while len(args) >= 2 and args[0] in ("--stall", "--binary"):
+        if args[0] == "--stall":
+            stall = int(args[1])
+        else:
+            binary = args[1]
         args = args[2:]
-    process = subprocess.Popen(["swift", "test", "--skip-build", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    # --binary runs the built test binary itself, as swift test would, without swift test's relay.
+    command = [binary, *args, "--testing-library", "swift-testing"] if binary else ["swift", "test", "--skip-build", *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     last_output = [time.monotonic()]
     servers: dict[str, str] = {}  # test server -> its last traced stage (MARQUEE_TEST_TRACE)
     heartbeats: dict[str, float] = {}  # kind -> when the test process last sent it
@@ -61,12 +66,16 @@ def main() -> int:
             for server, stage in sorted(servers.items()):
                 if stage != "stopped":
                     print(f"*** test server {server} not stopped; last stage: {stage}", flush=True)
-            children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+            children = ([str(process.pid)] if binary else
+                        subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split())
             dump_state(process.pid, children)
             dump_threads(process.pid, children)
             for child in children:
                 os.kill(int(child), signal.SIGKILL)  # the test binary, whatever its process group
-            os.killpg(process.pid, signal.SIGKILL)
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             process.wait()
             return STALLED
     reader.join(timeout=10)
@@ -77,11 +86,22 @@ def dump_state(swift_test_pid: int, children: list[str]) -> None:
     """Thread states of `swift test` and the test binary (its child), the binary's TCP sockets,
     and PostgreSQL's sessions that are not idle."""
     sockets = subprocess.run(["ss", "-tanp"], capture_output=True, text=True).stdout.splitlines()
-    for pid in [*children, str(swift_test_pid)]:
+    for pid in dict.fromkeys([*children, str(swift_test_pid)]):
         # Thread states: 'T' would mean the process is stopped, not waiting.
         print(f"*** threads of process {pid}:", flush=True)
         subprocess.run(["ps", "-L", "-o", "lwp,stat,wchan:32,comm", "-p", pid], stdout=sys.stdout, stderr=subprocess.STDOUT)
     for pid in children:
+        # Open files: a standard output or error that is no longer swift test's pipe would hide
+        # a run that goes on silently.
+        print(f"*** open files of process {pid}:", flush=True)
+        subprocess.run(["ls", "-l", f"/proc/{pid}/fd"], stdout=sys.stdout, stderr=subprocess.STDOUT)
+        # Context switches of each thread twice, 12 s apart: a thread that still wakes up counts up.
+        before = context_switches(pid)
+        time.sleep(12)
+        after = context_switches(pid)
+        print(f"*** context switches per thread of process {pid} over 12 s:", flush=True)
+        for thread, count in sorted(after.items()):
+            print(f"    {thread}: +{count - before.get(thread, 0)}", flush=True)
         mine = [line for line in sockets if f"pid={pid}," in line]
         print(f"*** {len(mine)} TCP sockets of process {pid}:", flush=True)
         for line in mine[:50]:
@@ -92,6 +112,20 @@ def dump_state(swift_test_pid: int, children: list[str]) -> None:
                  "FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()")
         print("*** PostgreSQL sessions not idle:", flush=True)
         subprocess.run(["psql", url, "-X", "-c", query], timeout=30, stdout=sys.stdout, stderr=subprocess.STDOUT)
+
+
+def context_switches(pid: str) -> dict[str, int]:
+    """Voluntary plus involuntary context switches of each thread ("tid name")."""
+    counts = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+            counts[f"{tid} {fields['Name'].strip()}"] = (int(fields["voluntary_ctxt_switches"])
+                                                        + int(fields["nonvoluntary_ctxt_switches"]))
+        except (OSError, KeyError, ValueError):
+            continue
+    return counts
 
 
 def dump_threads(swift_test_pid: int, children: list[str]) -> None:
