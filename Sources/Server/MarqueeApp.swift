@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Storage
 
 /// Builds the HTTP application: middleware, routes, and the services it runs with.
@@ -11,7 +12,7 @@ public enum MarqueeApp {
     public static func router(
         store: Store, configuration: ServerConfiguration, readiness: Readiness,
         catalog: PromotionCatalog? = nil, follower: ChangeFollower? = nil, audiences: AudienceService? = nil,
-        memberships: AudienceMemberships? = nil
+        memberships: AudienceMemberships? = nil, stopTrace: StopTrace? = nil
     ) -> Router<MarqueeRequestContext> {
         Telemetry.bootstrap()
         let catalog = catalog ?? PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
@@ -19,6 +20,7 @@ public enum MarqueeApp {
         let keys = KeyCache(accounts: store.accounts, ttl: configuration.keyCacheTTL)
 
         let router = Router(context: MarqueeRequestContext.self)
+        if let stopTrace { router.add(middleware: InFlightTraceMiddleware(trace: stopTrace)) }
         router.add(middleware: RequestLoggingMiddleware())
         router.add(middleware: HTTPMetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
@@ -46,6 +48,7 @@ public enum MarqueeApp {
         store: Store,
         configuration: ServerConfiguration,
         logger: Logger,
+        stopTrace: StopTrace? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let readiness = Readiness(pending: ["migrations", "promotions", "audiences", "memberships"])
@@ -56,13 +59,14 @@ public enum MarqueeApp {
             changeLog: ChangeLog(database: store.database), accounts: store.accounts, catalog: catalog,
             listener: listener(store: store, configuration: configuration, logger: logger),
             pollInterval: configuration.pollInterval, readiness: readiness, logger: logger)
+        let services: [any Service] = [store, follower, CouponMaintenance(
+            ledger: store.ledger, catalog: catalog, sweepInterval: configuration.sweepInterval,
+            availabilityInterval: configuration.availabilityInterval, logger: logger), audiences, memberships]
         var app = Application(
             router: router(store: store, configuration: configuration, readiness: readiness, catalog: catalog, follower: follower,
-                           audiences: audiences, memberships: memberships),
+                           audiences: audiences, memberships: memberships, stopTrace: stopTrace),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marquee"),
-            services: [store, follower, CouponMaintenance(
-                ledger: store.ledger, catalog: catalog, sweepInterval: configuration.sweepInterval,
-                availabilityInterval: configuration.availabilityInterval, logger: logger), audiences, memberships],
+            services: services.map { service in stopTrace?.wrap(service) ?? service },
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import Server
 import ServiceLifecycle
+import Synchronization
 import Storage
 import TestSupport
 
@@ -17,23 +18,44 @@ struct TestServer: Sendable {
     /// by its shutdown settings; this only keeps a stuck stop from hanging the run).
     static let gracefulShutdownLimit = Duration.seconds(60)
 
-    /// Starts the server on `backend`, runs `body`, stops the server.
+    /// Starts the server on `backend`, runs `body`, stops the server. Without `database` the
+    /// server gets one of its own (a new SQLite file, or a new PostgreSQL database dropped
+    /// afterwards), so it neither loads nor refreshes other tests' tenants at start.
     static func with<T: Sendable>(
         _ backend: Backend, configuration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
         database: DatabaseConfiguration? = nil, graceful: Bool = false,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
+        if let database { return try await serve(backend, configuration: configuration, database: database, graceful: graceful, body) }
+        let (own, drop) = try await ownDatabase(backend)
+        do {
+            let result = try await serve(backend, configuration: configuration, database: own, graceful: graceful, body)
+            try await drop()
+            return result
+        } catch {
+            try? await drop()
+            throw error
+        }
+    }
+
+    static func serve<T: Sendable>(
+        _ backend: Backend, configuration: ServerConfiguration, database: DatabaseConfiguration, graceful: Bool,
+        _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
         _ = heartbeats
         let id = TestDatabases.uniqueName("server")
         trace("\(id) \(backend): opening")
-        let store = try await Store.open(try database ?? TestDatabases.configuration(backend), logger: TestDatabases.logger)
+        let store = try await Store.open(database, logger: TestDatabases.logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = MarqueeApp.build(store: store, configuration: configuration, logger: TestDatabases.logger) { channel in
+        let stopTrace = tracing ? StopTrace() : nil
+        let app = MarqueeApp.build(store: store, configuration: configuration, logger: TestDatabases.logger, stopTrace: stopTrace) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
         }
         // Graceful runs wrap the application in a group that can be told to shut down gracefully.
         let shutdown = ServiceGroup(configuration: .init(services: [app], logger: TestDatabases.logger))
         // Each child answers whether it is the server that ended (false: the shutdown deadline).
+        let stopWatch = Mutex<Task<Void, Never>?>(nil)
+        defer { stopWatch.withLock { $0?.cancel() } }
         let result = try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 defer { continuation.finish() }  // a server that fails to start ends the wait for its port
@@ -50,6 +72,14 @@ struct TestServer: Sendable {
             trace("\(id): listening on \(port)")
             let result = try await body(server)
             trace("\(id): stopping")
+            if let stopTrace {  // says what holds up a stop that takes long
+                stopWatch.withLock { $0 = Task {
+                    for seconds in stride(from: 30, through: 600, by: 30) {
+                        guard (try? await Task.sleep(for: .seconds(30))) != nil else { return }
+                        trace("\(id): still stopping after \(seconds) s; \(stopTrace.summary)")
+                    }
+                } }
+            }
             if graceful {
                 // As on SIGTERM: services drain in reverse order (the store last). Bounded, then cancelled.
                 let started = ContinuousClock.now
