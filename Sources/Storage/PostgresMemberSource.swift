@@ -82,17 +82,8 @@ public struct PostgresMemberSource: MemberSource {
     /// ``connectAllowance``; errors classified.
     func readOnly<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let limit = statementTimeout + Self.connectAllowance
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await self.transaction(body) }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                throw MemberSourceError.unavailable("no connection or no answer within \(limit)")
-            }
-            return result
+        return try await withDeadline(limit, expired: { MemberSourceError.unavailable("no connection or no answer within \(limit)") }) {
+            try await self.transaction(body)
         }
     }
 

@@ -18,9 +18,16 @@ extension FilterCache {
             }
         }
         // The loop ends because shutdown cancelled this task; the last save runs in a task of
-        // its own, which a cancelled context would otherwise fail at the first query.
-        await Task { await self.saveUsageRecordingFailure() }.value
+        // its own, which a cancelled context would otherwise fail at the first query. Bounded:
+        // when the whole server is cancelled the store's pool shuts down at the same moment,
+        // and a save stuck on it must not keep the service from stopping.
+        await Task {
+            try? await withDeadline(Self.finalSaveLimit, expired: { CancellationError() }) { await self.saveUsageRecordingFailure() }
+        }.value
     }
+
+    /// How long the last usage save at shutdown may take.
+    static let finalSaveLimit = Duration.seconds(10)
 
     /// One refresh pass: drops expired entries and recomputes, concurrently (bounded per tenant),
     /// every entry that is close to expiry (last `refreshAheadFraction` of its TTL) and hot or
