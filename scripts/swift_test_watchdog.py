@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-"""Runs `swift test --skip-build` and turns a stalled run into a diagnosable exit.
+"""Runs the Swift tests (`swift test --skip-build`, or with `--binary` the built test binary
+itself) and turns a stalled run into a diagnosable exit.
 
-Now and then the test process goes idle mid-run with API tests in flight and nothing left to wake
-them; the cause is not found yet (README, "Known issue"). Rather than let CI sit until its time
-limit, after `--stall` seconds without output this prints what is known: the API test servers that
-never stopped and their last stage and how long ago each heartbeat fired (both need
-MARQUEE_TEST_TRACE=1, see Tests/ServerTests/TestServer.swift), the process's TCP sockets,
-PostgreSQL's sessions that are not idle, and a gdb thread dump; then it kills the run and exits
-with 75 so scripts/test.sh can run the suite again (up to five runs). Any test failure still fails
-the build.
+Now and then an API test server did not finish stopping and the run sat idle (README, "Known
+issue"). Rather than let CI sit until its time limit, after `--stall` seconds without output this
+prints what is known: the API test servers that never stopped and their last stage, how long ago
+each heartbeat fired (both need MARQUEE_TEST_TRACE=1, see Tests/ServerTests/TestServer.swift), the
+state, open files and context switches of every thread, the process's TCP sockets, PostgreSQL's
+sessions that are not idle, and a gdb thread dump; then it kills the run and exits with 75 so
+scripts/test.sh can run the suite again (up to five runs). Any test failure still fails the build.
 
 Usage: swift_test_watchdog.py [--stall SECONDS] [--binary TEST_BINARY] [swift test arguments...]
 """
@@ -48,7 +48,8 @@ def main() -> int:
             if line.startswith(b"[heartbeat] "):  # liveness probes, not output (see TestServer)
                 heartbeats[line[12:].strip().decode(errors="replace")] = time.monotonic()
                 continue
-            last_output[0] = time.monotonic()
+            if b"still stopping after" not in line:  # a stuck server's reminders are not progress
+                last_output[0] = time.monotonic()
             sys.stdout.buffer.write(line)
             sys.stdout.flush()
             trace = TRACE.match(line.decode(errors="replace"))

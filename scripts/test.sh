@@ -36,9 +36,12 @@ swift build --build-tests
 # A stalled run (see scripts/swift_test_watchdog.py: 4 minutes without output) is run again,
 # up to five runs in all; any test failure fails at once. MARQUEE_TEST_TRACE makes each API
 # test server report its start and stop, so a stall names the servers that never stopped.
+# The test binary runs directly, as `swift test` would run it: `swift test` relays its output
+# through pipes of its own and was seen holding lines back, which hides what a stall looks like.
+tests="$(swift build --show-bin-path)/marqueePackageTests.xctest"
 for attempt in 1 2 3 4 5; do
   status=0
-  MARQUEE_TEST_TRACE=1 python3 scripts/swift_test_watchdog.py --stall 240 || status=$?
+  MARQUEE_TEST_TRACE=1 python3 scripts/swift_test_watchdog.py --stall 240 --binary "$tests" || status=$?
   [ "$status" -eq 75 ] || break
   echo "== test run $attempt stalled"
 done
