@@ -30,7 +30,12 @@ public struct SQLFilterUsageStore: FilterUsageStore {
 
     public func saveUsage(_ usage: [FilterUsage]) async throws {
         let encoder = SQLFilterRepository.encoder
-        let rows: [[SQLValue]] = try usage.map { record in
+        // In key order: instances saving the same rows at once then lock them in the same order
+        // and wait for each other instead of deadlocking.
+        let sorted = usage.sorted { a, b in
+            (a.key.tenant, a.key.filterID, a.key.fingerprint, a.key.parameters) < (b.key.tenant, b.key.filterID, b.key.fingerprint, b.key.parameters)
+        }
+        let rows: [[SQLValue]] = try sorted.map { record in
             [.text(record.key.tenant), .text(record.key.filterID), .text(record.key.fingerprint), .text(record.key.parameters),
              .json(String(decoding: try encoder.encode(record.parameters), as: UTF8.self)), .int(record.useCount),
              .int(Int(record.lastUsed.nanosecondsSinceEpoch)),
