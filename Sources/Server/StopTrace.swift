@@ -18,7 +18,8 @@ public final class StopTrace: Sendable {
     /// "services running: […]; requests in flight: […]".
     public var summary: String {
         state.withLock { state in
-            let services = state.services.filter(\.value).keys.sorted()
+            let stages = self.stages.withLock { $0 }
+            let services = state.services.filter(\.value).keys.sorted().map { name in stages[name].map { "\(name) (\($0.stage))" } ?? name }
             let requests = state.requests.filter { $0.value > 0 }.map { "\($0.key) ×\($0.value)" }.sorted()
             return "services running: \(services); requests in flight: \(requests)"
         }
@@ -27,6 +28,9 @@ public final class StopTrace: Sendable {
     func wrap(_ service: any Service) -> any Service {
         TracedService(name: String(describing: type(of: service)), base: service, trace: self)
     }
+
+    /// Stages of the running services that report one.
+    let stages = Mutex<[String: any ReportsStage]>([:])
 
     func setRunning(_ name: String, _ running: Bool) {
         state.withLock { $0.services[name] = running }
@@ -37,12 +41,18 @@ public final class StopTrace: Sendable {
     }
 }
 
+/// A service that can say what it is doing, shown by `StopTrace` while it runs.
+public protocol ReportsStage: Sendable {
+    var stage: String { get }
+}
+
 struct TracedService: Service {
     let name: String
     let base: any Service
     let trace: StopTrace
 
     func run() async throws {
+        if let staged = base as? any ReportsStage { trace.stages.withLock { $0[name] = staged } }
         trace.setRunning(name, true)
         defer { trace.setRunning(name, false) }
         try await base.run()

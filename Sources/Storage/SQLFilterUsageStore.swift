@@ -42,7 +42,11 @@ public struct SQLFilterUsageStore: FilterUsageStore {
              record.lastDuration.map { .int(Int($0.components.seconds) * 1_000_000_000 + Int($0.components.attoseconds / 1_000_000_000)) } ?? .null]
         }
         let cutoff = Int64(Date().timeIntervalSince1970 * 1e9) - Int64(retention.components.seconds) * 1_000_000_000
+        let dialect = database.dialect
         try await database.transaction { db in
+            // Statistics are best effort: rather than queue behind another instance's save of the
+            // same rows (and hold up this server's stop), fail and try again at the next save.
+            if dialect == .postgres { try await db.query("SET LOCAL lock_timeout = '5s'", []) }
             for row in rows {
                 try await db.query(
                     """

@@ -130,6 +130,37 @@ struct FilterCacheTests {
         #expect(saved.first?.useCount == 2)
     }
 
+    /// Answers its first query; every later one waits until cancelled (a source that hangs).
+    final class HangsAfterFirstQuery: MemberSource {
+        let maxConcurrentQueries = 1
+        let calls = Mutex(0)
+
+        func members(of filter: FilterDefinition, parameters: [String: ParameterValue]) async throws -> Bitmap {
+            let call = calls.withLock { $0 += 1; return $0 }
+            if call > 1 { try await Task.sleep(for: .seconds(3600)) }
+            return Bitmap([1, 2, 3])
+        }
+    }
+
+    /// At shutdown the refresher must not wait out refreshes stuck on a hanging source (the
+    /// server's audience service did, for minutes). Without the fix: RefresherDidNotStop after 30 s.
+    @Test(.timeLimit(.minutes(1))) func cancellingTheRefresherCancelsItsRefreshes() async throws {
+        let clock = ManualClock()
+        let cache = FilterCache(configuration: FilterCacheConfiguration(refreshInterval: .seconds(5), hotUseCount: 1), clock: clock)
+        let source = HangsAfterFirstQuery()
+        _ = try await cache.fetch(Self.oslo, tenant: "t", source: source)
+        _ = try await cache.fetch(Self.oslo, tenant: "t", source: source)  // hot
+        let refresher = Task { await cache.runRefresher() }
+        while source.calls.withLock({ $0 }) < 2 {  // advance until the refresh has started
+            #expect(await eventually { clock.sleeperCount == 1 || source.calls.withLock { $0 } >= 2 })
+            if source.calls.withLock({ $0 }) < 2 { clock.advance(by: .seconds(5)) }
+        }
+        refresher.cancel()
+        struct RefresherDidNotStop: Error {}
+        try await withDeadline(.seconds(30), expired: { RefresherDidNotStop() }) { await refresher.value }
+        #expect(cache.stats().refreshFailures == 1)
+    }
+
     @Test func leastRecentlyUsedEntriesAreEvictedBeyondTheBudget() async throws {
         let source = Self.source()
         let sizes = [Self.horror, Self.oslo, Self.optedOut].map { request in

@@ -5,22 +5,32 @@ extension FilterCache {
     public func runRefresher() async {
         var sinceSave = Duration.zero
         while !Task.isCancelled {
+            refresherActivity.withLock { $0 = "sleeping" }
             do {
                 try await clock.sleep(for: configuration.refreshInterval)
             } catch {
                 break
             }
+            refresherActivity.withLock { $0 = "refreshing due entries" }
             await refreshDueEntries()
             sinceSave += configuration.refreshInterval
             if sinceSave >= configuration.usageSaveInterval {
                 sinceSave = .zero
-                await saveUsageRecordingFailure()
+                refresherActivity.withLock { $0 = "saving usage" }
+                // On shutdown stop waiting for a save still talking to the database (its
+                // queries cannot be interrupted); the save finishes on its own, and the last
+                // save below runs anyway.
+                _ = try? await withDeadline(configuration.usageSaveInterval, expired: { CancellationError() }) {
+                    await self.saveUsageRecordingFailure()
+                }
             }
         }
         // The loop ends because shutdown cancelled this task; the last save runs in a task of
         // its own, which a cancelled context would otherwise fail at the first query. Bounded:
         // when the whole server is cancelled the store's pool shuts down at the same moment,
         // and a save stuck on it must not keep the service from stopping.
+        refresherActivity.withLock { $0 = "final usage save" }
+        defer { refresherActivity.withLock { $0 = "stopped" } }
         await Task {
             try? await withDeadline(Self.finalSaveLimit, expired: { CancellationError() }) { await self.saveUsageRecordingFailure() }
         }.value
@@ -51,12 +61,18 @@ extension FilterCache {
             }
             return due
         }
-        // Unstructured tasks: cancelling the refresher must not fail a query other requests may
-        // have joined.
+        // Unstructured tasks, so requests can join them. Cancelling the refresher (only at
+        // shutdown) cancels them too: a tenant whose source hangs can have many refreshes queued
+        // behind its few permits, each up to the statement timeout, and waiting them out kept
+        // the service from stopping for minutes.
         let tasks = due.map { key, entry, gate in
             Task { await self.load(key, request: entry.request, source: entry.source, gate: gate) }
         }
-        for task in tasks { await task.value }
+        await withTaskCancellationHandler {
+            for task in tasks { await task.value }
+        } onCancel: {
+            for task in tasks { task.cancel() }
+        }
         return due.count
     }
 

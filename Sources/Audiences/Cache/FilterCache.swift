@@ -25,6 +25,9 @@ public final class FilterCache: Sendable {
     let usageStore: (any FilterUsageStore)?
     let observer: (@Sendable (FilterQueryEvent) -> Void)?
     let state: Mutex<State>
+    /// What the refresher is doing (for diagnosing a stop that does not finish).
+    let refresherActivity = Mutex("not running")
+    public var refresherStage: String { refresherActivity.withLock { $0 } }
 
     /// A cache with `configuration`, reading time from `clock`, persisting usage to `usageStore`,
     /// and reporting every filter query to `observer` (e.g. for a duration histogram).

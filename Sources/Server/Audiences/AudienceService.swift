@@ -9,7 +9,7 @@ import Synchronization
 /// source and filter catalog. As a service it pre-warms the cache from stored usage (then marks
 /// `audiences` done on `Readiness`), runs the refresher and exports cache metrics until
 /// shutdown (saving usage once more on the way out).
-public final class AudienceService: Service, FilterResolver {
+public final class AudienceService: Service, FilterResolver, ReportsStage {
     public let store: Store
     public let configuration: AudienceConfiguration
     public let cache: FilterCache
@@ -21,6 +21,12 @@ public final class AudienceService: Service, FilterResolver {
     let catalogs = Mutex<[String: (catalog: FilterCatalog, loadedAt: ContinuousClock.Instant)]>([:])
     /// Tenants whose audiences or filters changed on this instance since ``AudienceMemberships`` last looked.
     let changedAudienceTenants = Mutex<Set<String>>([])
+    /// What `run()` is doing, for `StopTrace`.
+    let currentStage = Mutex("not started")
+    public var stage: String {
+        let stage = currentStage.withLock { $0 }
+        return stage == "refreshing" ? "refresher: \(cache.refresherStage)" : stage
+    }
 
     public init(store: Store, configuration: AudienceConfiguration = AudienceConfiguration(), readiness: Readiness? = nil,
                 logger: Logger)
@@ -78,11 +84,13 @@ public final class AudienceService: Service, FilterResolver {
     }
 
     public func run() async throws {
+        currentStage.withLock { $0 = "waiting for migrations" }
         await readiness?.waitUntilDone("migrations")
         guard !Task.isCancelled else {  // stopped before it started (e.g. migrations failed)
             sources.shutdown()
             return
         }
+        currentStage.withLock { $0 = "pre-warming" }
         let report = await cache.prewarm(budget: configuration.prewarmBudget, resolver: self, maxFilters: configuration.prewarmMaxFilters)
         logger.info("audience cache pre-warmed", metadata: [
             "candidates": "\(report.candidates)", "warmed": "\(report.warmed)", "skipped": "\(report.skipped)",
@@ -90,6 +98,7 @@ public final class AudienceService: Service, FilterResolver {
         ].merging(report.loadError.map { ["error": "\($0)"] } ?? [:]) { a, _ in a })
         readiness?.markDone("audiences")
         let cache = cache, metrics = metrics
+        currentStage.withLock { $0 = "refreshing" }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await cache.runRefresher() }
@@ -104,6 +113,7 @@ public final class AudienceService: Service, FilterResolver {
                 }
             }
         }
+        currentStage.withLock { $0 = "stopping member sources" }
         sources.shutdown()
     }
 }
