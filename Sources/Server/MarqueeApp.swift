@@ -80,6 +80,15 @@ public enum MarqueeApp {
         return app
     }
 
+    /// Runs `app` until SIGTERM or SIGINT, then stops it gracefully (the HTTP server drains
+    /// first, the store last). A graceful stop still running after `gracefulShutdownLimit` is
+    /// escalated to cancellation, so a stop can never hang the process.
+    public static func runUntilSignalled(_ app: some ApplicationProtocol, gracefulShutdownLimit: Duration, logger: Logger) async throws {
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = gracefulShutdownLimit
+        try await ServiceGroup(configuration: configuration).run()
+    }
+
     /// LISTEN wake-ups for PostgreSQL in `listen` mode; nil means poll only.
     static func listener(store: Store, configuration: ServerConfiguration, logger: Logger) -> ChangeListener? {
         guard configuration.changeFeed == .listen, case .postgres(let settings) = store.configuration else { return nil }

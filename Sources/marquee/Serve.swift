@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
         let store = try await Store.open(try common.databaseConfiguration(), logger: logger)
         logger.info("starting", metadata: ["database": "\(store.configuration.redacted)", "address": "\(server.host):\(server.port)"])
         let app = MarqueeApp.build(store: store, configuration: server.configuration, logger: logger)
-        try await app.runService()
+        try await MarqueeApp.runUntilSignalled(app, gracefulShutdownLimit: .seconds(server.shutdownTimeout), logger: logger)
     }
 }
 
@@ -35,6 +35,9 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "How to follow changes made by other instances: listen (PostgreSQL LISTEN/NOTIFY + poll) or poll (env MARQUEE_CHANGE_FEED).")
     var changeFeed: ServerConfiguration.ChangeFeedMode = Environment.string("MARQUEE_CHANGE_FEED").flatMap(ServerConfiguration.ChangeFeedMode.init(rawValue:)) ?? .listen
+
+    @Option(help: "Seconds a graceful stop (SIGTERM/SIGINT) may take before the rest is cancelled (env MARQUEE_SHUTDOWN_TIMEOUT).")
+    var shutdownTimeout: Int = Environment.int("MARQUEE_SHUTDOWN_TIMEOUT") ?? 30
 
     @Option(help: "Seconds between change-log polls, the safety net behind LISTEN (env MARQUEE_POLL_INTERVAL).")
     var pollInterval: Double = Environment.string("MARQUEE_POLL_INTERVAL").flatMap(Double.init) ?? 5
