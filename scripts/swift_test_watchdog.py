@@ -61,7 +61,7 @@ def main() -> int:
     while process.poll() is None:
         time.sleep(5)
         if time.monotonic() - last_output[0] > stall:
-            print(f"\n*** swift test printed nothing for {stall} s: treating the run as stalled", flush=True)
+            print(f"\n*** the tests printed nothing for {stall} s: treating the run as stalled", flush=True)
             for kind, seen in sorted(heartbeats.items()):
                 print(f"*** last {kind} heartbeat {time.monotonic() - seen:.0f} s ago", flush=True)
             for server, stage in sorted(servers.items()):
@@ -135,10 +135,9 @@ def dump_threads(swift_test_pid: int, children: list[str]) -> None:
     if not gdb or not children:
         print("*** (no gdb or no test process to dump)", flush=True)
         return
-    # `swift test` itself too: it relays the test binary's stdout and stderr (pipes it reads and
-    # re-writes), and in one stall the test binary's heartbeat thread was alive but its lines
-    # never arrived.
-    for pid in children + [str(swift_test_pid)]:
+    # `swift test` itself too (without --binary): it relays the test binary's output and was
+    # seen holding it back.
+    for pid in dict.fromkeys(children + [str(swift_test_pid)]):
         print(f"*** thread dump of process {pid}:", flush=True)
         subprocess.run([gdb, "-p", pid, "-batch", "-ex", "thread apply all bt 20"], timeout=120,
                        stdout=sys.stdout, stderr=subprocess.STDOUT)

@@ -82,7 +82,8 @@ public enum MarqueeApp {
 
     /// Runs `app` until SIGTERM or SIGINT, then stops it gracefully (the HTTP server drains
     /// first, the store last). A graceful stop still running after `gracefulShutdownLimit` is
-    /// escalated to cancellation, so a stop can never hang the process.
+    /// escalated to cancellation, which every Marquee service answers promptly (a hung stop was
+    /// otherwise unbounded).
     public static func runUntilSignalled(_ app: some ApplicationProtocol, gracefulShutdownLimit: Duration, logger: Logger) async throws {
         var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = gracefulShutdownLimit

@@ -37,7 +37,10 @@ public final class StopTrace: Sendable {
     }
 
     func request(_ key: String, delta: Int) {
-        state.withLock { $0.requests[key, default: 0] += delta }
+        state.withLock { state in
+            let count = state.requests[key, default: 0] + delta
+            state.requests[key] = count == 0 ? nil : count
+        }
     }
 }
 

@@ -142,7 +142,10 @@ public final class MemberSourceRegistry: Sendable {
             }
             pool.maxConnections = max(1, min(pool.maxConnections, queries))
             let database = PostgresDatabase(settings: pool, logger: logger)
-            let task = Task { await database.run() }
+            // Detached: a plain Task would inherit the caller's graceful-shutdown handle, and
+            // the pool (postgres-nio stops on graceful shutdown) would stop with, say, the HTTP
+            // server that happened to build it, while the audience service still uses it.
+            let task = Task.detached { await database.run() }
             return (PostgresMemberSource(client: database.client, maxConcurrentQueries: pool.maxConnections,
                                          statementTimeout: timeout, parallelWorkersPerQuery: defaults.parallelWorkersPerQuery,
                                          logger: logger), task, database)

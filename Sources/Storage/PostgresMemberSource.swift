@@ -96,6 +96,8 @@ public struct PostgresMemberSource: MemberSource {
         let logger = logger
         do {
             return try await client.withConnection { connection in
+                // A lease can arrive after its caller gave up (see `withDeadline`): run nothing then.
+                try Task.checkCancellation()
                 _ = try await connection.query("BEGIN READ ONLY", logger: logger)
                 do {
                     _ = try await connection.query(PostgresQuery(unsafeSQL: settings), logger: logger)

@@ -21,6 +21,7 @@ struct MemberSourceRegistryTests {
         try await TestDatabases.withStore(.postgres) { store in
             let tenant = try await Self.externalTenant(store)
             let registry = MemberSourceRegistry(store: store)
+            defer { registry.shutdown() }
             // Each call may build a pool; a caller must never be left with one stopped under it,
             // so every source still answers once all the calls have returned.
             let sources = try await withThrowingTaskGroup(of: (any SQLMemberSource).self) { group in
@@ -29,7 +30,6 @@ struct MemberSourceRegistryTests {
             }
             var answers: [[UInt32]] = []
             for source in sources { answers.append(Array(try await source.members(of: Self.one, parameters: [:]))) }
-            registry.shutdown()
             #expect(answers == Array(repeating: [1], count: 20))
             try await store.memberSourceSettings.set(tenant: tenant, nil)
         }

@@ -13,6 +13,7 @@ public func withDeadline<T: Sendable>(
     _ limit: Duration, expired: @escaping @Sendable () -> any Error,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
+    try Task.checkCancellation()  // the work's task would not inherit the cancellation
     let outcome = FirstOutcome<T>()
     let work = Task {
         do { outcome.settle(.success(try await operation())) } catch { outcome.settle(.failure(error)) }

@@ -14,12 +14,12 @@ extension FilterCache {
             refresherActivity.withLock { $0 = "refreshing due entries" }
             await refreshDueEntries()
             sinceSave += configuration.refreshInterval
-            if sinceSave >= configuration.usageSaveInterval {
+            if sinceSave >= configuration.usageSaveInterval, !Task.isCancelled {
                 sinceSave = .zero
                 refresherActivity.withLock { $0 = "saving usage" }
-                // On shutdown stop waiting for a save still talking to the database (its
-                // queries cannot be interrupted); the save finishes on its own, and the last
-                // save below runs anyway.
+                // On shutdown stop waiting for a save still talking to the database (a running
+                // statement cannot be interrupted; the save is cancelled and its transaction
+                // rolls back or fails); the last save below runs anyway.
                 _ = try? await withDeadline(configuration.usageSaveInterval, expired: { CancellationError() }) {
                     await self.saveUsageRecordingFailure()
                 }
