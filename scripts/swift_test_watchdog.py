@@ -69,8 +69,9 @@ def main() -> int:
                     print(f"*** test server {server} not stopped; last stage: {stage}", flush=True)
             children = ([str(process.pid)] if binary else
                         subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split())
-            dump_state(process.pid, children)
-            dump_threads(process.pid, children)
+            processes = list(dict.fromkeys([*children, str(process.pid)]))  # without --binary, swift test too
+            dump_state(processes, children)
+            dump_threads(processes)
             for child in children:
                 os.kill(int(child), signal.SIGKILL)  # the test binary, whatever its process group
             try:
@@ -83,11 +84,11 @@ def main() -> int:
     return process.returncode
 
 
-def dump_state(swift_test_pid: int, children: list[str]) -> None:
-    """Thread states of `swift test` and the test binary (its child), the binary's TCP sockets,
-    and PostgreSQL's sessions that are not idle."""
+def dump_state(processes: list[str], children: list[str]) -> None:
+    """Thread states of every process of the run; open files, context switches and TCP sockets of
+    the test binary (`children`); PostgreSQL's sessions that are not idle."""
     sockets = subprocess.run(["ss", "-tanp"], capture_output=True, text=True).stdout.splitlines()
-    for pid in dict.fromkeys([*children, str(swift_test_pid)]):
+    for pid in processes:
         # Thread states: 'T' would mean the process is stopped, not waiting.
         print(f"*** threads of process {pid}:", flush=True)
         subprocess.run(["ps", "-L", "-o", "lwp,stat,wchan:32,comm", "-p", pid], stdout=sys.stdout, stderr=subprocess.STDOUT)
@@ -129,15 +130,14 @@ def context_switches(pid: str) -> dict[str, int]:
     return counts
 
 
-def dump_threads(swift_test_pid: int, children: list[str]) -> None:
-    """Thread backtraces of the test binary (the child of `swift test`), for the record."""
+def dump_threads(processes: list[str]) -> None:
+    """Thread backtraces of every process of the run (without --binary, `swift test` too: it
+    relays the test binary's output and was seen holding it back), for the record."""
     gdb = shutil.which("gdb")
-    if not gdb or not children:
-        print("*** (no gdb or no test process to dump)", flush=True)
+    if not gdb:
+        print("*** (no gdb to dump threads)", flush=True)
         return
-    # `swift test` itself too (without --binary): it relays the test binary's output and was
-    # seen holding it back.
-    for pid in dict.fromkeys(children + [str(swift_test_pid)]):
+    for pid in processes:
         print(f"*** thread dump of process {pid}:", flush=True)
         subprocess.run([gdb, "-p", pid, "-batch", "-ex", "thread apply all bt 20"], timeout=120,
                        stdout=sys.stdout, stderr=subprocess.STDOUT)

@@ -7,7 +7,7 @@ import Synchronization
 /// server takes long to stop; production builds none (no cost on the request path).
 public final class StopTrace: Sendable {
     struct State {
-        var services: [String: Bool] = [:]  // name -> still running
+        var running: [String: (any ReportsStage)?] = [:]  // service name -> its stage, if it reports one
         var requests: [String: Int] = [:]  // "METHOD /path" -> in flight
     }
 
@@ -18,9 +18,8 @@ public final class StopTrace: Sendable {
     /// "services running: […]; requests in flight: […]".
     public var summary: String {
         state.withLock { state in
-            let stages = self.stages.withLock { $0 }
-            let services = state.services.filter(\.value).keys.sorted().map { name in stages[name].map { "\(name) (\($0.stage))" } ?? name }
-            let requests = state.requests.filter { $0.value > 0 }.map { "\($0.key) ×\($0.value)" }.sorted()
+            let services = state.running.map { name, staged in staged.map { "\(name) (\($0.stage))" } ?? name }.sorted()
+            let requests = state.requests.map { "\($0.key) ×\($0.value)" }.sorted()
             return "services running: \(services); requests in flight: \(requests)"
         }
     }
@@ -29,11 +28,12 @@ public final class StopTrace: Sendable {
         TracedService(name: String(describing: type(of: service)), base: service, trace: self)
     }
 
-    /// Stages of the running services that report one.
-    let stages = Mutex<[String: any ReportsStage]>([:])
+    func started(_ name: String, _ service: any Service) {
+        state.withLock { $0.running[name] = .some(service as? any ReportsStage) }
+    }
 
-    func setRunning(_ name: String, _ running: Bool) {
-        state.withLock { $0.services[name] = running }
+    func stopped(_ name: String) {
+        state.withLock { _ = $0.running.removeValue(forKey: name) }
     }
 
     func request(_ key: String, delta: Int) {
@@ -55,9 +55,8 @@ struct TracedService: Service {
     let trace: StopTrace
 
     func run() async throws {
-        if let staged = base as? any ReportsStage { trace.stages.withLock { $0[name] = staged } }
-        trace.setRunning(name, true)
-        defer { trace.setRunning(name, false) }
+        trace.started(name, base)
+        defer { trace.stopped(name) }
         try await base.run()
     }
 }

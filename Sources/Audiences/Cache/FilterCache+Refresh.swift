@@ -17,12 +17,8 @@ extension FilterCache {
             if sinceSave >= configuration.usageSaveInterval, !Task.isCancelled {
                 sinceSave = .zero
                 refresherActivity.withLock { $0 = "saving usage" }
-                // On shutdown stop waiting for a save still talking to the database (a running
-                // statement cannot be interrupted; the save is cancelled and its transaction
-                // rolls back or fails); the last save below runs anyway.
-                _ = try? await withDeadline(configuration.usageSaveInterval, expired: { CancellationError() }) {
-                    await self.saveUsageRecordingFailure()
-                }
+                // On shutdown stop waiting for it; the last save below runs anyway.
+                await saveUsage(waitingAtMost: configuration.usageSaveInterval)
             }
         }
         // The loop ends because shutdown cancelled this task; the last save runs in a task of
@@ -31,9 +27,14 @@ extension FilterCache {
         // and a save stuck on it must not keep the service from stopping.
         refresherActivity.withLock { $0 = "final usage save" }
         defer { refresherActivity.withLock { $0 = "stopped" } }
-        await Task {
-            try? await withDeadline(Self.finalSaveLimit, expired: { CancellationError() }) { await self.saveUsageRecordingFailure() }
-        }.value
+        await Task { await self.saveUsage(waitingAtMost: Self.finalSaveLimit) }.value
+    }
+
+    /// Saves usage, waiting at most `limit` or until cancelled: a running statement cannot be
+    /// interrupted, so a save stuck on the database is abandoned (cancelled; its transaction
+    /// rolls back or fails) rather than waited for.
+    func saveUsage(waitingAtMost limit: Duration) async {
+        _ = try? await withDeadline(limit, expired: { CancellationError() }) { await self.saveUsageRecordingFailure() }
     }
 
     /// How long the last usage save at shutdown may take.
