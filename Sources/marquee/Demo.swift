@@ -29,6 +29,6 @@ struct Demo: AsyncParsableCommand {
             // Written straight to the file descriptor: print() is block-buffered when piped.
             FileHandle.standardOutput.write(Data((DemoData.instructions(base: base, key: key) + CinemaDemo.instructions(base: base) + "\nStop with Ctrl-C.\n").utf8))
         }
-        try await app.runService()
+        try await MarqueeApp.runUntilSignalled(app, gracefulShutdownLimit: .seconds(server.shutdownTimeout), logger: logger)
     }
 }

@@ -120,4 +120,28 @@ struct AudienceRepositoryTests {
             #expect(loaded == [record])
         }
     }
+
+    /// More records than one statement takes (`SQLFilterUsageStore.rowsPerStatement`): every one
+    /// is stored, in a save that also updates rows already there. The records are used once, ten
+    /// days ago, and deleted at the end, so pre-warming tests sharing the database rank them last.
+    @Test(arguments: Backend.allCases)
+    func usageSavesSpanningSeveralStatements(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let tenant = TestDatabases.uniqueName("usage")
+            let tenDaysAgo = Int64(Date().timeIntervalSince1970 - 10 * 86_400) * 1_000_000_000
+            let records = (0..<(SQLFilterUsageStore.rowsPerStatement * 2 + 7)).map { index in
+                FilterUsage(key: FilterCacheKey(tenant: tenant, filterID: "f\(index % 3)", fingerprint: "0123456789abcdef",
+                                                parameters: #"{"n":\#(index)}"#),
+                            parameters: ["n": .integer(Int64(index))], useCount: 1,
+                            lastUsed: CacheInstant(nanosecondsSinceEpoch: tenDaysAgo + Int64(index)),
+                            lastDuration: index.isMultiple(of: 2) ? .milliseconds(index) : nil)
+            }
+            try await store.filterUsage.saveUsage(Array(records.prefix(10)))
+            try await store.filterUsage.saveUsage(records.shuffled())
+            let loaded = try await store.filterUsage.loadUsage().filter { $0.key.tenant == tenant }
+            try await store.database.query("DELETE FROM filter_usage WHERE tenant_id = $1", [.text(tenant)])
+            #expect(loaded.count == records.count)
+            #expect(loaded.sorted { $0.lastUsed < $1.lastUsed } == records)
+        }
+    }
 }
