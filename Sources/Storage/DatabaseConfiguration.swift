@@ -54,3 +54,23 @@ public enum DatabaseConfiguration: Sendable, Equatable {
         }
     }
 }
+
+extension DatabaseConfiguration {
+    /// The embedded member database: beside Marquee's own database, never inside it, so the
+    /// filter SQL of the tenant owning it cannot read Marquee's tables (every tenant's keys,
+    /// coupons, promotions, redemptions). SQLite: `marquee.sqlite` → `marquee-members.sqlite`
+    /// in the same directory; PostgreSQL: database `<name>_members` on the same server, same
+    /// credentials (created by `marquee demo-data`, or by the operator).
+    public var embeddedMembers: DatabaseConfiguration {
+        switch self {
+        case .sqlite(let path):
+            let file = URL(fileURLWithPath: path)
+            let ext = file.pathExtension
+            let name = file.deletingPathExtension().lastPathComponent + "-members" + (ext.isEmpty ? "" : "." + ext)
+            return .sqlite(path: file.deletingLastPathComponent().appendingPathComponent(name).path)
+        case .postgres(var settings):
+            settings.database += "_members"
+            return .postgres(settings)
+        }
+    }
+}

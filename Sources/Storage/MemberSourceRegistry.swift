@@ -32,7 +32,7 @@ public struct MemberSourceDefaults: Sendable {
 }
 
 /// Each tenant's member source, built from its `MemberSourceSettings` and kept while they do
-/// not change (settings are re-read at most every `settingsTTL`). External PostgreSQL pools are
+/// not change (settings are re-read at most every `settingsTTL`). PostgreSQL member pools are
 /// run by the registry and stopped by `shutdown()`; after it, `source` throws instead of starting
 /// a pool nobody would stop.
 ///
@@ -117,38 +117,42 @@ public final class MemberSourceRegistry: Sendable {
         for pool in pools { pool.cancel() }
     }
 
-    /// The source for `settings`; for an external database also the task running its pool.
+    /// The source for `settings`; for a PostgreSQL member database also the task running its pool.
     func make(_ settings: MemberSourceSettings) throws -> (source: any SQLMemberSource, pool: Task<Void, Never>?, database: PostgresDatabase?) {
         let timeout = settings.statementTimeout ?? defaults.statementTimeout
         let queries = settings.maxQueries ?? defaults.maxQueries
         let logger = store.logger
         switch settings.kind {
         case .embedded:
-            switch store.configuration {
+            // The member database beside Marquee's own (`embeddedMembers`), not Marquee's own:
+            // the owner's filters must not reach other tenants' data.
+            switch store.configuration.embeddedMembers {
             case .sqlite(let path):
                 return (SQLiteMemberSource(path: path, maxConcurrentQueries: queries, logger: logger), nil, nil)
-            case .postgres(let pool):
-                guard let database = store.database as? PostgresDatabase else {
-                    throw MemberSourceError.unavailable("embedded PostgreSQL database not available")
-                }
-                // Leave connections for Marquee's own statements.
-                let limit = max(1, min(queries, pool.maxConnections - 2))
-                return (PostgresMemberSource(client: database.client, maxConcurrentQueries: limit, statementTimeout: timeout,
-                                             parallelWorkersPerQuery: defaults.parallelWorkersPerQuery, logger: logger), nil, nil)
+            case .postgres(var pool):
+                pool.maxConnections = max(1, queries)
+                return makePostgres(pool, timeout: timeout)
             }
         case .postgres(let url):
             guard case .postgres(var pool) = try DatabaseConfiguration(url: url) else {
                 throw MemberSourceError.unavailable("a member source URL must be postgres://…")
             }
             pool.maxConnections = max(1, min(pool.maxConnections, queries))
-            let database = PostgresDatabase(settings: pool, logger: logger)
-            // Detached: a plain Task would inherit the caller's graceful-shutdown handle, and
-            // the pool (postgres-nio stops on graceful shutdown) would stop with, say, the HTTP
-            // server that happened to build it, while the audience service still uses it.
-            let task = Task.detached { await database.run() }
-            return (PostgresMemberSource(client: database.client, maxConcurrentQueries: pool.maxConnections,
-                                         statementTimeout: timeout, parallelWorkersPerQuery: defaults.parallelWorkersPerQuery,
-                                         logger: logger), task, database)
+            return makePostgres(pool, timeout: timeout)
         }
+    }
+
+    /// A PostgreSQL member source with a pool of its own, run by the registry.
+    func makePostgres(_ pool: DatabaseConfiguration.PostgresSettings, timeout: Duration)
+        -> (source: any SQLMemberSource, pool: Task<Void, Never>?, database: PostgresDatabase?)
+    {
+        let database = PostgresDatabase(settings: pool, logger: store.logger)
+        // Detached: a plain Task would inherit the caller's graceful-shutdown handle, and
+        // the pool (postgres-nio stops on graceful shutdown) would stop with, say, the HTTP
+        // server that happened to build it, while the audience service still uses it.
+        let task = Task.detached { await database.run() }
+        return (PostgresMemberSource(client: database.client, maxConcurrentQueries: pool.maxConnections,
+                                     statementTimeout: timeout, parallelWorkersPerQuery: defaults.parallelWorkersPerQuery,
+                                     logger: store.logger), task, database)
     }
 }

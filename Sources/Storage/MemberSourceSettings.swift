@@ -2,12 +2,12 @@ import Foundation
 
 /// Where a tenant's member data (the tables its filters query) lives.
 ///
-/// Tenant isolation: the embedded database (Marquee's own, holding `members`, `films`, …) belongs
-/// to at most one tenant (a unique index enforces it); every other tenant configures its own
-/// PostgreSQL URL. A tenant without settings has no member source: its filters cannot be saved.
+/// Tenant isolation: the embedded member database (beside Marquee's own, see
+/// `DatabaseConfiguration.embeddedMembers`, holding `members`, `films`, …) belongs to at most one
+/// tenant (a unique index enforces it); every other tenant configures its own PostgreSQL URL. A tenant without settings has no member source: its filters cannot be saved.
 public struct MemberSourceSettings: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
-        /// Marquee's own database (SQLite file or PostgreSQL).
+        /// The member database beside Marquee's own (`DatabaseConfiguration.embeddedMembers`).
         case embedded
         /// An external PostgreSQL database, `postgres://user:pass@host:port/db` (`?pool=N`).
         case postgres(url: String)

@@ -48,7 +48,10 @@ enum CinemaDemo {
                 if let owner = try await store.memberSourceSettings.embeddedOwner(), owner != tenant.id {
                     throw ValidationError("the embedded member database belongs to another tenant; use --into postgres://…")
                 }
-                try await CinemaGenerator(database: store.database, members: members).run(progress: bar.update)
+                try await store.createEmbeddedMembersDatabase()
+                try await Store.withStore(database.embeddedMembers, logger: logger, migrate: false) { target in
+                    try await CinemaGenerator(database: target.database, members: members).run(progress: bar.update)
+                }
                 if try await store.memberSourceSettings.get(tenant: tenant.id)?.kind != .embedded {
                     try await store.memberSourceSettings.set(tenant: tenant.id, MemberSourceSettings(kind: .embedded))
                 }
@@ -58,13 +61,22 @@ enum CinemaDemo {
         }
     }
 
-    /// Whether `tenant` already has cinema data (a member source and filters).
+    /// Whether `tenant` already has cinema data (a member source, filters, and for the embedded
+    /// source its `members` table: data generated into Marquee's own file before the member
+    /// database moved beside it is not found there).
     static func present(database: DatabaseConfiguration, tenant name: String, logger: Logger) async throws -> Bool {
-        try await Store.withStore(database, logger: logger) { store in
+        let settings = try await Store.withStore(database, logger: logger) { store -> MemberSourceSettings? in
             guard let tenant = try await store.accounts.tenant(named: name),
-                  try await store.memberSourceSettings.get(tenant: tenant.id) != nil else { return false }
-            return try await !store.filters.list(tenant: tenant.id).isEmpty
+                  try await !store.filters.list(tenant: tenant.id).isEmpty,
+                  let settings = try await store.memberSourceSettings.get(tenant: tenant.id) else { return nil }
+            if settings.kind == .embedded { try await store.createEmbeddedMembersDatabase() }
+            return settings
         }
+        guard let settings else { return false }
+        guard settings.kind == .embedded else { return true }
+        return await (try? Store.withStore(database.embeddedMembers, logger: logger, migrate: false) { members in
+            try await members.database.query("SELECT id FROM members LIMIT 1").count
+        }) == 1
     }
 }
 

@@ -13,7 +13,7 @@ struct MemberSourceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Set (or with --none remove) a tenant's member source.")
         @OptionGroup var common: CommonOptions
         @Option(help: "Tenant name.") var tenant: String
-        @Flag(help: "Marquee's own database (one tenant at most).") var embedded = false
+        @Flag(help: "The member database beside Marquee's own (marquee-members.sqlite, or <db>_members on PostgreSQL; one tenant at most).") var embedded = false
         @Option(help: "A PostgreSQL URL postgres://user:pass@host:port/db.") var url: String?
         @Flag(help: "Remove the member source.") var none = false
         @Option(help: "Statement timeout of filter queries, seconds (default 30).") var statementTimeout: Double?

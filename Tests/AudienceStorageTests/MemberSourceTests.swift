@@ -29,7 +29,7 @@ struct MemberSourceTests {
     func bindsEveryScalarTypeAndReadsTheWholeIDRange(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             let table = try await Self.table(store)
-            let source = try MemberSources.embedded(store)
+            let source = try MemberSources.overTestDatabase(store)
             let cases: [(FilterDefinition, [String: ParameterValue], [UInt32])] = [
                 (Self.filter("SELECT id FROM \(table) WHERE city = :city", [FilterParameter(name: "city", type: .string)]),
                  ["city": .string("Oslo")], [1, 3, 4_294_967_295]),
@@ -59,7 +59,7 @@ struct MemberSourceTests {
     func badQueriesAreInvalidQueriesNotCrashes(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
             let table = try await Self.table(store)
-            let source = try MemberSources.embedded(store)
+            let source = try MemberSources.overTestDatabase(store)
             for sql in ["SELECT id FROM no_such_table_x", "SELECT id, city FROM \(table)", "SELEC id FROM \(table)"] {
                 await #expect(throws: MemberSourceError.self, "\(sql)") { try await source.check(Self.filter(sql)) }
             }

@@ -29,7 +29,7 @@ struct PrewarmTests {
             let city = FilterDefinition(id: "city", name: "City", sql: "SELECT id FROM \(table) WHERE city = :city",
                                         parameters: [FilterParameter(name: "city", type: .string)])
             let catalog = FilterCatalog([city])
-            let source = try MemberSources.embedded(store)
+            let source = try MemberSources.overTestDatabase(store)
             let definition = AudienceDefinition.any([.filter("city", params: ["city": "Oslo"]), .filter("city", params: ["city": "Rome"])])
 
             let before = FilterCache(usageStore: store.filterUsage)

@@ -39,7 +39,7 @@ struct SingleQueryAgreementTests {
                                                 parameters: [FilterParameter(name: "v", type: .string)]))
             }
             let catalog = FilterCatalog(filters)
-            let source = try MemberSources.embedded(store)
+            let source = try MemberSources.overTestDatabase(store)
             let engine = AudienceEngine(cache: FilterCache())
 
             func tree(depth: Int) -> AudienceDefinition {

@@ -17,9 +17,9 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 enum MemberSources {
-    /// The embedded member source of a test store (built directly: tests share PostgreSQL, so
-    /// they cannot all claim the embedded database through settings).
-    static func embedded(_ store: Store, maxQueries: Int = 3) throws -> any SQLMemberSource {
+    /// A member source over the test store's own database, where these tests create their member
+    /// tables (a server's embedded source uses the member database beside it instead).
+    static func overTestDatabase(_ store: Store, maxQueries: Int = 3) throws -> any SQLMemberSource {
         switch store.configuration {
         case .sqlite(let path):
             return SQLiteMemberSource(path: path, maxConcurrentQueries: maxQueries, logger: TestDatabases.logger)

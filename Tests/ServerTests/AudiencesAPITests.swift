@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Filters, audiences, members and snapshots over real HTTP, on both backends. On SQLite the
-/// tenant owns the embedded database; on PostgreSQL it gets its own member database by URL
+/// tenant owns the embedded member database; on PostgreSQL it gets its own member database by URL
 /// (tests share the PostgreSQL server, and a real deployment points tenants at their own).
 @Suite("Audiences API")
 struct AudiencesAPITests {
@@ -19,7 +19,9 @@ struct AudiencesAPITests {
         ]
         switch backend {
         case .sqlite:
-            for statement in setup { try await server.store.database.query(statement) }
+            try await Store.withStore(server.store.configuration.embeddedMembers, logger: TestDatabases.logger, migrate: false) { members in
+                for statement in setup { try await members.database.query(statement) }
+            }
             try await server.store.memberSourceSettings.set(tenant: tenant.id, MemberSourceSettings(kind: .embedded))
             return {}
         case .postgres:
@@ -156,6 +158,44 @@ struct AudiencesAPITests {
                 await #expect(throws: StorageError.self) {
                     try await server.store.memberSourceSettings.set(tenant: tenantB.id, MemberSourceSettings(kind: .embedded))
                 }
+            }
+        }
+    }
+}
+
+/// The embedded member database sits beside Marquee's own: its owner's filter SQL finds its
+/// member tables but none of Marquee's (every tenant's keys, coupons, promotions). Before, it ran
+/// on Marquee's own database and a filter could read another tenant's coupon codes.
+@Suite("Embedded member source isolation")
+struct EmbeddedMemberSourceTests {
+    @Test(arguments: Backend.allCases)
+    func filtersCannotReadMarqueesOwnTables(backend: Backend) async throws {
+        try await TestServer.with(backend) { server in
+            let (owner, key) = try await server.tenant()
+            _ = try await server.tenant()  // another tenant in the same Marquee database
+            try await server.store.createEmbeddedMembersDatabase()
+            try await Store.withStore(server.store.configuration.embeddedMembers, logger: TestDatabases.logger, migrate: false) { members in
+                try await members.database.query("CREATE TABLE members (id INTEGER PRIMARY KEY)")
+                try await members.database.query("INSERT INTO members (id) VALUES (1), (2), (3)")
+            }
+            defer {
+                if case .postgres(let members) = server.store.configuration.embeddedMembers {
+                    let store = server.store
+                    Task { try? await store.database.query("DROP DATABASE IF EXISTS \(members.database) WITH (FORCE)") }
+                }
+            }
+            let tenant = try #require(try await server.store.accounts.tenant(named: owner))
+            try await server.store.memberSourceSettings.set(tenant: tenant.id, MemberSourceSettings(kind: .embedded))
+
+            let members = try await server.request("POST", "/v1/filters", key: key,
+                                                   json: #"{"id": "everyone", "name": "All", "sql": "SELECT id FROM members", "universe": true}"#)
+            #expect(members.status == 201, "\(members.text)")
+            let count = try await server.request("POST", "/v1/audiences/evaluate", key: key, json: #"{"definition": {"filter": "everyone"}}"#)
+            #expect(count.status == 200 && count.json["count"] as? Int == 3, "\(count.text)")
+            for table in ["tenants", "api_keys", "coupons", "promotions", "member_sources"] {
+                let reply = try await server.request("POST", "/v1/filters", key: key,
+                                                     json: #"{"id": "peek", "name": "Peek", "sql": "SELECT 1 FROM \#(table)"}"#)
+                #expect(reply.status == 400 && reply.errorPath == "/sql", "\(table): \(reply.status) \(reply.text)")
             }
         }
     }
