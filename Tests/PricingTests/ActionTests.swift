@@ -182,6 +182,19 @@ import Testing
         #expect(double.discount.minorUnits == 0)
     }
 
+    /// A yen cart near the amount limit at the highest rate would award ~10²² points; two such
+    /// promotions used to overflow Int64 and trap (the process died). Now capped at 2⁵³ − 1.
+    @Test func loyaltyPointsAreCappedInsteadOfOverflowing() {
+        let cart = F.cart([F.line("1", quantity: 1000, price: "999999999999", currency: .jpy)], currency: .jpy)
+        let rate = PointsRate(parsing: "10000")!
+        let promotions = ["a", "b"].map { F.promotion($0, .loyaltyPoints(.perUnitOfCurrency(rate)), currency: nil, combinesWith: ["*"]) }
+        let result = F.price(cart, promotions)
+        #expect(result.loyaltyPoints == PriceResult.maxLoyaltyPoints)
+        #expect(result.applied.map(\.loyaltyPoints) == [PriceResult.maxLoyaltyPoints, PriceResult.maxLoyaltyPoints])
+        let small = F.price(F.cart([F.line("1", price: "1000", currency: .jpy)], currency: .jpy), promotions)
+        #expect(small.loyaltyPoints == 20_000_000)  // 1000 × 10000 × 2: below the cap, exact
+    }
+
     @Test func maxDiscountCapsAndSplitsExactly() {
         let cart = F.cart([F.line("1", price: "30.00"), F.line("2", price: "60.00")])
         let result = F.price(cart, [F.promotion("cap", .percentOff(percent: F.percent("50")), maxDiscount: "10.00")])

@@ -67,15 +67,16 @@ struct ActionCalculator {
         return lines.reduce(0) { ExactArithmetic.add($0, net[$1]) }
     }
 
-    /// Points for `value` minor units at `rate`.
+    /// Points for `value` minor units at `rate`, at most `PriceResult.maxLoyaltyPoints`.
     func points(_ rate: LoyaltyRate, on value: Int64) -> Int64 {
-        switch rate {
+        let points = switch rate {
         case .perUnitOfCurrency(let perUnit):
-            return ExactArithmetic.mulDiv(value, perUnit.tenThousandths, minorPerMajor * 10_000, rounding: rounding)
+            ExactArithmetic.mulDiv(value, perUnit.tenThousandths, minorPerMajor * 10_000, rounding: rounding)
         case .multiplier(let multiplier):
-            return ExactArithmetic.mulDiv(value, multiplier.tenThousandths * basePoints.tenThousandths,
-                                          minorPerMajor * 100_000_000, rounding: rounding)
+            ExactArithmetic.mulDiv(value, multiplier.tenThousandths * basePoints.tenThousandths,
+                                   minorPerMajor * 100_000_000, rounding: rounding)
         }
+        return min(points, PriceResult.maxLoyaltyPoints)
     }
 
     // MARK: - Actions

@@ -13,8 +13,11 @@ public struct PriceResult: Sendable, Hashable, Encodable {
     public var discount: Money
     /// `subtotal − discount`, never negative.
     public var total: Money
-    /// Points awarded by `loyaltyPoints` promotions.
+    /// Points awarded by `loyaltyPoints` promotions, at most `maxLoyaltyPoints`.
     public var loyaltyPoints: Int64
+    /// Largest point count reported, per promotion and in total: 2⁵³ − 1, exact in any JSON
+    /// client (a huge zero-decimal cart at the highest rate would otherwise exceed Int64).
+    public static let maxLoyaltyPoints: Int64 = 9_007_199_254_740_991
     /// One entry per cart line, in request order.
     public var lines: [Line]
     /// Promotions that changed the cart, in application order.

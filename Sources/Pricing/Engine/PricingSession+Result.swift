@@ -62,7 +62,7 @@ extension PricingSession {
                     continue
                 }
                 entry.loyaltyPoints = awarded
-                points += awarded
+                points = min(ExactArithmetic.add(points, awarded), PriceResult.maxLoyaltyPoints)  // several huge awards
             }
             appliedSet.insert(record.promotion)
             appliedResults.append(entry)
