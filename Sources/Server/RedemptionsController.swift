@@ -81,11 +81,46 @@ struct RedemptionsController {
         guard (1...256).contains(input.customer.count) else {
             throw APIError.badRequest("customer must be 1-256 characters", path: "/customer", code: "invalid_value")
         }
+        if let order = input.order, !(1...256).contains(order.count) {
+            throw APIError.badRequest("order must be 1-256 characters", path: "/order", code: "invalid_value")
+        }
+        if let total = input.cartTotal, !Self.isAmount(total) {
+            throw APIError.badRequest("cartTotal must be a non-negative decimal string such as \"89.98\"", path: "/cartTotal", code: "invalid_amount")
+        }
         let tenant = caller.tenant.id
+        let now = RuleDateTime.now
+        let coupon: CouponDefinition
+        do {
+            coupon = try usable(input, tenant: tenant, at: now)
+        } catch let error as APIError {
+            // A retry gets the first attempt's outcome even if the coupon expired, was deleted or
+            // changed since (else a client that lost the answer never learns its redemption id).
+            // Looked up only here: the ledger replays keys itself on the usual path.
+            guard let stored = try await ledger.replay(tenant: tenant, idempotencyKey: key) else { throw error }
+            return try Self.response(to: stored, hash: input.hash, tenant: tenant, catalog: catalog)
+        }
+        guard coupon.kind == .limited else {
+            return JSONResponse.make(RedemptionView(unlimited: input))
+        }
+        let expires = RuleDateTime((now.date).addingTimeInterval(Double(reservationTTL.components.seconds)))
+        let result = try await ledger.reserve(ReservationRequest(
+            tenant: tenant, id: "rdm-" + KeySecret.newID().prefix(20), idempotencyKey: key, requestHash: input.hash,
+            coupon: coupon, customer: input.customer, order: input.order, cartTotal: input.cartTotal, expiresAt: expires, now: now))
+        return try Self.response(to: result, hash: input.hash, tenant: tenant, catalog: catalog)
+    }
+
+    /// `"89.98"`: up to 15 integer and 4 fraction digits (stored for reports, not computed with).
+    static func isAmount(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let digits = { (part: Substring, most: Int) in (1...most).contains(part.count) && part.allSatisfy { ("0"..."9").contains($0) } }
+        return digits(parts[0], 15) && (parts.count == 1 || digits(parts[1], 4))
+    }
+
+    /// The coupon `input` names, if it can be used by its customer at `now`.
+    func usable(_ input: ReserveInput, tenant: String, at now: RuleDateTime) throws -> CouponDefinition {
         guard let coupon = catalog.coupon(tenant: tenant, code: input.coupon) else {
             throw APIError(status: .notFound, code: "unknown_coupon", message: "no coupon \(Coupon.normalize(input.coupon))", path: "/coupon")
         }
-        let now = RuleDateTime.now
         if let startsAt = coupon.startsAt, now < startsAt {
             throw APIError(status: .conflict, code: "not_started", message: "the coupon is valid from \(startsAt)", path: "/coupon")
         }
@@ -95,29 +130,28 @@ struct RedemptionsController {
         if let owner = coupon.customerID, owner != input.customer {
             throw APIError(status: .conflict, code: "not_allowed", message: "the coupon belongs to another customer", path: "/customer")
         }
-        guard coupon.kind == .limited else {
-            return JSONResponse.make(RedemptionView(unlimited: input))
-        }
-        let expires = RuleDateTime((now.date).addingTimeInterval(Double(reservationTTL.components.seconds)))
-        let result = try await ledger.reserve(ReservationRequest(
-            tenant: tenant, id: "rdm-" + KeySecret.newID().prefix(20), idempotencyKey: key, requestHash: input.hash,
-            coupon: coupon, customer: input.customer, order: input.order, cartTotal: input.cartTotal, expiresAt: expires, now: now))
-        if result.replayed && result.requestHash != input.hash {
+        return coupon
+    }
+
+    /// The answer to a reservation attempt, first or replayed.
+    static func response(to result: ReservationResult, hash: String, tenant: String, catalog: PromotionCatalog) throws -> Response {
+        if result.replayed && result.requestHash != hash {
             throw APIError(status: .unprocessableContent, code: "idempotency_key_reused",
                            message: "this Idempotency-Key was used with a different request body")
         }
+        let code = result.redemption.coupon
         var headers = HTTPFields()
         if result.replayed { headers[.idempotentReplayed] = "true" }
         switch result.outcome {
         case .reserved:
             return JSONResponse.make(RedemptionView(result.redemption, status: .reserved), status: .created, headers: headers)
         case .exhausted:
-            catalog.markExhausted(tenant: tenant, code: coupon.code)
-            var error = APIError(status: .conflict, code: "exhausted", message: "no use of \(coupon.code) is left", path: "/coupon")
+            if !result.replayed { catalog.markExhausted(tenant: tenant, code: code) }
+            var error = APIError(status: .conflict, code: "exhausted", message: "no use of \(code) is left", path: "/coupon")
             error.headers = headers
             throw error
         case .customerLimit:
-            var error = APIError(status: .conflict, code: "customer_limit", message: "this customer has used \(coupon.code) as often as allowed", path: "/customer")
+            var error = APIError(status: .conflict, code: "customer_limit", message: "this customer has used \(code) as often as allowed", path: "/customer")
             error.headers = headers
             throw error
         }

@@ -22,6 +22,15 @@ public struct SQLCouponLedger: CouponLedger {
         return ReservationResult(outcome: parsed, redemption: redemption, replayed: id != request.id, requestHash: hash)
     }
 
+    public func replay(tenant: String, idempotencyKey: String) async throws -> ReservationResult? {
+        guard let row = try await database.query(
+            "SELECT id, outcome, request_hash FROM redemptions WHERE tenant_id = $1 AND idempotency_key = $2 AND outcome <> 'pending'",
+            [.text(tenant), .text(idempotencyKey)]).first,
+            let outcome = ReservationResult.Outcome(rawValue: try row.string("outcome")),
+            let redemption = try await redemption(tenant: tenant, id: try row.string("id")) else { return nil }
+        return ReservationResult(outcome: outcome, redemption: redemption, replayed: true, requestHash: try row.string("request_hash"))
+    }
+
     func reservePostgres(_ request: ReservationRequest) async throws -> (String, String, String) {
         let rows = try await database.query(
             "SELECT redemption_id, outcome, request_hash FROM marquee_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9::integer, $10, $11)",

@@ -44,6 +44,10 @@ public struct CouponDefinition: Sendable, Hashable {
         return true
     }
 
+    /// Largest `maxRedemptions` / `perCustomer`: the counters are 32-bit columns on PostgreSQL
+    /// (larger values were a 500 there and accepted on SQLite).
+    public static let maxCount = Int(Int32.max)
+
     /// Cross-field problems, with JSON pointers.
     public func validate() -> [RuleIssue] {
         var issues: [RuleIssue] = []
@@ -54,9 +58,11 @@ public struct CouponDefinition: Sendable, Hashable {
         case .limited:
             if (maxRedemptions ?? 0) < 1 {
                 issues.append(RuleIssue(code: "required", message: "a limited coupon needs maxRedemptions >= 1", path: "/maxRedemptions"))
+            } else if let maxRedemptions, maxRedemptions > Self.maxCount {
+                issues.append(RuleIssue(code: "out_of_range", message: "must be at most \(Self.maxCount)", path: "/maxRedemptions"))
             }
-            if let perCustomer, perCustomer < 1 {
-                issues.append(RuleIssue(code: "out_of_range", message: "must be at least 1", path: "/perCustomer"))
+            if let perCustomer, perCustomer < 1 || perCustomer > Self.maxCount {
+                issues.append(RuleIssue(code: "out_of_range", message: "must be between 1 and \(Self.maxCount)", path: "/perCustomer"))
             }
         case .unlimited:
             if maxRedemptions != nil {

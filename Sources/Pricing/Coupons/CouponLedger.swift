@@ -7,6 +7,8 @@ import Rules
 public protocol CouponLedger: Sendable {
     /// Reserves one use, or replays the outcome stored for `request.idempotencyKey`.
     func reserve(_ request: ReservationRequest) async throws -> ReservationResult
+    /// The outcome stored for `idempotencyKey` (marked replayed), or nil when the key is new.
+    func replay(tenant: String, idempotencyKey: String) async throws -> ReservationResult?
     /// `reserved` → `confirmed` (only before expiry); nil when not reserved or expired.
     func confirm(tenant: String, id: String, now: RuleDateTime) async throws -> Redemption?
     /// `reserved`/`confirmed` → `cancelled`, giving the use back; nil when not live.
