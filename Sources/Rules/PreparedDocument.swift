@@ -220,6 +220,8 @@ func stringHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
 
 /// Accumulates the arena while walking a `JSONValue`.
 struct PreparedBuilder {
+    /// Objects with more members are sorted with `sort` instead of an insertion sort.
+    static let insertionSortLimit = 16
     let keys: KeyTable
     var nodes: ContiguousArray<PNode> = []
     var bytes: ContiguousArray<UInt8> = []
@@ -287,8 +289,16 @@ struct PreparedBuilder {
                 slots.append(iteration)
                 iteration += 1
             }
-            // Insertion sort of the member slots by key id (objects are small; keys are distinct).
-            if count > 1 {
+            // Member slots sorted by key id (keys are distinct): insertion sort for the usual small
+            // object, a full sort for large ones (insertion sort made a 40k-key object cost minutes).
+            if count > Self.insertionSortLimit {
+                var pairs = (0..<count).map { (key: nodes[start + $0].key, iteration: slots[base + $0]) }
+                pairs.sort { $0.key < $1.key }
+                for (offset, pair) in pairs.enumerated() {
+                    nodes[start + offset].key = pair.key
+                    slots[base + offset] = pair.iteration
+                }
+            } else if count > 1 {
                 for i in 1..<count {
                     var j = i
                     while j > 0 && nodes[start + j - 1].key > nodes[start + j].key {

@@ -28,6 +28,26 @@ import Testing
         #expect(PreparedDocument([]).value(of: PreparedDocument([]).root) == [])
     }
 
+    /// Objects above `PreparedBuilder.insertionSortLimit` members take the other sort path; two
+    /// objects with the same keys (the second in another iteration order, as in the review's
+    /// quadratic case) both find every member and materialise back unchanged.
+    @Test func largeObjectsWithSharedKeys() throws {
+        let count = PreparedBuilder.insertionSortLimit * 40
+        let first = JSONValue.object(Dictionary(uniqueKeysWithValues: (0..<count).map { ("k\($0)", JSONValue.string("a\($0)")) }))
+        let second = JSONValue.object(Dictionary(uniqueKeysWithValues: (0..<count).reversed().map { ("k\($0)", JSONValue.string("b\($0)")) }))
+        let small = JSONValue.object(["z": 1, "y": 2, "x": 3])
+        let root = JSONValue.object(["first": first, "second": second, "small": small])
+        let document = PreparedDocument(root)
+        #expect(document.value(of: document.root) == root)
+        for (name, prefix) in [("first", "a"), ("second", "b")] {
+            let object = try #require(document.member(name, of: document.root))
+            for index in stride(from: 0, to: count, by: 7) {
+                #expect(document.member("k\(index)", of: object).map(document.value(of:)) == .string("\(prefix)\(index)"))
+            }
+            #expect(document.member("k\(count)", of: object) == nil)
+        }
+    }
+
     @Test func lineConditionsOnPreparedElements() throws {
         let target = try Condition(parsing: json(#"{"quantity": {"$gte": 2}, "attributes.size": {"$ne": "S"}}"#)).compile()
         let document = PreparedDocument(cart)
