@@ -44,7 +44,11 @@ extension ConditionParser {
             switch argument {
             case .number(let value): number = value
             case .object(let members) where TypedLiteral.isTyped(members):
-                if case .value(.number(let value))? = parseLiteral(argument, at: argumentPath) { number = value } else { return nil }
+                switch parseLiteral(argument, at: argumentPath) {
+                case .value(.number(let value))?: number = value
+                case nil: return nil  // parseLiteral reported why
+                default: number = nil  // a typed string, date, …: reported below
+                }
             default: number = nil
             }
             guard let number, number.isInteger, !number.isNegative, let count = number.int64Value, count <= Int32.max else {

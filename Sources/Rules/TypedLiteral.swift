@@ -15,7 +15,10 @@ enum TypedLiteral {
     static func convert(_ json: JSONValue, to kind: Kind) -> RuleLiteral? {
         switch (kind, json) {
         case (.string, .string): return .value(json)
-        case (.string, .number(let number)): return .value(.string(number.description))
+        case (.string, .number(let number)):
+            // Ids sent as numbers (`134174510`): only integers that fit 64 bits, whose text is
+            // exact; `1.50` or a 23-digit number would silently become other text.
+            return number.int64Value.map { .value(.string(String($0))) }
         case (.boolean, .bool): return .value(json)
         case (.boolean, .string("true")): return .value(.bool(true))
         case (.boolean, .string("false")): return .value(.bool(false))

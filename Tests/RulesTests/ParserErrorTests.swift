@@ -29,6 +29,18 @@ import Foundation
         #expect(found[0].message == #""abc" is not a valid DECIMAL"#)
     }
 
+    /// Found by review: a typed non-number in `$size` was rejected with no issue at all, and a
+    /// STRING literal from a JSON number silently changed (`1.50` → "1.5", 23 digits rounded).
+    @Test func typedLiteralsInSizeAndStringsFromNumbers() throws {
+        let size = issues(#"{"a": {"$size": {"value": "x", "type": "STRING"}}}"#)
+        #expect(size.map(\.path) == ["/a/$size"] && size.first?.code == "invalid_argument")
+        let strings = issues(#"{"a": {"value": 1.50, "type": "STRING"}, "b": {"value": 12345678901234567890123, "type": "STRING"}}"#)
+        #expect(strings.map(\.path) == ["/a/value", "/b/value"] && strings.allSatisfy { $0.code == "type_mismatch" })
+        // An integer id sent as a number is still its exact text.
+        let id = try Condition(parsing: json(#"{"sku": {"$in": {"values": [134174510], "type": "STRING"}}}"#)).compile()
+        #expect(id.matches(json(#"{"sku": "134174510"}"#)))
+    }
+
     @Test func structuralErrors() {
         #expect(issues(#"[1]"#).first?.code == "invalid_condition")
         #expect(issues(#"{"$or": []}"#).first?.message == "$or expects a non-empty array of conditions")
