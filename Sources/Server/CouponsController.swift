@@ -26,7 +26,7 @@ struct CouponsController {
 
     @Sendable func list(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.read)
-        let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 1000)
+        let limit = try request.limit(maximum: 1000) ?? 100
         let after = request.uri.queryParameters.get("after")
         let page = try await store.coupons.page(tenant: caller.tenant.id, after: after, batch: request.uri.queryParameters.get("batch"), limit: limit)
         struct Page: Encodable { var coupons: [CouponView]; var next: String? }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Rules
 
 /// Reads JSON request bodies within the size limit, turning every failure into a 4xx with a path.
@@ -25,6 +26,8 @@ public struct RequestBody: Sendable {
         }
         do {
             return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {  // a chunked body (no Content-Length) over the limit
+            throw tooLarge()
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw tooLarge()
         }
@@ -32,21 +35,20 @@ public struct RequestBody: Sendable {
 
     /// Decodes the body as `T`; malformed JSON or wrong shapes give 400 with a JSON pointer.
     public func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        let data = try await checkedJSONData(request)
+        let (value, data) = try await checkedJSON(request)
         do {
             return try Self.decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw Self.apiError(error)
+            throw Self.apiError(error, body: value)
         }
     }
 
-    /// The body bytes for Foundation's `JSONDecoder`/`JSONSerialization`, after Marquee's own
-    /// parser accepted them (400 otherwise). Foundation must never see malformed JSON first:
+    /// The body bytes for Foundation's `JSONDecoder`, after Marquee's own parser accepted them
+    /// (400 otherwise), with the parsed value. Foundation must never see malformed JSON first:
     /// `JSONDecoder` kills the process on some of it (513 unclosed `[`, Swift 6.3.1).
-    public func checkedJSONData(_ request: Request) async throws -> Data {
+    public func checkedJSON(_ request: Request) async throws -> (value: JSONValue, data: Data) {
         let buffer = try await bytes(request)
-        _ = try Self.parse(buffer)
-        return Data(buffer: buffer)
+        return (try Self.parse(buffer), Data(buffer: buffer))
     }
 
     /// The body as an exact JSON value (numbers keep their decimal text); 400 when malformed.
@@ -81,10 +83,16 @@ public struct RequestBody: Sendable {
         APIError(status: .contentTooLarge, code: "body_too_large", message: "request body exceeds \(limit) bytes")
     }
 
-    static func apiError(_ error: DecodingError) -> APIError {
+    /// `body`: the parsed body, so that a number that does not fit its field (which Foundation
+    /// reports as corrupted data at the root, e.g. `1.5` or `1e20` for an integer) gets a pointer.
+    static func apiError(_ error: DecodingError, body: JSONValue?) -> APIError {
         switch error {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return .badRequest("malformed JSON: \(rootCause(context))", path: "", code: "invalid_json")
+            guard let body else { return .badRequest("malformed JSON: \(rootCause(context))", path: "", code: "invalid_json") }
+            if let path = unfitNumber(in: body) {
+                return .badRequest("expected an integer of at most 64 bits", path: pointer(path), code: "wrong_type")
+            }
+            return .badRequest("invalid request body: \(rootCause(context))", path: "", code: "invalid_value")
         case .dataCorrupted(let context):
             return .badRequest(context.debugDescription, path: pointer(context.codingPath), code: "invalid_value")
         case .keyNotFound(let key, let context):
@@ -113,6 +121,34 @@ public struct RequestBody: Sendable {
         case is Bool.Type: "a boolean"
         default: String(describing: type).contains("Array") ? "an array" : (String(describing: type).contains("Dictionary") ? "an object" : "a \(type)")
         }
+    }
+
+    /// The path of the first number (keys in sorted order) that is not a 64-bit integer. Request
+    /// bodies have no floating-point fields (amounts are decimal strings), so that number is the
+    /// one the decoder could not store.
+    static func unfitNumber(in value: JSONValue, at path: [PathKey] = []) -> [PathKey]? {
+        switch value {
+        case .number(let number): return number.int64Value == nil ? path : nil
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                if let found = unfitNumber(in: element, at: path + [PathKey(index)]) { return found }
+            }
+        case .object(let members):
+            for key in members.keys.sorted() {
+                if let found = unfitNumber(in: members[key]!, at: path + [PathKey(key)]) { return found }
+            }
+        default: break
+        }
+        return nil
+    }
+
+    struct PathKey: CodingKey {
+        var stringValue: String
+        var intValue: Int?
+        init(_ key: String) { stringValue = key }
+        init(_ index: Int) { stringValue = String(index); intValue = index }
+        init?(stringValue: String) { self.init(stringValue) }
+        init?(intValue: Int) { self.init(intValue) }
     }
 
     /// A JSON pointer (RFC 6901) for a coding path.

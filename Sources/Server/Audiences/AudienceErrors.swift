@@ -14,8 +14,8 @@ enum AudienceErrors {
 
     /// Decoding failures of a body: malformed JSON keeps the generic 400, shape errors become
     /// issues with pointers.
-    static func decoding(_ error: DecodingError, basePath: String = "") -> APIError {
-        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty { return RequestBody.apiError(error) }
+    static func decoding(_ error: DecodingError, body: JSONValue?, basePath: String = "") -> APIError {
+        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty { return RequestBody.apiError(error, body: body) }
         return validation([AudienceIssue(error, basePath: basePath)])
     }
 
@@ -26,7 +26,8 @@ enum AudienceErrors {
         } catch let error as AudienceValidationError {
             throw validation(error.issues)
         } catch let error as FilterQueryError {
-            throw source(error.underlying, path: error.paths.first ?? "/definition", filter: error.filterID)
+            // Leaf paths are relative to the definition; validation issues point at `/definition/…`.
+            throw source(error.underlying, path: "/definition" + (error.paths.first ?? ""), filter: error.filterID)
         } catch let error as MemberSourceError {
             throw source(error, path: nil, filter: nil)
         } catch let error as AudienceRepositoryError {

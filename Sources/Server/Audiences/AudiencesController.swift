@@ -89,11 +89,11 @@ struct AudiencesController {
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        let data = try await body.checkedJSONData(request)
+        let (value, data) = try await body.checkedJSON(request)
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw AudienceErrors.decoding(error)
+            throw AudienceErrors.decoding(error, body: value)
         }
     }
 

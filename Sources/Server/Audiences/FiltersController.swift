@@ -1,6 +1,7 @@
 import Audiences
 import Foundation
 import Hummingbird
+import Rules
 import Storage
 
 /// `/v1/filters`: a tenant's filter catalog. Saving validates the definition (shape, SQL
@@ -67,25 +68,27 @@ struct FiltersController {
     /// The body as a filter (`id` from the URL when given; a different id in the body is 400),
     /// and the `version` it names, if any (the version being edited).
     func decode(_ request: Request, id: String? = nil) async throws -> (filter: FilterDefinition, version: Int?) {
-        var data = try await body.checkedJSONData(request)
-        var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        if let id, object != nil {
-            if let given = object?["id"], (given as? String) != id {
+        var (value, data) = try await body.checkedJSON(request)
+        guard case .object(var members) = value else {
+            throw APIError.badRequest("expected a JSON object", path: "", code: "wrong_type")
+        }
+        if let id {
+            if let given = members["id"], given != .string(id) {
                 throw APIError.badRequest("the id in the body must match the URL", path: "/id", code: "id_mismatch")
             }
-            object?["id"] = id
-            data = try JSONSerialization.data(withJSONObject: object!)
+            members["id"] = .string(id)
+            value = .object(members)
+            data = Data(value.jsonText.utf8)  // numbers keep their text
         }
-        // The decoder types `version` strictly (JSONSerialization's numbers pass for booleans).
-        let filter = try decodeFilter(data)
-        return (filter, object?["version"] != nil ? filter.version : nil)
+        let filter = try decodeFilter(data, body: value)
+        return (filter, members["version"] != nil ? filter.version : nil)
     }
 
-    func decodeFilter(_ data: Data) throws -> FilterDefinition {
+    func decodeFilter(_ data: Data, body: JSONValue) throws -> FilterDefinition {
         do {
             return try JSONDecoder().decode(FilterDefinition.self, from: data)
         } catch let error as DecodingError {
-            throw AudienceErrors.decoding(error)
+            throw AudienceErrors.decoding(error, body: body)
         }
     }
 

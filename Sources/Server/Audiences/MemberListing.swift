@@ -20,13 +20,7 @@ enum MemberListing {
             guard let value = UInt32(text) else { throw APIError.badRequest("after must be a member id (unsigned 32-bit)", code: "invalid_cursor") }
             after = value
         }
-        var limit: Int?
-        if let text = query["limit"] {
-            guard let value = Int(text), value >= 1, value <= 1_000_000 else {
-                throw APIError.badRequest("limit must be between 1 and 1000000", code: "invalid_limit")
-            }
-            limit = value
-        }
+        let limit = try request.limit(maximum: 1_000_000)
         let csv = request.headers[.accept]?.contains("text/csv") ?? false
         var headers = HTTPFields()
         headers[.contentType] = csv ? "text/csv; charset=utf-8" : "application/x-ndjson"

@@ -1,0 +1,71 @@
+import Foundation
+import Storage
+import TestSupport
+import Testing
+
+/// Bad input found by review: each answered with a 4xx and a pointer to the field at fault.
+@Suite("Input errors")
+struct InputErrorsAPITests {
+    static let promotion = #"{"id": "bf", "name": "BF", "action": {"type": "percentOff", "percent": "10"}}"#
+
+    /// Numbers valid as JSON that do not fit an integer field: the decoder's error had no path
+    /// and said "not valid JSON".
+    @Test func numbersThatDoNotFitAnIntegerFieldHaveAPath() async throws {
+        try await TestServer.with(.sqlite) { server in
+            let (_, key) = try await server.tenant()
+            #expect(try await server.request("POST", "/v1/promotions", key: key, json: Self.promotion).status == 201)
+            let cases = [
+                (#"{"code": "B1", "promotion": "bf", "kind": "limited", "maxRedemptions": 2, "perCustomer": 1.5}"#, "/perCustomer"),
+                (#"{"code": "B2", "promotion": "bf", "kind": "limited", "maxRedemptions": 99999999999999999999}"#, "/maxRedemptions"),
+            ]
+            for (body, path) in cases {
+                let reply = try await server.request("POST", "/v1/coupons", key: key, json: body)
+                #expect(reply.status == 400 && reply.errorCode == "wrong_type" && reply.errorPath == path, "\(reply.text)")
+            }
+            let batch = try await server.request("POST", "/v1/coupons/batches", key: key,
+                                                 json: #"{"promotion": "bf", "kind": "unlimited", "count": 99999999999999999999}"#)
+            #expect(batch.status == 400 && batch.errorPath == "/count", "\(batch.text)")
+        }
+    }
+
+    @Test func couponListLimitsAndChunkedBodiesOverTheLimit() async throws {
+        try await TestServer.with(.sqlite) { server in
+            let (_, key) = try await server.tenant()
+            for limit in ["abc", "-5", "0", "1001", "99999999999999999999999"] {
+                let reply = try await server.request("GET", "/v1/coupons?limit=\(limit)", key: key)
+                #expect(reply.status == 400 && reply.errorCode == "invalid_limit", "limit=\(limit): \(reply.text)")
+            }
+            #expect(try await server.request("GET", "/v1/coupons?limit=1000", key: key).status == 200)
+            // Without Content-Length the limit is found while reading: same 413 and code.
+            let huge = Data(("{\"x\": \"" + String(repeating: "a", count: 1 << 21) + "\"}").utf8)
+            let chunked = try await server.request("POST", "/v1/promotions", key: key, body: huge, headers: ["Transfer-Encoding": "chunked"])
+            #expect(chunked.status == 413 && chunked.errorCode == "body_too_large", "\(chunked.status) \(chunked.text)")
+        }
+    }
+
+    /// A number Foundation's JSONSerialization rejects (1e400) skipped the URL/body id check, so
+    /// PUT /v1/filters/aaa could overwrite filter "bbb".
+    @Test(arguments: Backend.allCases)
+    func filterIdsAndQueryFailurePaths(backend: Backend) async throws {
+        try await TestServer.with(backend) { server in
+            let (name, key) = try await server.tenant()
+            let cleanup = try await AudiencesAPITests.memberData(server, backend: backend, tenantName: name)
+            defer { Task { try? await cleanup() } }
+            #expect(try await server.request("POST", "/v1/filters", key: key, json: AudiencesAPITests.filters[0]).status == 201)
+            let hijack = try await server.request("PUT", "/v1/filters/aaa", key: key,
+                                                  json: #"{"id": "everyone", "name": "x", "sql": "SELECT id FROM members WHERE id < 3", "x": 1e400}"#)
+            #expect(hijack.status == 400 && hijack.errorCode == "id_mismatch", "\(hijack.text)")
+            #expect(try await server.request("GET", "/v1/filters/everyone", key: key).json["name"] as? String == "All members")
+            let renamed = try await server.request("PUT", "/v1/filters/aaa", key: key,
+                                                   json: #"{"name": "A", "sql": "SELECT id FROM members", "x": 1e400}"#)
+            #expect(renamed.status == 201 && renamed.json["id"] as? String == "aaa", "\(renamed.text)")
+
+            // A filter that prepares but fails when run: the pointer names the leaf in the body.
+            #expect(try await server.request("POST", "/v1/filters", key: key,
+                                             json: #"{"id": "negative", "name": "Negative ids", "sql": "SELECT -id FROM members"}"#).status == 201)
+            let failed = try await server.request("POST", "/v1/audiences/evaluate", key: key,
+                                                  json: #"{"definition": {"all": [{"filter": "everyone"}, {"filter": "negative"}]}}"#)
+            #expect(failed.status == 400 && failed.errorCode == "filter_query_failed" && failed.errorPath == "/definition/all/1", "\(failed.text)")
+        }
+    }
+}
