@@ -68,4 +68,28 @@ struct InputErrorsAPITests {
             #expect(failed.status == 400 && failed.errorCode == "filter_query_failed" && failed.errorPath == "/definition/all/1", "\(failed.text)")
         }
     }
+
+    /// Deleting a filter a saved audience uses was refused, but editing it so the audience no
+    /// longer resolves was accepted (the audience then failed on every read and left pricing).
+    @Test(arguments: Backend.allCases)
+    func filterEditsThatBreakSavedAudiencesAreRefused(backend: Backend) async throws {
+        try await TestServer.with(backend) { server in
+            let (name, key) = try await server.tenant()
+            let cleanup = try await AudiencesAPITests.memberData(server, backend: backend, tenantName: name)
+            defer { Task { try? await cleanup() } }
+            for filter in AudiencesAPITests.filters {
+                #expect(try await server.request("POST", "/v1/filters", key: key, json: filter).status == 201)
+            }
+            #expect(try await server.request("POST", "/v1/audiences", key: key, json: #"{"id": "not-oslo", "name": "Not Oslo", "definition": {"filter": "lives_in", "params": {"city": "Oslo"}, "exclude": true}}"#).status == 201)
+            let renamed = try await server.request("PUT", "/v1/filters/lives_in", key: key, json: #"{"name": "Lives in", "sql": "SELECT id FROM members WHERE city = :town", "parameters": [{"name": "town", "type": "string"}]}"#)
+            #expect(renamed.status == 409 && renamed.errorCode == "filter_in_use", "\(renamed.text)")
+            #expect(renamed.text.contains("not-oslo"))
+            let noUniverse = try await server.request("PUT", "/v1/filters/everyone", key: key, json: #"{"name": "All", "sql": "SELECT id FROM members"}"#)
+            #expect(noUniverse.status == 409 && noUniverse.errorCode == "filter_in_use", "\(noUniverse.text)")
+            let compatible = try await server.request("PUT", "/v1/filters/lives_in", key: key, json: #"{"name": "Lives in (city)", "sql": "SELECT id FROM members WHERE city = :city", "parameters": [{"name": "city", "type": "string"}]}"#)
+            #expect(compatible.status == 200, "\(compatible.text)")
+            let evaluated = try await server.request("POST", "/v1/audiences/not-oslo/evaluate", key: key)
+            #expect(evaluated.status == 200 && evaluated.json["count"] as? Int == 2, "\(evaluated.text)")
+        }
+    }
 }

@@ -92,11 +92,28 @@ struct FiltersController {
         }
     }
 
+    /// 409 `filter_in_use` when saving `filter` would make saved audiences that resolve now stop
+    /// resolving (a renamed or retyped parameter, a universe taken away): like deleting a filter
+    /// in use, which is refused too. Audiences already broken do not block the save.
+    func refuseBreakingSavedAudiences(catalog: FilterCatalog, saving filter: FilterDefinition, tenant: String) async throws {
+        let updated = FilterCatalog(catalog.filters.values.filter { $0.id != filter.id } + [filter])
+        let limits = service.configuration.limits
+        let broken = try await service.store.audiences.list(tenant: tenant).filter { audience in
+            catalog.validate(audience.definition, limits: limits).isEmpty && !updated.validate(audience.definition, limits: limits).isEmpty
+        }
+        guard let first = broken.first else { return }
+        let problem = updated.validate(first.definition, limits: limits).first.map { ": \($0.message)" } ?? ""
+        throw APIError(status: .conflict, code: "filter_in_use",
+                       message: "saving filter \"\(filter.id)\" would break saved audiences: "
+                           + broken.map(\.id).sorted().joined(separator: ", ") + " (\(first.id)\(problem))")
+    }
+
     /// Validates, prepares against the member source, stores (see `FilterRepository.save`).
     func save(_ filter: FilterDefinition, tenant: String, expectedVersion: Int?) async throws -> (filter: FilterDefinition, created: Bool) {
         let catalog = try await service.catalog(tenant: tenant)
         let issues = catalog.issues(saving: filter, limits: service.configuration.filterLimits)
         guard issues.isEmpty else { throw AudienceErrors.validation(issues) }
+        try await refuseBreakingSavedAudiences(catalog: catalog, saving: filter, tenant: tenant)
         try await AudienceErrors.mapped {
             let source = try await service.sources.source(tenant: tenant)
             do {
