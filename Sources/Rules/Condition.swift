@@ -58,6 +58,17 @@ public struct Condition: Sendable, Hashable {
         CompiledCondition(normalized: normalized().root)
     }
 
+    /// Evaluates once over a plain JSON document, with a trace when `explain`: compiles only the
+    /// JSON form, so the field names of an ad-hoc condition are not added to the process-wide
+    /// key table that prepared documents use (`compile()` does; it is for stored promotions).
+    public func evaluateOnce(_ document: JSONValue, explain: Bool) -> Explanation {
+        let program = Program.compile(normalized().root)
+        guard explain else { return Explanation(matched: program.matches(document), failures: []) }
+        var failures: [Explanation.Failure] = []
+        let matched = program.explain(document, into: &failures)
+        return Explanation(matched: matched, failures: matched ? [] : failures)
+    }
+
     /// Interprets the syntax tree directly (the slow reference evaluator used by tests).
     public func evaluate(_ document: JSONValue) -> Bool {
         ReferenceEvaluator.matches(root, document)

@@ -42,12 +42,8 @@ struct RulesController {
         case .bool(let value)?: explain = value
         default: throw APIError.badRequest("expected a boolean", path: "/explain", code: "wrong_type")
         }
-        let compiled = condition.compile()
-        if explain {
-            let trace = compiled.explain(document)
-            return JSONResponse.make(Evaluated(matched: trace.matched, trace: trace))
-        }
-        return JSONResponse.make(Evaluated(matched: compiled.matches(document), trace: nil))
+        let result = condition.evaluateOnce(document, explain: explain)
+        return JSONResponse.make(Evaluated(matched: result.matched, trace: explain ? result : nil))
     }
 
     static func condition(in object: [String: JSONValue]) throws -> Condition {
