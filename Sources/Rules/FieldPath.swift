@@ -35,9 +35,12 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         for segment in segments { hasher.combine(Array(segment.utf8)) }
     }
 
+    /// `"0"`, `"12"`: an array position. Not `"01"`: MongoDB compares the segment with the array
+    /// element's key text (`"1"`), so a leading zero never indexes an array.
     static func arrayIndex(_ segment: String) -> Int? {
         let utf8 = segment.utf8
-        guard !utf8.isEmpty, utf8.count <= 9, utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        guard !utf8.isEmpty, utf8.count <= 9, utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              utf8.count == 1 || utf8.first != 48 else { return nil }
         return Int(segment)
     }
 }

@@ -138,6 +138,11 @@ func check(_ c: SemanticsCase) throws {
         SemanticsCase(#"{"a.0": 5}"#, #"{"a": [{"0": 5}]}"#, true),
         SemanticsCase(#"{"a.0.b": 1}"#, #"{"a": [{"b": 1}]}"#, true),
         SemanticsCase(#"{"a.0": 5}"#, #"{"a": {"0": 5}}"#, true),
+        // A leading zero never indexes an array (MongoDB compares the segment with the key text "1").
+        SemanticsCase(#"{"a.01": 6}"#, #"{"a": [5, 6]}"#, false),
+        SemanticsCase(#"{"a.00": 5}"#, #"{"a": [5, 6]}"#, false),
+        SemanticsCase(#"{"a.01": 6}"#, #"{"a": {"01": 6}}"#, true),
+        SemanticsCase(#"{"a.01": 6}"#, #"{"a": [{"01": 6}]}"#, true),
         SemanticsCase(#"{"customer.tier": "gold"}"#, #"{"customer": {"tier": "gold"}}"#, true),
         // $not: not the same as the inverted operator
         SemanticsCase(#"{"a": {"$not": {"$gt": 5}}}"#, #"{}"#, true),
