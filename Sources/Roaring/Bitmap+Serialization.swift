@@ -11,10 +11,11 @@ extension Bitmap {
         }
     }
 
-    /// Reads the portable format; nil when the bytes are not a valid bitmap.
+    /// Reads the portable format; nil when the bytes are not exactly one well-formed bitmap
+    /// (checked by `PortableFormat` first: CRoaring 0.2.66 trusts the contents).
     public init?(serialized bytes: [UInt8]) {
         let pointer: UnsafeMutablePointer<roaring_bitmap_t>? = bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return roaring_bitmap_create() }
+            guard let base = buffer.baseAddress, PortableFormat.isValid(UnsafeRawBufferPointer(buffer)) else { return nil }
             return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 roaring_bitmap_portable_deserialize_safe($0, buffer.count)
             }
