@@ -54,13 +54,19 @@ public final class MemberSourceRegistry: Sendable {
     let store: Store
     let defaults: MemberSourceDefaults
     let settingsTTL: Duration
+    /// Called with the tenant when its source was rebuilt because its settings changed (results
+    /// computed on the old database must go).
+    let sourceChanged: @Sendable (String) -> Void
     let state = Mutex(State())
 
-    public init(store: Store, defaults: MemberSourceDefaults = MemberSourceDefaults(), settingsTTL: Duration = .seconds(5)) {
+    public init(store: Store, defaults: MemberSourceDefaults = MemberSourceDefaults(), settingsTTL: Duration = .seconds(5),
+                sourceChanged: @escaping @Sendable (String) -> Void = { _ in })
+    {
         self.repository = store.memberSourceSettings
         self.store = store
         self.defaults = defaults
         self.settingsTTL = settingsTTL
+        self.sourceChanged = sourceChanged
     }
 
     /// `tenant`'s member source; throws `MemberSourceError.notConfigured` when it has none, and
@@ -79,19 +85,20 @@ public final class MemberSourceRegistry: Sendable {
         }
         if let unchanged { return unchanged }
         let built = try make(settings)
-        enum Outcome { case installed(replacing: Task<Void, Never>?), builtConcurrently(any SQLMemberSource), shutDown }
+        enum Outcome { case installed(replacing: Task<Void, Never>?, changed: Bool), builtConcurrently(any SQLMemberSource), shutDown }
         let outcome = state.withLock { state -> Outcome in
             if state.isShutDown { return .shutDown }
             // Two first calls for a tenant both build; the first to get here wins, so no caller
             // keeps a source whose pool was stopped under it.
             if let cached = state.sources[tenant], cached.settings == settings { return .builtConcurrently(cached.source) }
-            let replaced = state.sources[tenant]?.pool
+            let replaced = state.sources[tenant]
             state.sources[tenant] = Cached(settings: settings, source: built.source, loadedAt: now, pool: built.pool)
-            return .installed(replacing: replaced)
+            return .installed(replacing: replaced?.pool, changed: replaced != nil)
         }
         switch outcome {
-        case .installed(let replaced):
+        case .installed(let replaced, let changed):
             replaced?.cancel()
+            if changed { sourceChanged(tenant) }
             await built.database?.waitUntilRunning()
             return built.source
         case .builtConcurrently(let source):

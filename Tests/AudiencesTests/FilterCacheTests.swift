@@ -161,6 +161,28 @@ struct FilterCacheTests {
         #expect(cache.stats().refreshFailures == 1)
     }
 
+    /// A tenant whose source hangs must not hold up other tenants' refreshes (found by review:
+    /// each pass waited for every refresh it started, so one stuck refresh stopped them all).
+    @Test(.timeLimit(.minutes(1))) func aHangingTenantDoesNotHoldUpOtherTenantsRefreshes() async throws {
+        let clock = ManualClock()
+        let cache = FilterCache(configuration: FilterCacheConfiguration(refreshInterval: .seconds(5), hotUseCount: 1), clock: clock)
+        let hanging = HangsAfterFirstQuery()
+        _ = try await cache.fetch(Self.oslo, tenant: "stuck", source: hanging)
+        _ = try await cache.fetch(Self.oslo, tenant: "stuck", source: hanging)  // hot
+        clock.advance(by: .seconds(30))
+        let healthy = Self.source()
+        _ = try await cache.fetch(Self.oslo, tenant: "fine", source: healthy)
+        _ = try await cache.fetch(Self.oslo, tenant: "fine", source: healthy)  // hot, due 30 s after the stuck one
+        let refresher = Task { await cache.runRefresher() }
+        defer { refresher.cancel() }
+        for _ in 0..<20 where healthy.queries.count < 2 {
+            guard await eventually({ clock.sleeperCount == 1 }) else { break }  // the next pass is waiting
+            clock.advance(by: .seconds(5))
+        }
+        #expect(hanging.calls.withLock { $0 } == 2, "the stuck tenant's refresh started")
+        #expect(await eventually { healthy.queries.count == 2 }, "the other tenant's entry was refreshed")
+    }
+
     @Test func leastRecentlyUsedEntriesAreEvictedBeyondTheBudget() async throws {
         let source = Self.source()
         let sizes = [Self.horror, Self.oslo, Self.optedOut].map { request in

@@ -163,6 +163,48 @@ struct AudiencesAPITests {
     }
 }
 
+/// An operator points a tenant at another member database: results computed on the old one
+/// are dropped once the server notices (settings are re-read every 5 s), instead of being served
+/// for the filters' cache TTL (found by review).
+@Suite("Member source change")
+struct MemberSourceChangeAPITests {
+    @Test func cachedResultsOfTheOldDatabaseAreDropped() async throws {
+        try await TestServer.with(.postgres) { server in
+            let (name, key) = try await server.tenant()
+            let cleanup = try await AudiencesAPITests.memberData(server, backend: .postgres, tenantName: name)
+            defer { Task { try? await cleanup() } }
+            #expect(try await server.request("POST", "/v1/filters", key: key, json: AudiencesAPITests.filters[1]).status == 201)
+            let draft = #"{"definition": {"filter": "lives_in", "params": {"city": "Oslo"}}}"#
+            let before = try await server.request("POST", "/v1/audiences/evaluate", key: key, json: draft)
+            #expect(before.json["count"] as? Int == 4, "\(before.text)")
+
+            // A second member database where one member lives in Oslo.
+            let other = "members_" + TestDatabases.uniqueName("moved").replacingOccurrences(of: "-", with: "_")
+            try await server.store.database.query("CREATE DATABASE \(other)")
+            defer {
+                let store = server.store
+                Task { try? await store.database.query("DROP DATABASE IF EXISTS \(other) WITH (FORCE)") }
+            }
+            var components = try #require(URLComponents(string: try TestDatabases.postgresURL()))
+            components.path = "/" + other
+            let url = try #require(components.string)
+            try await Store.withStore(try DatabaseConfiguration(url: url), logger: TestDatabases.logger, migrate: false) { members in
+                try await members.database.query("CREATE TABLE members (id INTEGER PRIMARY KEY, city TEXT NOT NULL)")
+                try await members.database.query("INSERT INTO members (id, city) VALUES (10, 'Oslo'), (11, 'Rome')")
+            }
+            let tenant = try #require(try await server.store.accounts.tenant(named: name))
+            try await server.store.memberSourceSettings.set(tenant: tenant.id, MemberSourceSettings(kind: .postgres(url: url)))
+
+            var after = 0
+            for _ in 0..<40 where after != 1 {  // the registry re-reads settings within 5 s
+                try await Task.sleep(for: .milliseconds(250))
+                after = try await server.request("POST", "/v1/audiences/evaluate", key: key, json: draft).json["count"] as? Int ?? -1
+            }
+            #expect(after == 1, "still answering from the old database (lives_in is cached for 60 s)")
+        }
+    }
+}
+
 /// The embedded member database sits beside Marquee's own: its owner's filter SQL finds its
 /// member tables but none of Marquee's (every tenant's keys, coupons, promotions). Before, it ran
 /// on Marquee's own database and a filter could read another tenant's coupon codes.

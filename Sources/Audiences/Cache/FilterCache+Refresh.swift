@@ -1,24 +1,31 @@
 extension FilterCache {
-    /// Refreshes, until the task is cancelled: every `refreshInterval` it recomputes the entries
-    /// due (`refreshDueEntries()`), and every `usageSaveInterval` it persists usage statistics
+    /// Refreshes, until the task is cancelled: every `refreshInterval` it starts recomputing the
+    /// entries due (as `refreshDueEntries()` does), and every `usageSaveInterval` it persists usage statistics
     /// (once more when cancelled). The server runs it as a background service.
     public func runRefresher() async {
-        var sinceSave = Duration.zero
-        while !Task.isCancelled {
-            refresherActivity.withLock { $0 = "sleeping" }
-            do {
-                try await clock.sleep(for: configuration.refreshInterval)
-            } catch {
-                break
-            }
-            refresherActivity.withLock { $0 = "refreshing due entries" }
-            await refreshDueEntries()
-            sinceSave += configuration.refreshInterval
-            if sinceSave >= configuration.usageSaveInterval, !Task.isCancelled {
-                sinceSave = .zero
-                refresherActivity.withLock { $0 = "saving usage" }
-                // On shutdown stop waiting for it; the last save below runs anyway.
-                await saveUsage(waitingAtMost: configuration.usageSaveInterval)
+        // Refreshes are child tasks the loop does not wait for: a tenant whose source hangs
+        // must not hold up other tenants' refreshes or the usage saves (a key already being
+        // refreshed is not taken again). Cancelling the refresher cancels them.
+        await withDiscardingTaskGroup { group in
+            var sinceSave = Duration.zero
+            while !Task.isCancelled {
+                refresherActivity.withLock { $0 = "sleeping" }
+                do {
+                    try await clock.sleep(for: configuration.refreshInterval)
+                } catch {
+                    break
+                }
+                refresherActivity.withLock { $0 = "starting due refreshes" }
+                for (key, entry, gate) in takeDueRefreshes() {
+                    group.addTask { await self.load(key, request: entry.request, source: entry.source, gate: gate) }
+                }
+                sinceSave += configuration.refreshInterval
+                if sinceSave >= configuration.usageSaveInterval, !Task.isCancelled {
+                    sinceSave = .zero
+                    refresherActivity.withLock { $0 = "saving usage" }
+                    // On shutdown stop waiting for it; the last save below runs anyway.
+                    await saveUsage(waitingAtMost: configuration.usageSaveInterval)
+                }
             }
         }
         // The loop ends because shutdown cancelled this task; the last save runs in a task of
@@ -40,15 +47,33 @@ extension FilterCache {
     /// How long the last usage save at shutdown may take.
     static let finalSaveLimit = Duration.seconds(10)
 
-    /// One refresh pass: drops expired entries and recomputes, concurrently (bounded per tenant),
-    /// every entry that is close to expiry (last `refreshAheadFraction` of its TTL) and hot or
-    /// slow. Requests keep being served the current entry meanwhile. Returns how many
-    /// refreshes were started.
+    /// One refresh pass, waited for: drops expired entries and recomputes, concurrently
+    /// (bounded per tenant), every entry that is close to expiry (last `refreshAheadFraction` of
+    /// its TTL) and hot or slow. Requests keep being served the current entry meanwhile. Returns
+    /// how many refreshes were started. (`runRefresher` starts the same refreshes without
+    /// waiting for them.)
     @discardableResult
     public func refreshDueEntries() async -> Int {
+        let due = takeDueRefreshes()
+        // Unstructured tasks, cancelled with the caller: a tenant whose source hangs can have
+        // many refreshes queued behind its few permits, each up to the statement timeout.
+        let tasks = due.map { key, entry, gate in
+            Task { await self.load(key, request: entry.request, source: entry.source, gate: gate) }
+        }
+        await withTaskCancellationHandler {
+            for task in tasks { await task.value }
+        } onCancel: {
+            for task in tasks { task.cancel() }
+        }
+        return due.count
+    }
+
+    /// Drops expired entries; marks the entries due for a refresh as loading (so requests join
+    /// the refresh, and no other pass takes them) and returns them with their tenant's gate.
+    func takeDueRefreshes() -> [(FilterCacheKey, Entry, QueryGate)] {
         let now = clock.now()
         let configuration = configuration
-        let due = state.withLock { state -> [(FilterCacheKey, Entry, QueryGate)] in
+        return state.withLock { state -> [(FilterCacheKey, Entry, QueryGate)] in
             var due: [(FilterCacheKey, Entry, QueryGate)] = []
             for (key, entry) in state.entries {
                 if now >= entry.expiresAt {
@@ -62,19 +87,6 @@ extension FilterCache {
             }
             return due
         }
-        // Unstructured tasks, so requests can join them. Cancelling the refresher (only at
-        // shutdown) cancels them too: a tenant whose source hangs can have many refreshes queued
-        // behind its few permits, each up to the statement timeout, and waiting them out kept
-        // the service from stopping for minutes.
-        let tasks = due.map { key, entry, gate in
-            Task { await self.load(key, request: entry.request, source: entry.source, gate: gate) }
-        }
-        await withTaskCancellationHandler {
-            for task in tasks { await task.value }
-        } onCancel: {
-            for task in tasks { task.cancel() }
-        }
-        return due.count
     }
 
     /// Close to expiry, and hot (used often since computed) or slow (and used since).

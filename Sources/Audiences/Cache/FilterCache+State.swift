@@ -82,8 +82,10 @@ extension FilterCache {
             usage = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0) })
         }
 
+        /// `tenant`'s gate; a new one when the capacity changed (the member source's settings
+        /// did; queries holding the old gate's permits finish on it).
         mutating func gate(for tenant: String, capacity: Int) -> QueryGate {
-            if let gate = gates[tenant] { return gate }
+            if let gate = gates[tenant], gate.capacity == max(1, capacity) { return gate }
             let gate = QueryGate(capacity: capacity)
             gates[tenant] = gate
             return gate

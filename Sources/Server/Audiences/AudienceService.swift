@@ -18,9 +18,9 @@ public final class AudienceService: Service, FilterResolver, ReportsStage {
     let readiness: Readiness?
     let logger: Logger
     let metrics: AudienceMetrics
-    let catalogs = Mutex<[String: (catalog: FilterCatalog, loadedAt: ContinuousClock.Instant)]>([:])
+    let catalogs = Mutex(Catalogs())
     /// Tenants whose audiences or filters changed on this instance since ``AudienceMemberships`` last looked.
-    let changedAudienceTenants = Mutex<Set<String>>([])
+    let changedAudienceTenants = TenantSet()
     /// What `run()` is doing, for `StopTrace`.
     let currentStage = Mutex("not started")
     public var stage: String {
@@ -34,9 +34,16 @@ public final class AudienceService: Service, FilterResolver, ReportsStage {
         Telemetry.bootstrap()
         self.store = store
         self.configuration = configuration
-        self.cache = FilterCache(configuration: configuration.cache, usageStore: store.filterUsage, observer: AudienceMetrics.observe)
+        let cache = FilterCache(configuration: configuration.cache, usageStore: store.filterUsage, observer: AudienceMetrics.observe)
+        self.cache = cache
         self.engine = AudienceEngine(cache: cache, limits: configuration.limits)
-        self.sources = MemberSourceRegistry(store: store, defaults: configuration.sources)
+        let changedTenants = changedAudienceTenants
+        // A tenant pointed at another member database: nothing computed on the old one is kept,
+        // and its pricing memberships are re-evaluated.
+        self.sources = MemberSourceRegistry(store: store, defaults: configuration.sources) { tenant in
+            cache.invalidate(tenant: tenant)
+            changedTenants.insert(tenant)
+        }
         self.readiness = readiness
         self.logger = logger
         self.metrics = AudienceMetrics()
@@ -45,29 +52,34 @@ public final class AudienceService: Service, FilterResolver, ReportsStage {
     /// `tenant`'s filters (cached for `catalogTTL`, dropped at once by local writes).
     public func catalog(tenant: String) async throws -> FilterCatalog {
         let now = ContinuousClock.now
-        if let cached = catalogs.withLock({ $0[tenant] }), now - cached.loadedAt < configuration.catalogTTL { return cached.catalog }
+        let (cached, generation) = catalogs.withLock { ($0.entries[tenant], $0.generations[tenant, default: 0]) }
+        if let cached, now - cached.loadedAt < configuration.catalogTTL { return cached.catalog }
         let catalog = FilterCatalog(try await store.filters.list(tenant: tenant))
-        catalogs.withLock { $0[tenant] = (catalog, now) }
+        catalogs.withLock { catalogs in
+            // A filter changed here while the list was read: the list may predate the change,
+            // so it must not be kept (the next caller reads again).
+            if catalogs.generations[tenant, default: 0] == generation { catalogs.entries[tenant] = (catalog, now) }
+        }
         return catalog
     }
 
     /// Forgets cached state after `tenant`'s filter `filterID` changed.
     public func filterChanged(tenant: String, filterID: String) {
-        catalogs.withLock { _ = $0.removeValue(forKey: tenant) }
+        catalogs.withLock { catalogs in
+            catalogs.entries.removeValue(forKey: tenant)
+            catalogs.generations[tenant, default: 0] += 1
+        }
         cache.invalidate(tenant: tenant, filterID: filterID)
         audienceChanged(tenant: tenant)
     }
 
     /// Notes that one of `tenant`'s saved audiences changed (its pricing memberships are stale).
     public func audienceChanged(tenant: String) {
-        changedAudienceTenants.withLock { _ = $0.insert(tenant) }
+        changedAudienceTenants.insert(tenant)
     }
 
     func takeChangedAudienceTenants() -> Set<String> {
-        changedAudienceTenants.withLock { changed in
-            defer { changed = [] }
-            return changed
-        }
+        changedAudienceTenants.takeAll()
     }
 
     /// Resolves and evaluates `definition` for `tenant` (issue paths under `basePath`).
@@ -115,5 +127,27 @@ public final class AudienceService: Service, FilterResolver, ReportsStage {
         }
         currentStage.withLock { $0 = "stopping member sources" }
         sources.shutdown()
+    }
+}
+
+/// Tenants' filter catalogs, and how often each tenant's filters changed on this instance.
+struct Catalogs {
+    var entries: [String: (catalog: FilterCatalog, loadedAt: ContinuousClock.Instant)] = [:]
+    var generations: [String: Int] = [:]
+}
+
+/// Tenant ids noted from several places (a reference, so closures built in `init` can share it).
+final class TenantSet: Sendable {
+    let tenants = Mutex<Set<String>>([])
+
+    func insert(_ tenant: String) {
+        tenants.withLock { _ = $0.insert(tenant) }
+    }
+
+    func takeAll() -> Set<String> {
+        tenants.withLock { tenants in
+            defer { tenants = [] }
+            return tenants
+        }
     }
 }
