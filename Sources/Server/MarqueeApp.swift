@@ -83,10 +83,15 @@ public enum MarqueeApp {
     /// Runs `app` until SIGTERM or SIGINT, then stops it gracefully (the HTTP server drains
     /// first, the store last). A graceful stop still running after `gracefulShutdownLimit` is
     /// escalated to cancellation, which every Marquee service answers promptly (a hung stop was
-    /// otherwise unbounded).
-    public static func runUntilSignalled(_ app: some ApplicationProtocol, gracefulShutdownLimit: Duration, logger: Logger) async throws {
+    /// otherwise unbounded). Should something still not end `cancellationLimit` later, the
+    /// process ends with a crash report naming what was stuck (ServiceLifecycle's fatalError):
+    /// a bounded stop matters more to a deploy than a clean exit code.
+    public static func runUntilSignalled(_ app: some ApplicationProtocol, gracefulShutdownLimit: Duration,
+                                         cancellationLimit: Duration = .seconds(15), logger: Logger) async throws
+    {
         var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = gracefulShutdownLimit
+        configuration.maximumCancellationDuration = cancellationLimit
         try await ServiceGroup(configuration: configuration).run()
     }
 

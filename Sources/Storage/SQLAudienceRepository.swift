@@ -45,11 +45,11 @@ public struct SQLAudienceRepository: AudienceRepository {
         let definition = try Self.json(audience.definition)
         let snapshot = stored
         return try await database.transaction { db in
-            let existing = try await db.query("SELECT id FROM audiences WHERE tenant_id = $1 AND id = $2", [.text(tenant), .text(snapshot.id)])
-            guard existing.isEmpty else { throw AudienceRepositoryError.alreadyExists(snapshot.id) }
-            try await db.query(
-                "INSERT INTO audiences (tenant_id, \(Self.columns)) VALUES ($1, $2, 1, $3, $4, $5::jsonb, $6, $6)",
+            // ON CONFLICT: a concurrent create of the same id is "exists", not a duplicate-key error.
+            let inserted = try await db.query(
+                "INSERT INTO audiences (tenant_id, \(Self.columns)) VALUES ($1, $2, 1, $3, $4, $5::jsonb, $6, $6) ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id",
                 [.text(tenant), .text(snapshot.id), .text(snapshot.name), .text(snapshot.description), .json(definition), .date(snapshot.createdAt)])
+            guard !inserted.isEmpty else { throw AudienceRepositoryError.alreadyExists(snapshot.id) }
             return snapshot
         }
     }

@@ -44,9 +44,15 @@ public struct SQLFilterRepository: FilterRepository {
                     "UPDATE filters SET document = $3::jsonb, universe = $4, version = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2",
                     [.text(tenant), .text(filter.id), .json(document), .bool(filter.universe), .int(stored.version), .date(now)])
             } else {
-                try await db.query(
-                    "INSERT INTO filters (tenant_id, id, universe, version, document, created_at, updated_at) VALUES ($1, $2, $3, 1, $4::jsonb, $5, $5)",
+                // A concurrent first save of the same id (nothing to lock yet) may insert first:
+                // then this is a version conflict, not a duplicate-key error.
+                let inserted = try await db.query(
+                    """
+                    INSERT INTO filters (tenant_id, id, universe, version, document, created_at, updated_at) VALUES ($1, $2, $3, 1, $4::jsonb, $5, $5)
+                    ON CONFLICT (tenant_id, id) DO NOTHING RETURNING version
+                    """,
                     [.text(tenant), .text(filter.id), .bool(filter.universe), .json(document), .date(now)])
+                if inserted.isEmpty { throw FilterRepositoryError.versionConflict(expected: expectedVersion ?? 0, actual: 1) }
             }
             return (stored, current == nil)
         }
