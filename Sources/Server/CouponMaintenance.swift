@@ -4,18 +4,26 @@ import Pricing
 import ServiceLifecycle
 import Storage
 
-/// Background coupon work: releases reservations whose TTL passed, and refreshes which limited
-/// coupons are exhausted (what pricing reports as `exhausted` without touching the database).
+/// Background coupon work: releases reservations whose TTL passed, refreshes which limited
+/// coupons are exhausted (what pricing reports as `exhausted` without touching the database),
+/// and fails code batches left `running` by an instance that stopped.
 public final class CouponMaintenance: Service {
     let ledger: any CouponLedger
+    let batches: SQLCouponBatchStore?
     let catalog: PromotionCatalog
     let sweepInterval: Duration
     let availabilityInterval: Duration
     let logger: Logger
     let expiredCounter = Counter(label: "marquee_redemptions_expired_total")
 
-    public init(ledger: any CouponLedger, catalog: PromotionCatalog, sweepInterval: Duration, availabilityInterval: Duration, logger: Logger) {
+    /// A batch without progress for this long is taken as interrupted.
+    static let batchStaleAfter = Duration.seconds(300)
+
+    public init(ledger: any CouponLedger, batches: SQLCouponBatchStore? = nil, catalog: PromotionCatalog, sweepInterval: Duration,
+                availabilityInterval: Duration, logger: Logger)
+    {
         self.ledger = ledger
+        self.batches = batches
         self.catalog = catalog
         self.sweepInterval = sweepInterval
         self.availabilityInterval = availabilityInterval
@@ -31,12 +39,15 @@ public final class CouponMaintenance: Service {
         }
     }
 
-    /// Releases every expired reservation, in batches.
+    /// Releases every expired reservation, in batches; fails interrupted code batches.
     public func sweep() async throws {
         while true {
             let released = try await ledger.releaseExpired(now: .now, limit: 500)
             expiredCounter.increment(by: released)
-            if released < 500 { return }
+            if released < 500 { break }
+        }
+        if let batches, try await batches.failInterrupted(staleAfter: Self.batchStaleAfter) > 0 {
+            logger.warning("coupon batches interrupted by a stopped instance marked failed")
         }
     }
 

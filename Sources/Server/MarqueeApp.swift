@@ -60,7 +60,7 @@ public enum MarqueeApp {
             listener: listener(store: store, configuration: configuration, logger: logger),
             pollInterval: configuration.pollInterval, readiness: readiness, logger: logger)
         let services: [any Service] = [store, follower, CouponMaintenance(
-            ledger: store.ledger, catalog: catalog, sweepInterval: configuration.sweepInterval,
+            ledger: store.ledger, batches: store.couponBatches, catalog: catalog, sweepInterval: configuration.sweepInterval,
             availabilityInterval: configuration.availabilityInterval, logger: logger), audiences, memberships]
         var app = Application(
             router: router(store: store, configuration: configuration, readiness: readiness, catalog: catalog, follower: follower,

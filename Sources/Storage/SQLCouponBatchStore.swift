@@ -28,12 +28,33 @@ public struct SQLCouponBatchStore: Sendable {
             """, [.text(tenant), .text(id), .json(request), .int(requested), .date(Date())])
     }
 
-    /// Records progress; a nil `created` keeps the count (a failure after some chunks).
+    /// Records progress; a nil `created` counts the batch's codes (a failure can come after
+    /// some inserts committed that the runner had not counted yet).
     public func progress(tenant: String, id: String, created: Int?, status: String, error: String? = nil) async throws {
         try await database.query(
-            "UPDATE coupon_batches SET created = COALESCE($3, created), status = $4, error = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2",
+            """
+            UPDATE coupon_batches SET created = COALESCE($3, (\(Self.codesOfBatch))), status = $4, error = $5, updated_at = $6
+            WHERE tenant_id = $1 AND id = $2
+            """,
             [.text(tenant), .text(id), created.map(SQLValue.int) ?? .null, .text(status), error.map(SQLValue.text) ?? .null, .date(Date())])
     }
+
+    /// Marks `running` batches without progress for `staleAfter` as failed, with the codes that
+    /// were created: the instance generating them stopped (a deploy, a crash), and nothing
+    /// resumes a batch. Live batches record progress after every chunk of codes (seconds).
+    @discardableResult
+    public func failInterrupted(staleAfter: Duration, now: Date = Date()) async throws -> Int {
+        let cutoff = now.addingTimeInterval(-Double(staleAfter.components.seconds))
+        return try await database.query(
+            """
+            UPDATE coupon_batches SET status = 'failed', updated_at = $2,
+                error = 'interrupted: the instance generating it stopped; the codes created before that remain',
+                created = (SELECT count(*) FROM coupons c WHERE c.tenant_id = coupon_batches.tenant_id AND c.batch_id = coupon_batches.id)
+            WHERE status = 'running' AND updated_at < $1 RETURNING id
+            """, [.date(cutoff), .date(now)]).count
+    }
+
+    static let codesOfBatch = "SELECT count(*) FROM coupons c WHERE c.tenant_id = $1 AND c.batch_id = $2"
 
     public func get(tenant: String, id: String) async throws -> CouponBatchRecord? {
         try await database.query("""
