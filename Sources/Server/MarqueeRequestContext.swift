@@ -23,7 +23,8 @@ public struct MarqueeRequestContext: RequestContext {
         let principal = try caller()
         guard principal.key.role.allows(permission) else {
             throw APIError(status: .forbidden, code: "forbidden",
-                           message: "a key with role \"\(principal.key.role.rawValue)\" may not do this (needs \(permission.rawValue))")
+                           message: "a key with role \"\(principal.key.role.rawValue)\" may not do this (needs role "
+                               + Role.allCases.filter { $0.allows(permission) }.map { "\"\($0.rawValue)\"" }.joined(separator: " or ") + ")")
         }
         return principal
     }

@@ -56,6 +56,15 @@ public enum DatabaseConfiguration: Sendable, Equatable {
 }
 
 extension DatabaseConfiguration {
+    /// Whether `other` is the same PostgreSQL database (loopback names count as one host): a
+    /// tenant's member source must never be Marquee's own database.
+    public func isSameDatabase(as other: DatabaseConfiguration) -> Bool {
+        guard case .postgres(let a) = self, case .postgres(let b) = other else { return false }
+        let loopback: Set<String> = ["localhost", "127.0.0.1", "::1", "[::1]"]
+        let host = { (name: String) in loopback.contains(name.lowercased()) ? "loopback" : name.lowercased() }
+        return host(a.host) == host(b.host) && a.port == b.port && a.database == b.database
+    }
+
     /// The embedded member database: beside Marquee's own database, never inside it, so the
     /// filter SQL of the tenant owning it cannot read Marquee's tables (every tenant's keys,
     /// coupons, promotions, redemptions). SQLite: `marquee.sqlite` → `marquee-members.sqlite`

@@ -141,6 +141,7 @@ public final class MemberSourceRegistry: Sendable {
                 return makePostgres(pool, timeout: timeout)
             }
         case .postgres(let url):
+            if let problem = settings.problem(marquee: store.configuration) { throw MemberSourceError.unavailable(problem) }
             guard case .postgres(var pool) = try DatabaseConfiguration(url: url) else {
                 throw MemberSourceError.unavailable("a member source URL must be postgres://…")
             }

@@ -25,6 +25,20 @@ public struct MemberSourceSettings: Sendable, Hashable {
         self.maxQueries = maxQueries
     }
 
+    /// Why these settings cannot serve as a member source for a Marquee on `marquee`, if so: a
+    /// URL must be PostgreSQL and not Marquee's own database (whose tables hold every tenant's
+    /// keys, coupons and promotions).
+    public func problem(marquee: DatabaseConfiguration) -> String? {
+        guard case .postgres(let url) = kind else { return nil }
+        guard let database = try? DatabaseConfiguration(url: url), case .postgres = database else {
+            return "a member source URL must be postgres://…"
+        }
+        guard !database.isSameDatabase(as: marquee) else {
+            return "a member source cannot be Marquee's own database (use --embedded for the member database beside it)"
+        }
+        return nil
+    }
+
     /// The settings without secrets, for display.
     public var redacted: String {
         switch kind {

@@ -22,6 +22,13 @@ struct CommonOptions: ParsableArguments {
         case text, json
     }
 
+    func validate() throws {
+        try Environment.check(["MARQUEE_LOG_FORMAT"]) { LogFormat(rawValue: $0) != nil }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("log level \(logLevel) is not one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
     func databaseConfiguration() throws -> DatabaseConfiguration {
         if !database.isEmpty {
             return try DatabaseConfiguration(url: database)
@@ -31,7 +38,7 @@ struct CommonOptions: ParsableArguments {
 
     /// Bootstraps swift-log (once per process) and returns the root logger.
     func makeLogger() -> Logger {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = Logger.Level(rawValue: logLevel) ?? .info  // checked by validate()
         let json = logFormat == .json
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)

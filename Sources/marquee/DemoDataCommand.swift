@@ -35,15 +35,23 @@ enum CinemaDemo {
                          logger: Logger) async throws
     {
         guard members >= 1 else { throw ValidationError("--members must be at least 1") }
+        let intoSettings = into.map { MemberSourceSettings(kind: .postgres(url: $0)) }
+        if let problem = intoSettings?.problem(marquee: database) {
+            throw ValidationError(problem.replacingOccurrences(of: "a member source URL", with: "--into"))
+        }
         try await Store.withStore(database, logger: logger) { store in
-            let tenant = if let existing = try await store.accounts.tenant(named: name) { existing }
-                else { try await store.accounts.createTenant(name: name) }
+            let existing = try await store.accounts.tenant(named: name)
+            let tenant = if let existing { existing } else { try await store.accounts.createTenant(name: name) }
+            if existing == nil {  // a new tenant: without a key nothing could use its audiences
+                let key = try await store.accounts.createKey(tenantID: tenant.id, role: .admin)
+                print("tenant \(name) created; admin API key (shown once): \(key.secret)")
+            }
             let bar = ProgressBar(label: "members \(members)")
-            if let into {
+            if let into, let intoSettings {
                 try await Store.withStore(try DatabaseConfiguration(url: into), logger: logger, migrate: false) { target in
                     try await CinemaGenerator(database: target.database, members: members).run(progress: bar.update)
                 }
-                try await store.memberSourceSettings.set(tenant: tenant.id, MemberSourceSettings(kind: .postgres(url: into)))
+                try await store.memberSourceSettings.set(tenant: tenant.id, intoSettings)
             } else {
                 if let owner = try await store.memberSourceSettings.embeddedOwner(), owner != tenant.id {
                     throw ValidationError("the embedded member database belongs to another tenant; use --into postgres://…")

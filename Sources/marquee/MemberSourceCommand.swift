@@ -29,6 +29,7 @@ struct MemberSourceCommand: AsyncParsableCommand {
                 let settings: MemberSourceSettings? = none ? nil : MemberSourceSettings(
                     kind: embedded ? .embedded : .postgres(url: url!),
                     statementTimeout: statementTimeout.map { .milliseconds(Int($0 * 1000)) }, maxQueries: maxQueries)
+                if let problem = settings?.problem(marquee: store.configuration) { throw ValidationError(problem) }
                 try await store.memberSourceSettings.set(tenant: tenant.id, settings)
                 print(settings?.redacted ?? "none")
             }

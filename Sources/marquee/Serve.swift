@@ -51,6 +51,13 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "max_parallel_workers_per_gather inside filter queries on PostgreSQL member sources; unset = the database's setting (env MARQUEE_FILTER_PARALLEL_WORKERS).")
     var filterParallelWorkers: Int? = Environment.int("MARQUEE_FILTER_PARALLEL_WORKERS")
 
+    func validate() throws {
+        try Environment.check(["MARQUEE_PORT", "MARQUEE_BODY_LIMIT", "MARQUEE_SHUTDOWN_TIMEOUT", "MARQUEE_RESERVATION_TTL",
+                               "MARQUEE_AUDIENCE_REFRESH", "MARQUEE_FILTER_PARALLEL_WORKERS"]) { Int($0) != nil }
+        try Environment.check(["MARQUEE_POLL_INTERVAL"]) { Double($0) != nil }
+        try Environment.check(["MARQUEE_CHANGE_FEED"]) { ServerConfiguration.ChangeFeedMode(rawValue: $0) != nil }
+    }
+
     var configuration: ServerConfiguration {
         var configuration = ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit, changeFeed: changeFeed,
                                                 pollInterval: .milliseconds(Int(pollInterval * 1000)))

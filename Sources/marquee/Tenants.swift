@@ -28,7 +28,7 @@ struct Tenants: AsyncParsableCommand {
             if json {
                 printJSON(["tenant": name, "apiKey": issued.secret, "keyId": issued.key.id, "role": "admin"])
             } else {
-                print("tenant \(name) created\nadmin API key (shown once): \(issued.secret)")
+                print("tenant \(name) created\nadmin API key \(issued.key.id) (shown once): \(issued.secret)")
             }
         }
     }

@@ -241,6 +241,23 @@ struct EmbeddedMemberSourceTests {
             }
         }
     }
+
+    /// Nor can an operator point a member source URL at Marquee's own PostgreSQL database (the
+    /// docs said this was impossible; nothing checked it). `localhost` and `127.0.0.1` are one host.
+    @Test func aMemberSourceURLCannotBeMarqueesOwnDatabase() async throws {
+        try await TestServer.with(.postgres) { server in
+            let (name, key) = try await server.tenant()
+            guard case .postgres(let own) = server.store.configuration else { throw TestEnvironmentError(message: "not PostgreSQL") }
+            let host = own.host == "127.0.0.1" ? "localhost" : own.host
+            let url = "postgres://\(own.username)@\(host):\(own.port)/\(own.database)"
+            let settings = MemberSourceSettings(kind: .postgres(url: url))
+            #expect(settings.problem(marquee: server.store.configuration) != nil)
+            let tenant = try #require(try await server.store.accounts.tenant(named: name))
+            try await server.store.memberSourceSettings.set(tenant: tenant.id, settings)  // as if written around the CLI's check
+            let saved = try await server.request("POST", "/v1/filters", key: key, json: #"{"id": "peek", "name": "Peek", "sql": "SELECT 1 FROM tenants"}"#)
+            #expect(saved.status == 503 && saved.text.contains("own database"), "\(saved.text)")
+        }
+    }
 }
 
 /// A member database that cannot be reached answers 503 within the statement timeout plus the
