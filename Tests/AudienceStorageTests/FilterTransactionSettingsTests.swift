@@ -64,7 +64,7 @@ struct FilterTransactionSettingsTests {
     @Test func registryDefaultsReachTheFilterTransaction() async throws {
         try await TestDatabases.withStore(.postgres) { store in
             let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("workers")).id
-            try await store.memberSourceSettings.set(tenant: tenant, MemberSourceSettings(kind: .postgres(url: try TestDatabases.postgresURL())))
+            try await store.memberSourceSettings.set(tenant: tenant, MemberSourceSettings(kind: .postgres(url: try TestDatabases.otherPostgresURL())))
             let workers = Self.setting("max_parallel_workers_per_gather")
             let server = try await Self.serverValue(store, "max_parallel_workers_per_gather")
             for (value, expected) in [(0, 0), (nil, server)] as [(Int?, Int)] {

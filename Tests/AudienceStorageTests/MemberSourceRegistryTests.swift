@@ -13,7 +13,7 @@ struct MemberSourceRegistryTests {
 
     static func externalTenant(_ store: Store) async throws -> String {
         let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("registry")).id
-        try await store.memberSourceSettings.set(tenant: tenant, MemberSourceSettings(kind: .postgres(url: try TestDatabases.postgresURL())))
+        try await store.memberSourceSettings.set(tenant: tenant, MemberSourceSettings(kind: .postgres(url: try TestDatabases.otherPostgresURL())))
         return tenant
     }
 

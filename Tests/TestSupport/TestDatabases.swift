@@ -26,6 +26,15 @@ public enum TestDatabases {
         return url
     }
 
+    /// The test server's `postgres` maintenance database: a member source for filters that read
+    /// no tables (a member source may not be Marquee's own database).
+    public static func otherPostgresURL() throws -> String {
+        guard var components = URLComponents(string: try postgresURL()) else { throw TestEnvironmentError(message: "bad MARQUEE_TEST_POSTGRES_URL") }
+        components.path = "/postgres"
+        guard let url = components.string else { throw TestEnvironmentError(message: "bad MARQUEE_TEST_POSTGRES_URL") }
+        return url
+    }
+
     public static func configuration(_ backend: Backend) throws -> DatabaseConfiguration {
         switch backend {
         case .sqlite:

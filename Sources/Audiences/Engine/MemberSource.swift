@@ -1,9 +1,8 @@
 import Roaring
 
 /// Where filter results come from: the tenant's member database. Storage implements it with
-/// SQL, e.g. on PostgreSQL
-/// `SELECT string_agg(int4send(id), ''::bytea) FROM (<positional SQL> ORDER BY 1) s(id)` read into
-/// `Bitmap(bigEndianUInt32:)`, binding `request.binds` to `$1…$n`.
+/// SQL (`PostgresMemberSource`: one binary value of 4-byte ids, read into a bitmap;
+/// `SQLiteMemberSource`: rows), binding the filter's parameters, never splicing them.
 public protocol MemberSource: Sendable {
     /// How many filter queries may run at once against this source (at most the connection
     /// pool's size). The filter cache never runs more than this many queries concurrently for
