@@ -43,10 +43,13 @@ struct CouponBatchRunner: Sendable {
                 chunk.append(coupon)
             }
             created += try await coupons.createMany(tenant: tenant, coupons: chunk)
-            try await batches.progress(tenant: tenant, id: id, created: created, status: created < request.count ? "running" : "completed")
+            try await batches.progress(tenant: tenant, id: id, created: created, status: "running")
             attempts += 1
             if attempts > request.count / Self.chunk + 100 { throw StorageError.duplicate("too many code collisions") }
         }
+        // Completed only once pricing and redemptions know the codes: a client polling for
+        // `completed` may use them at once.
         try await catalog.reloadCoupons(tenant: tenant)
+        try await batches.progress(tenant: tenant, id: id, created: created, status: "completed")
     }
 }

@@ -97,7 +97,13 @@ public final class PromotionCatalog: Sendable {
 
     /// Marks a code exhausted at once (a reservation just found no use left).
     public func markExhausted(tenant: String, code: String) {
-        update(tenant) { parts in parts.exhausted.insert(code).inserted }
+        let ticket = nextTicket()
+        update(tenant) { parts in
+            guard parts.exhausted.insert(code).inserted else { return false }
+            // An availability refresh that read the database before this must not undo it.
+            parts.exhaustedTicket = max(parts.exhaustedTicket, ticket)
+            return true
+        }
     }
 
     /// Tenants holding limited coupons (the ones whose availability is worth polling).

@@ -56,15 +56,25 @@ public protocol CacheClock: Sendable {
     func sleep(for duration: Duration) async throws
 }
 
-/// The real clock: `CLOCK_REALTIME` for instants, `Task.sleep` for waiting.
+/// The real clock: wall-clock time read once at start-up, advanced by the monotonic clock, so
+/// an NTP step never stretches or expires TTLs nor makes a duration negative (instants still
+/// serve as usage timestamps across restarts); `Task.sleep` for waiting.
 public struct SystemCacheClock: CacheClock {
     /// The system clock.
     public init() {}
 
     public func now() -> CacheInstant {
+        let start = Self.start
+        return CacheInstant(nanosecondsSinceEpoch: start.wall &+ (Self.read(CLOCK_MONOTONIC) &- start.monotonic))
+    }
+
+    /// Both clocks read together, once per process.
+    static let start = (wall: read(CLOCK_REALTIME), monotonic: read(CLOCK_MONOTONIC))
+
+    static func read(_ clock: clockid_t) -> Int64 {
         var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return CacheInstant(nanosecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
+        clock_gettime(clock, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 
     public func sleep(for duration: Duration) async throws {
