@@ -19,8 +19,17 @@ public protocol AccountRepository: Sendable {
 }
 
 /// Errors of account management.
-public enum AccountError: Error, Equatable, Sendable {
+public enum AccountError: Error, Equatable, Sendable, CustomStringConvertible {
     case tenantExists(String)
     case unknownTenant(String)
     case invalidTenantName(String)
+
+    /// What the CLI prints.
+    public var description: String {
+        switch self {
+        case .tenantExists(let name): "a tenant named \"\(name)\" exists"
+        case .unknownTenant(let name): "no tenant named \"\(name)\""
+        case .invalidTenantName(let name): "\"\(name)\" is not a valid tenant name (\(Tenant.nameRule))"
+        }
+    }
 }

@@ -16,6 +16,9 @@ public struct Tenant: Sendable, Hashable, Codable {
     }
 
     /// Tenant names are slugs: they appear in URLs, logs and CLI arguments.
+    public static let nameRule = "1-64 lower-case letters, digits, '-' or '_', starting with a letter or digit"
+
+    /// Whether `name` follows `nameRule`.
     public static func isValidName(_ name: String) -> Bool {
         guard let first = name.first, (1...64).contains(name.count) else { return false }
         let allowed = name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }

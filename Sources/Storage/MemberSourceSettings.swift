@@ -41,10 +41,12 @@ public struct MemberSourceSettings: Sendable, Hashable {
 
     /// The settings without secrets, for display.
     public var redacted: String {
-        switch kind {
+        let source = switch kind {
         case .embedded: "embedded"
         case .postgres(let url): (try? DatabaseConfiguration(url: url).redacted) ?? "postgres://…"
         }
+        let timeout = statementTimeout.map { "\(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) s" } ?? "default"
+        return source + " (statement timeout \(timeout), max queries " + (maxQueries.map(String.init) ?? "default") + ")"
     }
 }
 
