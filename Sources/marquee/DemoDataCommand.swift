@@ -44,7 +44,8 @@ enum CinemaDemo {
             let tenant = if let existing { existing } else { try await store.accounts.createTenant(name: name) }
             if existing == nil {  // a new tenant: without a key nothing could use its audiences
                 let key = try await store.accounts.createKey(tenantID: tenant.id, role: .admin)
-                print("tenant \(name) created; admin API key (shown once): \(key.secret)")
+                // Unbuffered: the progress bar (stderr) follows, and print() is block-buffered when piped.
+                FileHandle.standardOutput.write(Data("tenant \(name) created; admin API key (shown once): \(key.secret)\n".utf8))
             }
             let bar = ProgressBar(label: "members \(members)")
             if let into, let intoSettings {
