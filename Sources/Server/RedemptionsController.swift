@@ -144,7 +144,11 @@ struct RedemptionsController {
         if result.replayed { headers[.idempotentReplayed] = "true" }
         switch result.outcome {
         case .reserved:
-            return JSONResponse.make(RedemptionView(result.redemption, status: .reserved), status: .created, headers: headers)
+            // A replay answers what the first attempt did (reserved, as created), not the
+            // redemption's state now: GET /v1/redemptions/{id} tells that.
+            var view = RedemptionView(result.redemption, status: .reserved)
+            if result.replayed { view.updatedAt = view.createdAt }
+            return JSONResponse.make(view, status: .created, headers: headers)
         case .exhausted:
             if !result.replayed { catalog.markExhausted(tenant: tenant, code: code) }
             var error = APIError(status: .conflict, code: "exhausted", message: "no use of \(code) is left", path: "/coupon")

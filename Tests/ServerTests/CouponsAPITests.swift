@@ -45,6 +45,7 @@ struct CouponsAPITests {
             #expect(replay.status == 201)
             #expect(replay.json["id"] as? String == id)
             #expect(replay.header("Idempotent-Replayed") == "true")
+            #expect(replay.json["updatedAt"] as? String == reserved.json["updatedAt"] as? String, "the first answer, replayed")
             let reused = try await server.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "blackfriday", "customer": "c2"}"#, headers: ["Idempotency-Key": "k1"])
             #expect(reused.status == 422)
             let exhausted = try await server.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "blackfriday", "customer": "c2"}"#, headers: ["Idempotency-Key": "k2"])
@@ -59,6 +60,10 @@ struct CouponsAPITests {
             let confirmedAgain = try await server.request("POST", "/v1/redemptions/\(id)/confirm", key: acme.key)
             #expect(confirmedAgain.status == 409)
             #expect(try await server.request("POST", "/v1/redemptions/\(id)/cancel", key: acme.key).json["status"] as? String == "cancelled")
+            // A late retry still gets the first answer, all of it (not reserved with the cancel's updatedAt).
+            let lateReplay = try await server.request("POST", "/v1/redemptions", key: acme.key, json: body, headers: ["Idempotency-Key": "k1"])
+            #expect(lateReplay.status == 201 && lateReplay.json["status"] as? String == "reserved")
+            #expect(lateReplay.json["updatedAt"] as? String == reserved.json["updatedAt"] as? String)
             #expect(try await server.request("GET", "/v1/coupons/BLACKFRIDAY", key: acme.key).json["redeemed"] as? Int == 0)
             let afterCancel = try await server.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "blackfriday", "customer": "c2"}"#, headers: ["Idempotency-Key": "k3"])
             #expect(afterCancel.status == 201)

@@ -60,4 +60,38 @@ struct KeyCacheTests {
             #expect(accounts.lookups.withLock { $0 } == 2)
         }
     }
+
+    /// Requests arriving together for an uncached key share one database lookup (before, each
+    /// queried the database; every 10 s, at expiry, that queued dozens of lookups on SQLite).
+    @Test func concurrentRequestsShareOneLookup() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .seconds(60))
+            let tenant = try await accounts.createTenant(name: TestDatabases.uniqueName("keys"))
+            let issued = try await accounts.createKey(tenantID: tenant.id, role: .read)
+            accounts.holding.withLock { $0 = true }
+            let requests = (0..<20).map { _ in Task { try await cache.authenticate(secret: issued.secret) } }
+            while !accounts.isWaiting { await Task.yield() }
+            accounts.release()
+            for request in requests { #expect(try await request.value?.key.id == issued.key.id) }
+            #expect(accounts.lookups.withLock { $0 } == 1)
+        }
+    }
+
+    /// A key in use is refreshed in the background near expiry: the request is answered from
+    /// the cache without waiting for the database.
+    @Test func nearExpiryTheCachedKeyAnswersWhileItIsRefreshed() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .seconds(60), refreshAhead: .seconds(60))  // always "near expiry"
+            let tenant = try await accounts.createTenant(name: TestDatabases.uniqueName("keys"))
+            let issued = try await accounts.createKey(tenantID: tenant.id, role: .read)
+            #expect(try await cache.authenticate(secret: issued.secret) != nil)
+            accounts.holding.withLock { $0 = true }
+            #expect(try await cache.authenticate(secret: issued.secret) != nil)  // returns although the refresh is held
+            while !accounts.isWaiting { await Task.yield() }
+            #expect(accounts.lookups.withLock { $0 } == 2)
+            accounts.release()
+        }
+    }
 }
