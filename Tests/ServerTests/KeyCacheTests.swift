@@ -43,12 +43,17 @@ struct KeyCacheTests {
         }
     }
 
+    /// A new tenant with a read key.
+    static func readKey(_ accounts: some AccountRepository) async throws -> (Tenant, IssuedKey) {
+        let tenant = try await accounts.createTenant(name: TestDatabases.uniqueName("keys"))
+        return (tenant, try await accounts.createKey(tenantID: tenant.id, role: .read))
+    }
+
     @Test func aLookupOverlappingARevocationIsNotCached() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
             let cache = KeyCache(accounts: accounts, ttl: .seconds(60))
-            let tenant = try await accounts.createTenant(name: TestDatabases.uniqueName("keys"))
-            let issued = try await accounts.createKey(tenantID: tenant.id, role: .read)
+            let (tenant, issued) = try await Self.readKey(accounts)
             accounts.holding.withLock { $0 = true }
             let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
             while !accounts.isWaiting { await Task.yield() }  // it has read the key as valid
@@ -67,8 +72,7 @@ struct KeyCacheTests {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
             let cache = KeyCache(accounts: accounts, ttl: .seconds(60))
-            let tenant = try await accounts.createTenant(name: TestDatabases.uniqueName("keys"))
-            let issued = try await accounts.createKey(tenantID: tenant.id, role: .read)
+            let (_, issued) = try await Self.readKey(accounts)
             accounts.holding.withLock { $0 = true }
             let requests = (0..<20).map { _ in Task { try await cache.authenticate(secret: issued.secret) } }
             while !accounts.isWaiting { await Task.yield() }
@@ -84,8 +88,7 @@ struct KeyCacheTests {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
             let cache = KeyCache(accounts: accounts, ttl: .seconds(60), refreshAhead: .seconds(60))  // always "near expiry"
-            let tenant = try await accounts.createTenant(name: TestDatabases.uniqueName("keys"))
-            let issued = try await accounts.createKey(tenantID: tenant.id, role: .read)
+            let (_, issued) = try await Self.readKey(accounts)
             #expect(try await cache.authenticate(secret: issued.secret) != nil)
             accounts.holding.withLock { $0 = true }
             #expect(try await cache.authenticate(secret: issued.secret) != nil)  // returns although the refresh is held
