@@ -6,10 +6,20 @@ public struct Explanation: Sendable, Codable, Hashable {
     /// branch of an `$or`). Empty when the condition matched.
     public var failures: [Failure]
 
-    /// Creates an explanation.
+    /// At most this many failures are kept, each with `expected` and `found` abbreviated: an
+    /// explanation is read by a person, and echoing whole values let a 0.5 MB request produce a
+    /// 160 MB answer.
+    public static let maxFailures = 100
+
+    /// Creates an explanation (the first `maxFailures` failures, abbreviated).
     public init(matched: Bool, failures: [Failure]) {
         self.matched = matched
-        self.failures = failures
+        self.failures = failures.prefix(Self.maxFailures).map { failure in
+            var failure = failure
+            failure.expected = failure.expected.abbreviated()
+            failure.found = failure.found?.abbreviated()
+            return failure
+        }
     }
 
     /// One failed leaf.
