@@ -48,6 +48,7 @@ let package = Package(
             "Accounts", "Rules", "Pricing", "Storage", "Audiences", "Roaring",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),  // already in the graph (Hummingbird): its parser errors
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOHTTP1
 import Rules
 
 /// Turns every error into a JSON error response, so clients never see an empty or HTML body
@@ -39,6 +40,10 @@ struct ErrorMiddleware: RouterMiddleware {
             var apiError = APIError(status: error.status, code: code, message: message)
             apiError.headers = error.headers
             return apiError
+        case let error as HTTPParserError:
+            // Mostly a client that went away in the middle of its body: its fault, not a 500
+            // (those are logged at error level and alerted on).
+            return APIError(status: .badRequest, code: "incomplete_request", message: "the request could not be read: \(error.debugDescription)")
         case let error as any HTTPResponseError where error.status.code < 500:
             return APIError(status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase)
         default:

@@ -65,6 +65,7 @@ public enum MarqueeApp {
         var app = Application(
             router: router(store: store, configuration: configuration, readiness: readiness, catalog: catalog, follower: follower,
                            audiences: audiences, memberships: memberships, stopTrace: stopTrace),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "marquee"),
             services: services.map { service in stopTrace?.wrap(service) ?? service },
             onServerRunning: onServerRunning,

@@ -16,6 +16,9 @@ public struct ServerConfiguration: Sendable {
     public var sweepInterval: Duration = .seconds(10)
     /// How often pricing's view of exhausted limited coupons is refreshed.
     public var availabilityInterval: Duration = .seconds(2)
+    /// A connection that sends nothing for this long while idle or while a request is being
+    /// read (slow headers or body) is closed; a response being written is never cut.
+    public var idleTimeout: Duration = .seconds(60)
     /// Audiences: filter cache, member source defaults, pre-warming.
     public var audiences = AudienceConfiguration()
 

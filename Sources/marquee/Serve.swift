@@ -36,6 +36,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "How to follow changes made by other instances: listen (PostgreSQL LISTEN/NOTIFY + poll) or poll (env MARQUEE_CHANGE_FEED).")
     var changeFeed: ServerConfiguration.ChangeFeedMode = Environment.string("MARQUEE_CHANGE_FEED").flatMap(ServerConfiguration.ChangeFeedMode.init(rawValue:)) ?? .listen
 
+    @Option(help: "Seconds a connection may send nothing (idle, or in the middle of a request) before it is closed (env MARQUEE_IDLE_TIMEOUT).")
+    var idleTimeout: Int = Environment.int("MARQUEE_IDLE_TIMEOUT") ?? 60
+
     @Option(help: "Seconds a graceful stop (SIGTERM/SIGINT) may take before the rest is cancelled (env MARQUEE_SHUTDOWN_TIMEOUT).")
     var shutdownTimeout: Int = Environment.int("MARQUEE_SHUTDOWN_TIMEOUT") ?? 30
 
@@ -52,7 +55,7 @@ struct ServerOptions: ParsableArguments {
     var filterParallelWorkers: Int? = Environment.int("MARQUEE_FILTER_PARALLEL_WORKERS")
 
     func validate() throws {
-        try Environment.check(["MARQUEE_PORT", "MARQUEE_BODY_LIMIT", "MARQUEE_SHUTDOWN_TIMEOUT", "MARQUEE_RESERVATION_TTL",
+        try Environment.check(["MARQUEE_PORT", "MARQUEE_BODY_LIMIT", "MARQUEE_IDLE_TIMEOUT", "MARQUEE_SHUTDOWN_TIMEOUT", "MARQUEE_RESERVATION_TTL",
                                "MARQUEE_AUDIENCE_REFRESH", "MARQUEE_FILTER_PARALLEL_WORKERS"]) { Int($0) != nil }
         try Environment.check(["MARQUEE_POLL_INTERVAL"]) { Double($0) != nil }
         try Environment.check(["MARQUEE_CHANGE_FEED"]) { ServerConfiguration.ChangeFeedMode(rawValue: $0) != nil }
@@ -62,6 +65,7 @@ struct ServerOptions: ParsableArguments {
         var configuration = ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit, changeFeed: changeFeed,
                                                 pollInterval: .milliseconds(Int(pollInterval * 1000)))
         configuration.reservationTTL = .seconds(reservationTTL)
+        configuration.idleTimeout = .seconds(max(1, idleTimeout))
         configuration.audiences.membershipRefresh = .seconds(max(1, audienceRefresh))
         configuration.audiences.sources.parallelWorkersPerQuery = filterParallelWorkers
         return configuration
