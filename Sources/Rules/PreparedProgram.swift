@@ -93,6 +93,11 @@ final class PreparedProgram: @unchecked Sendable {
     let sources: [CompiledLeaf]
 
     init(_ program: Program) {
+        // Every new segment in one copy of the key table; then each leaf finds its ids in the
+        // snapshot (interning leaf by leaf copied the table once per new leaf: quadratic).
+        var allSegments: [String] = []
+        program.collectSegments(into: &allSegments)
+        _ = KeyInterner.intern(allSegments)
         var builder = PreparedProgramBuilder()
         let root = builder.add(program)
         self.root = root

@@ -6,6 +6,16 @@ indirect enum Program: Sendable {
     case not(Program)
     case leaf(CompiledLeaf)
 
+    /// The path segments of every leaf, in order (repeats included).
+    func collectSegments(into segments: inout [String]) {
+        switch self {
+        case .leaf(let leaf): segments.append(contentsOf: leaf.path.segments)
+        case .and(let children), .or(let children): for child in children { child.collectSegments(into: &segments) }
+        case .not(let child): child.collectSegments(into: &segments)
+        case .constant: break
+        }
+    }
+
     /// Evaluates with short-circuiting; allocation-free.
     func matches(_ document: JSONValue) -> Bool {
         switch self {
