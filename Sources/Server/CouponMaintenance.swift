@@ -1,8 +1,10 @@
 import Logging
 import Metrics
 import Pricing
+import Rules
 import ServiceLifecycle
 import Storage
+import Synchronization
 
 /// Background coupon work: releases reservations whose TTL passed, refreshes which limited
 /// coupons are exhausted (what pricing reports as `exhausted` without touching the database),
@@ -18,6 +20,10 @@ public final class CouponMaintenance: Service {
 
     /// A batch without progress for this long is taken as interrupted.
     static let batchStaleAfter = Duration.seconds(300)
+    /// Rejected reservation attempts are kept this long (a retry within it still replays).
+    static let rejectedRetention = Duration.seconds(7 * 86_400)
+    /// When rejected attempts were last deleted (hourly is enough).
+    let lastRetention = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(ledger: any CouponLedger, batches: SQLCouponBatchStore? = nil, catalog: PromotionCatalog, sweepInterval: Duration,
                 availabilityInterval: Duration, logger: Logger)
@@ -49,6 +55,11 @@ public final class CouponMaintenance: Service {
         if let batches, try await batches.failInterrupted(staleAfter: Self.batchStaleAfter) > 0 {
             logger.warning("coupon batches interrupted by a stopped instance marked failed")
         }
+        let now = ContinuousClock.now
+        if lastRetention.withLock({ $0.map { now - $0 < .seconds(3600) } ?? false }) { return }
+        lastRetention.withLock { $0 = now }
+        let before = RuleDateTime(RuleDateTime.now.date.addingTimeInterval(-Double(Self.rejectedRetention.components.seconds)))
+        while try await ledger.deleteRejected(before: before, limit: 1000) == 1000 {}
     }
 
     func refreshAvailability() async throws {

@@ -105,6 +105,14 @@ public struct SQLCouponLedger: CouponLedger {
         return try await redemption(tenant: tenant, id: id)
     }
 
+    public func deleteRejected(before: RuleDateTime, limit: Int) async throws -> Int {
+        try await database.query("""
+            DELETE FROM redemptions WHERE status = 'rejected' AND (tenant_id, id) IN (
+                SELECT tenant_id, id FROM redemptions WHERE status = 'rejected' AND created_at < $1 ORDER BY created_at LIMIT $2)
+            RETURNING id
+            """, [.date(before.date), .int(limit)]).count
+    }
+
     public func releaseExpired(now: RuleDateTime, limit: Int) async throws -> Int {
         let due = try await database.query(
             "SELECT tenant_id, id FROM redemptions WHERE status = 'reserved' AND expires_at <= $1 ORDER BY expires_at LIMIT $2",

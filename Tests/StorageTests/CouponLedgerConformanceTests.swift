@@ -128,4 +128,28 @@ struct CouponLedgerConformanceTests {
             #expect(try await Self.checkInvariants(store, tenant: tenant, code: single.code, max: 1, perCustomer: nil) == 1)
         }
     }
+
+    /// Rejected attempts are deleted after their retention (found by review: every attempt on
+    /// an exhausted coupon stored a row forever); reservations and recent rejections stay. The
+    /// test's rows are dated 30 days back, so concurrent tests' fresh rejections are not touched.
+    @Test(arguments: Backend.allCases)
+    func oldRejectedAttemptsAreDeleted(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let (tenant, coupon) = try await Self.setUp(store, max: 1, perCustomer: nil)
+            let monthAgo = RuleDateTime(Date().addingTimeInterval(-30 * 86_400))
+            func old(_ key: String) -> ReservationRequest {
+                var request = Self.request(tenant, coupon, key: key, customer: key)
+                request.now = monthAgo
+                return request
+            }
+            #expect(try await store.ledger.reserve(old("kept")).outcome == .reserved)
+            #expect(try await store.ledger.reserve(old("gone")).outcome == .exhausted)
+            #expect(try await store.ledger.reserve(Self.request(tenant, coupon, key: "recent", customer: "recent")).outcome == .exhausted)
+            let tenDaysAgo = RuleDateTime(Date().addingTimeInterval(-10 * 86_400))
+            while try await store.ledger.deleteRejected(before: tenDaysAgo, limit: 1000) == 1000 {}
+            #expect(try await store.ledger.replay(tenant: tenant, idempotencyKey: "gone") == nil)
+            #expect(try await store.ledger.replay(tenant: tenant, idempotencyKey: "kept")?.outcome == .reserved)
+            #expect(try await store.ledger.replay(tenant: tenant, idempotencyKey: "recent")?.outcome == .exhausted)
+        }
+    }
 }
