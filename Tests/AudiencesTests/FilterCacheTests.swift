@@ -186,8 +186,9 @@ struct FilterCacheTests {
     @Test func leastRecentlyUsedEntriesAreEvictedBeyondTheBudget() async throws {
         let source = Self.source()
         let sizes = [Self.horror, Self.oslo, Self.optedOut].map { request in
-            Bitmap(request.filter.id == "watched_genre" ? Array(0..<1000) : request.filter.id == "lives_in" ? Array(500..<700) : [1, 2, 3])
-                .sizeInBytes + 256
+            FilterCache.chargedBytes(
+                Bitmap(request.filter.id == "watched_genre" ? Array(0..<1000) : request.filter.id == "lives_in" ? Array(500..<700) : [1, 2, 3]),
+                key: request.key(tenant: "t"))
         }
         let budget = sizes[0] + sizes[1] + sizes[2] - 1  // one short of holding all three
         let cache = FilterCache(configuration: FilterCacheConfiguration(memoryBudgetBytes: budget))
@@ -202,6 +203,20 @@ struct FilterCacheTests {
         #expect(stats.evictions == 1 && stats.entries == 2)
         #expect(stats.bytesHeld == sizes[0] + sizes[2] && stats.bytesHeld <= stats.budgetBytes)
         #expect(try await cache.fetch(Self.oslo, tenant: "t", source: source).origin == .query)
+    }
+
+    /// Client-chosen parameters count against the budget: 40 small results with 4 KB
+    /// parameters each no longer pass for 300 bytes apiece (found by review).
+    @Test func largeParametersCountAgainstTheBudget() async throws {
+        let cache = FilterCache(configuration: FilterCacheConfiguration(memoryBudgetBytes: 64 * 1024))
+        let source = Self.source()
+        for index in 0..<40 {
+            let city = String(repeating: "x", count: 4096 - 4) + String(format: "%04d", index)
+            _ = try await cache.fetch(FilterRequest(filter: Fixtures.city, parameters: ["city": .string(city)]), tenant: "t", source: source)
+        }
+        let stats = cache.stats()
+        #expect(stats.bytesHeld <= stats.budgetBytes)
+        #expect(stats.entries <= 5 && stats.evictions >= 35, "\(stats.entries) entries, \(stats.evictions) evictions")
     }
 
     @Test func aResultLargerThanTheBudgetIsNotCached() async throws {

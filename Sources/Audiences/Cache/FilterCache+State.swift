@@ -142,6 +142,15 @@ extension FilterCache {
         }
     }
 
-    /// Bytes charged per entry on top of the bitmap (key strings, bookkeeping).
+    /// Bytes charged per entry on top of the bitmap and the key (bookkeeping).
     static let entryOverheadBytes = 256
+
+    /// What an entry is charged against the memory budget: its bitmap, its key (whose
+    /// parameters are held three times: the key in the map and in the recency list, the typed
+    /// request; client-chosen parameters of kilobytes each once made 300 MB count as 7 MB), and
+    /// bookkeeping.
+    public static func chargedBytes(_ members: Bitmap, key: FilterCacheKey) -> Int {
+        members.sizeInBytes + entryOverheadBytes + 3 * key.parameters.utf8.count
+            + key.tenant.utf8.count + key.filterID.utf8.count + key.fingerprint.utf8.count
+    }
 }

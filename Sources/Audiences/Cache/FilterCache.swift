@@ -169,7 +169,7 @@ public final class FilterCache: Sendable {
                 if !load.discarded {
                     let ttl = Duration.seconds(max(0, request.filter.cacheTTLSeconds))
                     state.store(key, Entry(
-                        members: members, bytes: members.sizeInBytes + Self.entryOverheadBytes, request: request,
+                        members: members, bytes: Self.chargedBytes(members, key: key), request: request,
                         source: source, computedAt: finished, expiresAt: finished.advanced(by: ttl),
                         lastDuration: queryDuration))
                 }
