@@ -55,11 +55,21 @@ public final class CouponMaintenance: Service {
         if let batches, try await batches.failInterrupted(staleAfter: Self.batchStaleAfter) > 0 {
             logger.warning("coupon batches interrupted by a stopped instance marked failed")
         }
+        try await deleteOldRejectedAttempts()
+    }
+
+    /// At most 10,000 rows a sweep (a first deploy may find a large backlog; releasing expired
+    /// reservations must not wait behind it); then resting for an hour once the backlog is gone.
+    func deleteOldRejectedAttempts() async throws {
         let now = ContinuousClock.now
         if lastRetention.withLock({ $0.map { now - $0 < .seconds(3600) } ?? false }) { return }
-        lastRetention.withLock { $0 = now }
         let before = RuleDateTime(RuleDateTime.now.date.addingTimeInterval(-Double(Self.rejectedRetention.components.seconds)))
-        while try await ledger.deleteRejected(before: before, limit: 1000) == 1000 {}
+        for _ in 0..<10 {
+            if try await ledger.deleteRejected(before: before, limit: 1000) < 1000 {
+                lastRetention.withLock { $0 = now }
+                return
+            }
+        }
     }
 
     func refreshAvailability() async throws {

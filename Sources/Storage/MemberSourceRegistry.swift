@@ -112,7 +112,9 @@ public final class MemberSourceRegistry: Sendable {
 
     /// Forgets `tenant`'s source (after its settings changed here).
     public func drop(_ tenant: String) {
-        state.withLock { $0.sources.removeValue(forKey: tenant) }?.pool?.cancel()
+        guard let dropped = state.withLock({ $0.sources.removeValue(forKey: tenant) }) else { return }
+        dropped.pool?.cancel()
+        sourceChanged(tenant)  // a source set again later must not find the old one's results
     }
 
     /// Stops every external pool; later `source` calls throw.

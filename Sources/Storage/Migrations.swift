@@ -355,10 +355,5 @@ public enum Migrations {
         Migration(version: 7, name: "tenant rounding", statements: [
             "ALTER TABLE tenants ADD COLUMN rounding TEXT NOT NULL DEFAULT 'halfEven'",
         ]),
-        // Rejected reservation attempts (exhausted, customer limit) are deleted after a while;
-        // every attempt stores a row, so they grew at the callers' pace.
-        Migration(version: 8, name: "rejected redemptions retention", statements: [
-            "CREATE INDEX redemptions_rejected ON redemptions (created_at) WHERE status = 'rejected'",
-        ]),
     ]
 }

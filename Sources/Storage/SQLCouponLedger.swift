@@ -105,10 +105,12 @@ public struct SQLCouponLedger: CouponLedger {
         return try await redemption(tenant: tenant, id: id)
     }
 
+    /// Selects by `expires_at` (set at the attempt, the reservation TTL later), which the
+    /// sweep's index `redemptions_expiry (status, expires_at)` already covers.
     public func deleteRejected(before: RuleDateTime, limit: Int) async throws -> Int {
         try await database.query("""
             DELETE FROM redemptions WHERE status = 'rejected' AND (tenant_id, id) IN (
-                SELECT tenant_id, id FROM redemptions WHERE status = 'rejected' AND created_at < $1 ORDER BY created_at LIMIT $2)
+                SELECT tenant_id, id FROM redemptions WHERE status = 'rejected' AND expires_at < $1 ORDER BY expires_at LIMIT $2)
             RETURNING id
             """, [.date(before.date), .int(limit)]).count
     }

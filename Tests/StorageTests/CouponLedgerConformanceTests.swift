@@ -140,6 +140,7 @@ struct CouponLedgerConformanceTests {
             func old(_ key: String) -> ReservationRequest {
                 var request = Self.request(tenant, coupon, key: key, customer: key)
                 request.now = monthAgo
+                request.expiresAt = RuleDateTime(monthAgo.date.addingTimeInterval(900))
                 return request
             }
             #expect(try await store.ledger.reserve(old("kept")).outcome == .reserved)

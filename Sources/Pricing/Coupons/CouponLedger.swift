@@ -13,7 +13,8 @@ public protocol CouponLedger: Sendable {
     func confirm(tenant: String, id: String, now: RuleDateTime) async throws -> Redemption?
     /// `reserved`/`confirmed` → `cancelled`, giving the use back; nil when not live.
     func cancel(tenant: String, id: String, now: RuleDateTime) async throws -> Redemption?
-    /// Deletes rejected attempts (exhausted, customer limit) made before `before`, at most
+    /// Deletes rejected attempts (exhausted, customer limit) whose reservation would have expired
+    /// before `before` (so made a TTL earlier), at most
     /// `limit`; returns how many. Their idempotency keys are then free again.
     func deleteRejected(before: RuleDateTime, limit: Int) async throws -> Int
     /// Releases reservations whose TTL passed (at most `limit`); returns how many.
