@@ -20,9 +20,7 @@ public struct CompiledCondition: Sendable {
 
     /// Evaluates with a trace: for a false condition, the leaves that failed and the values found.
     public func explain(_ document: JSONValue) -> Explanation {
-        var failures: [Explanation.Failure] = []
-        let matched = program.explain(document, into: &failures)
-        return Explanation(matched: matched, failures: matched ? [] : failures)
+        program.explanation(document)
     }
 
     /// Whether the prepared document matches (same result as `matches(_: JSONValue)` on the

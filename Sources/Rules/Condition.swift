@@ -63,10 +63,7 @@ public struct Condition: Sendable, Hashable {
     /// key table that prepared documents use (`compile()` does; it is for stored promotions).
     public func evaluateOnce(_ document: JSONValue, explain: Bool) -> Explanation {
         let program = Program.compile(normalized().root)
-        guard explain else { return Explanation(matched: program.matches(document), failures: []) }
-        var failures: [Explanation.Failure] = []
-        let matched = program.explain(document, into: &failures)
-        return Explanation(matched: matched, failures: matched ? [] : failures)
+        return explain ? program.explanation(document) : Explanation(matched: program.matches(document), failures: [])
     }
 
     /// Interprets the syntax tree directly (the slow reference evaluator used by tests).

@@ -34,6 +34,13 @@ indirect enum Program: Sendable {
         }
     }
 
+    /// The explanation of evaluating `document`: for a false condition, the leaves that failed.
+    func explanation(_ document: JSONValue) -> Explanation {
+        var failures: [Explanation.Failure] = []
+        let matched = explain(document, into: &failures)
+        return Explanation(matched: matched, failures: matched ? [] : failures)
+    }
+
     /// Evaluates without short-circuiting `$and`, recording failed leaves.
     func explain(_ document: JSONValue, into failures: inout [Explanation.Failure]) -> Bool {
         switch self {

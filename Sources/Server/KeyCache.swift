@@ -83,18 +83,18 @@ public final class KeyCache: Sendable {
 
     /// Forgets every key of a tenant whose settings changed, so this instance reads them anew.
     public func forget(tenantID: String) {
-        state.withLock { state in
-            state.entries = state.entries.filter { $0.value.principal.tenant.id != tenantID }
-            state.lookups = [:]  // answers read before this are not handed to later requests
-            state.generation += 1
-        }
+        forget { $0.tenant.id == tenantID }
     }
 
     /// Forgets a revoked key at once.
     public func forget(keyID: String) {
+        forget { $0.key.id == keyID }
+    }
+
+    private func forget(where matches: (Principal) -> Bool) {
         state.withLock { state in
-            state.entries = state.entries.filter { $0.value.principal.key.id != keyID }
-            state.lookups = [:]
+            state.entries = state.entries.filter { !matches($0.value.principal) }
+            state.lookups = [:]  // answers read before this are not handed to later requests
             state.generation += 1
         }
     }

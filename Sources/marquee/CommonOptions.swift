@@ -13,7 +13,7 @@ struct CommonOptions: ParsableArguments {
     var dataDir: String = Environment.string("MARQUEE_DATA_DIR") ?? "data"
 
     @Option(help: "Log format: text or json (env MARQUEE_LOG_FORMAT).")
-    var logFormat: LogFormat = Environment.string("MARQUEE_LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text
+    var logFormat: LogFormat = Environment.value("MARQUEE_LOG_FORMAT") { LogFormat(rawValue: $0) } ?? .text
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env MARQUEE_LOG_LEVEL).")
     var logLevel: String = Environment.string("MARQUEE_LOG_LEVEL") ?? "info"
@@ -23,7 +23,7 @@ struct CommonOptions: ParsableArguments {
     }
 
     func validate() throws {
-        try Environment.check(["MARQUEE_LOG_FORMAT"]) { LogFormat(rawValue: $0) != nil }
+        try Environment.throwIfInvalid()  // every option group's defaults are read by now
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("log level \(logLevel) is not one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
         }

@@ -34,7 +34,7 @@ struct ServerOptions: ParsableArguments {
     var bodyLimit: Int = Environment.int("MARQUEE_BODY_LIMIT") ?? 1 << 20
 
     @Option(help: "How to follow changes made by other instances: listen (PostgreSQL LISTEN/NOTIFY + poll) or poll (env MARQUEE_CHANGE_FEED).")
-    var changeFeed: ServerConfiguration.ChangeFeedMode = Environment.string("MARQUEE_CHANGE_FEED").flatMap(ServerConfiguration.ChangeFeedMode.init(rawValue:)) ?? .listen
+    var changeFeed: ServerConfiguration.ChangeFeedMode = Environment.value("MARQUEE_CHANGE_FEED") { ServerConfiguration.ChangeFeedMode(rawValue: $0) } ?? .listen
 
     @Option(help: "Seconds a connection may send nothing (idle, or in the middle of a request) before it is closed (env MARQUEE_IDLE_TIMEOUT).")
     var idleTimeout: Int = Environment.int("MARQUEE_IDLE_TIMEOUT") ?? 60
@@ -43,7 +43,7 @@ struct ServerOptions: ParsableArguments {
     var shutdownTimeout: Int = Environment.int("MARQUEE_SHUTDOWN_TIMEOUT") ?? 30
 
     @Option(help: "Seconds between change-log polls, the safety net behind LISTEN (env MARQUEE_POLL_INTERVAL).")
-    var pollInterval: Double = Environment.string("MARQUEE_POLL_INTERVAL").flatMap(Double.init) ?? 5
+    var pollInterval: Double = Environment.value("MARQUEE_POLL_INTERVAL") { Double($0) } ?? 5
 
     @Option(help: "Seconds a coupon reservation holds its use before it expires (env MARQUEE_RESERVATION_TTL).")
     var reservationTTL: Int = Environment.int("MARQUEE_RESERVATION_TTL") ?? 900
@@ -53,13 +53,6 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "max_parallel_workers_per_gather inside filter queries on PostgreSQL member sources; unset = the database's setting (env MARQUEE_FILTER_PARALLEL_WORKERS).")
     var filterParallelWorkers: Int? = Environment.int("MARQUEE_FILTER_PARALLEL_WORKERS")
-
-    func validate() throws {
-        try Environment.check(["MARQUEE_PORT", "MARQUEE_BODY_LIMIT", "MARQUEE_IDLE_TIMEOUT", "MARQUEE_SHUTDOWN_TIMEOUT", "MARQUEE_RESERVATION_TTL",
-                               "MARQUEE_AUDIENCE_REFRESH", "MARQUEE_FILTER_PARALLEL_WORKERS"]) { Int($0) != nil }
-        try Environment.check(["MARQUEE_POLL_INTERVAL"]) { Double($0) != nil }
-        try Environment.check(["MARQUEE_CHANGE_FEED"]) { ServerConfiguration.ChangeFeedMode(rawValue: $0) != nil }
-    }
 
     var configuration: ServerConfiguration {
         var configuration = ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit, changeFeed: changeFeed,

@@ -96,13 +96,15 @@ struct FiltersController {
     /// resolving (a renamed or retyped parameter, a universe taken away): like deleting a filter
     /// in use, which is refused too. Audiences already broken do not block the save.
     func refuseBreakingSavedAudiences(catalog: FilterCatalog, saving filter: FilterDefinition, tenant: String) async throws {
-        let updated = FilterCatalog(catalog.filters.values.filter { $0.id != filter.id } + [filter])
+        let updated = FilterCatalog(catalog.filters.values + [filter])  // the later filter replaces
         let limits = service.configuration.limits
-        let broken = try await service.store.audiences.list(tenant: tenant).filter { audience in
-            catalog.validate(audience.definition, limits: limits).isEmpty && !updated.validate(audience.definition, limits: limits).isEmpty
+        let broken = try await service.store.audiences.list(tenant: tenant).compactMap { audience -> (id: String, issues: [AudienceIssue])? in
+            guard catalog.validate(audience.definition, limits: limits).isEmpty else { return nil }
+            let issues = updated.validate(audience.definition, limits: limits)
+            return issues.isEmpty ? nil : (audience.id, issues)
         }
         guard let first = broken.first else { return }
-        let problem = updated.validate(first.definition, limits: limits).first.map { ": \($0.message)" } ?? ""
+        let problem = first.issues.first.map { ": \($0.message)" } ?? ""
         throw APIError(status: .conflict, code: "filter_in_use",
                        message: "saving filter \"\(filter.id)\" would break saved audiences: "
                            + broken.map(\.id).sorted().joined(separator: ", ") + " (\(first.id)\(problem))")
