@@ -1,4 +1,5 @@
 import Audiences
+import Crypto
 import Foundation
 
 /// Filter cache usage statistics in `filter_usage` (one row per cache key, all tenants), so a
@@ -19,9 +20,10 @@ public struct SQLFilterUsageStore: FilterUsageStore {
             "SELECT tenant_id, filter_id, fingerprint, parameters, typed_parameters, use_count, last_used_ns, last_duration_ns FROM filter_usage", [])
         return try rows.map { row in
             let parameters = try JSONDecoder().decode([String: ParameterValue].self, from: Data(row.string("typed_parameters").utf8))
+            let stored = try row.string("parameters")
             return FilterUsage(
-                key: FilterCacheKey(tenant: try row.string("tenant_id"), filterID: try row.string("filter_id"),
-                                    fingerprint: try row.string("fingerprint"), parameters: try row.string("parameters")),
+                key: FilterCacheKey(tenant: try row.string("tenant_id"), filterID: try row.string("filter_id"), fingerprint: try row.string("fingerprint"),
+                                    parameters: stored.hasPrefix(Self.digestPrefix) ? FilterRequest.canonicalParameters(parameters) : stored),
                 parameters: parameters, useCount: try row.int("use_count"),
                 lastUsed: CacheInstant(nanosecondsSinceEpoch: Int64(try row.int("last_used_ns"))),
                 lastDuration: try row.optionalInt("last_duration_ns").map { .nanoseconds($0) })
@@ -32,11 +34,12 @@ public struct SQLFilterUsageStore: FilterUsageStore {
         let encoder = SQLFilterRepository.encoder
         // In key order: instances saving the same rows at once then lock them in the same order
         // and wait for each other instead of deadlocking.
-        let sorted = usage.sorted { a, b in
-            (a.key.tenant, a.key.filterID, a.key.fingerprint, a.key.parameters) < (b.key.tenant, b.key.filterID, b.key.fingerprint, b.key.parameters)
+        let keyed = usage.map { (record: $0, parameters: Self.storedParameters($0.key.parameters)) }.sorted { a, b in
+            (a.record.key.tenant, a.record.key.filterID, a.record.key.fingerprint, a.parameters)
+                < (b.record.key.tenant, b.record.key.filterID, b.record.key.fingerprint, b.parameters)
         }
-        let rows: [[SQLValue]] = try sorted.map { record in
-            [.text(record.key.tenant), .text(record.key.filterID), .text(record.key.fingerprint), .text(record.key.parameters),
+        let rows: [[SQLValue]] = try keyed.map { record, parameters in
+            [.text(record.key.tenant), .text(record.key.filterID), .text(record.key.fingerprint), .text(parameters),
              .json(String(decoding: try encoder.encode(record.parameters), as: UTF8.self)), .int(record.useCount),
              .int(Int(record.lastUsed.nanosecondsSinceEpoch)),
              record.lastDuration.map { .int(Int($0.components.seconds) * 1_000_000_000 + Int($0.components.attoseconds / 1_000_000_000)) } ?? .null]
@@ -70,6 +73,18 @@ public struct SQLFilterUsageStore: FilterUsageStore {
             try await db.query("DELETE FROM filter_usage WHERE last_used_ns < $1", [.int(Int(cutoff))])
         }
     }
+
+    /// The key's parameters as stored in the primary key: long ones by digest, because PostgreSQL
+    /// refuses index rows over 2,704 bytes, and one such row would fail every later save (the
+    /// full values stay in `typed_parameters`, from which loading rebuilds the key).
+    static func storedParameters(_ canonical: String) -> String {
+        guard canonical.utf8.count > maximumStoredParametersBytes else { return canonical }
+        return digestPrefix + SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Short enough that tenant, filter id, fingerprint and parameters stay far under 2,704 bytes.
+    static let maximumStoredParametersBytes = 512
+    static let digestPrefix = "sha256:"
 
     /// 8 binds a row: well under SQLite's 32,766 and PostgreSQL's 65,535 binds a statement.
     public static let rowsPerStatement = 500

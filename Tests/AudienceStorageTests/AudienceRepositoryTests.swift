@@ -121,6 +121,35 @@ struct AudienceRepositoryTests {
         }
     }
 
+    /// A parameter set too long for a PostgreSQL index row (a 12 KB `string[]`) is stored by
+    /// digest and loads back with its full key; before, its save failed, and with it every later
+    /// save of the process's usage.
+    @Test(arguments: Backend.allCases)
+    func usageWithLongParameters(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let tenant = TestDatabases.uniqueName("usage")
+            let cities = (0..<1_000).map { "city-\(($0 * 7_919) % 100_003)" }
+            let parameters: [String: ParameterValue] = ["cities": .stringArray(cities)]
+            let canonical = FilterRequest.canonicalParameters(parameters)
+            #expect(canonical.utf8.count > 10_000)
+            let tenDaysAgo = Int64(Date().timeIntervalSince1970 - 10 * 86_400) * 1_000_000_000
+            let long = FilterUsage(key: FilterCacheKey(tenant: tenant, filterID: "in_cities", fingerprint: "0123456789abcdef", parameters: canonical),
+                                   parameters: parameters, useCount: 3, lastUsed: CacheInstant(nanosecondsSinceEpoch: tenDaysAgo),
+                                   lastDuration: .milliseconds(12))
+            let short = FilterUsage(key: FilterCacheKey(tenant: tenant, filterID: "in_cities", fingerprint: "0123456789abcdef", parameters: #"{"cities":["a"]}"#),
+                                    parameters: ["cities": .stringArray(["a"])], useCount: 1,
+                                    lastUsed: CacheInstant(nanosecondsSinceEpoch: tenDaysAgo + 1), lastDuration: nil)
+            try await store.filterUsage.saveUsage([long, short])
+            var later = long
+            later.useCount = 5
+            try await store.filterUsage.saveUsage([later])
+            let loaded = try await store.filterUsage.loadUsage().filter { $0.key.tenant == tenant }
+            try await store.database.query("DELETE FROM filter_usage WHERE tenant_id = $1", [.text(tenant)])
+            let roundTripped = loaded.sorted { $0.lastUsed < $1.lastUsed } == [later, short]  // a Bool: the values would print 60 KB
+            #expect(roundTripped, "loaded \(loaded.count) records: \(loaded.map(\.useCount))")
+        }
+    }
+
     /// More records than one statement takes (`SQLFilterUsageStore.rowsPerStatement`): every one
     /// is stored, in a save that also updates rows already there. The records are used once, ten
     /// days ago, and deleted at the end, so pre-warming tests sharing the database rank them last.

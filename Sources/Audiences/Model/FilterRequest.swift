@@ -11,7 +11,12 @@ public struct FilterRequest: Hashable, Sendable {
     public init(filter: FilterDefinition, parameters: [String: ParameterValue] = [:]) {
         self.filter = filter
         self.parameters = parameters
-        canonicalParameters = CanonicalJSON.object(parameters.mapValues(\.canonicalJSON))
+        canonicalParameters = Self.canonicalParameters(parameters)
+    }
+
+    /// `parameters` as canonical JSON: the `parameters` part of a cache key.
+    public static func canonicalParameters(_ parameters: [String: ParameterValue]) -> String {
+        CanonicalJSON.object(parameters.mapValues(\.canonicalJSON))
     }
 
     /// The cache key of this request for `tenant`.
