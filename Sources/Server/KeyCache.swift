@@ -11,10 +11,23 @@ import Synchronization
 /// make requests wait: before, every request in flight when an entry expired queried the
 /// database itself, and on SQLite they queued one behind another (multi-second pricing stalls
 /// every 10 s under load).
+///
+/// When the database cannot answer (an error, or no answer within `lookupWait`), a key it
+/// confirmed within the last `outageGrace` keeps working from the cache, so checkout keeps
+/// pricing through a database failover instead of failing every request 10 s in. During that
+/// time one lookup per key retries at most every `retryInterval`; requests do not wait for it.
+/// A key never seen gets 503 then. Revocations need the database, so none is lost: a key revoked
+/// elsewhere just before the outage works on this instance until the database answers again
+/// (at most `outageGrace`).
 public final class KeyCache: Sendable {
     struct Entry {
         var principal: Principal
         var expires: ContinuousClock.Instant
+        /// The last time this principal may be served while the database cannot answer.
+        var usableUntil: ContinuousClock.Instant
+        /// Set while the database is failing for this key: no new lookup before it, and
+        /// requests are answered from the entry without waiting.
+        var retryAfter: ContinuousClock.Instant?
     }
 
     struct Lookup {
@@ -35,27 +48,76 @@ public final class KeyCache: Sendable {
     let ttl: Duration
     /// How long before expiry a used key is refreshed in the background.
     let refreshAhead: Duration
+    let outageGrace: Duration
+    let lookupWait: Duration
+    let uncachedLookupWait: Duration
+    let retryInterval: Duration
     let state = Mutex(State())
 
-    public init(accounts: any AccountRepository, ttl: Duration = .seconds(10), refreshAhead: Duration? = nil) {
+    public init(accounts: any AccountRepository, ttl: Duration = .seconds(10), refreshAhead: Duration? = nil,
+                outageGrace: Duration = .seconds(15 * 60), lookupWait: Duration = .seconds(2), uncachedLookupWait: Duration = .seconds(10),
+                retryInterval: Duration = .seconds(1)) {
         self.accounts = accounts
         self.ttl = ttl
         self.refreshAhead = refreshAhead ?? ttl / 5
+        self.outageGrace = outageGrace
+        self.lookupWait = lookupWait
+        self.uncachedLookupWait = uncachedLookupWait
+        self.retryInterval = retryInterval
+    }
+
+    enum Plan {
+        case answer(Principal)
+        /// Wait for the lookup; if the database cannot answer, `fallback` (a recently confirmed key) or 503.
+        case wait(Task<Principal?, any Error>, fallback: Principal?)
     }
 
     /// The principal for a secret, or nil when the key is unknown or revoked.
     public func authenticate(secret: String) async throws -> Principal? {
         let hash = KeySecret.hash(secret)
         let now = ContinuousClock.now
-        let (cached, lookup) = state.withLock { state -> (Principal?, Task<Principal?, any Error>?) in
-            if let entry = state.entries[hash], entry.expires > now {
-                if entry.expires - now <= refreshAhead, state.lookups[hash] == nil { _ = startLookup(hash, in: &state) }
-                return (entry.principal, nil)
+        let plan = state.withLock { state -> Plan in
+            guard let entry = state.entries[hash], entry.usableUntil > now else {
+                return .wait(state.lookups[hash]?.task ?? startLookup(hash, in: &state), fallback: nil)
             }
-            return (nil, state.lookups[hash]?.task ?? startLookup(hash, in: &state))
+            if entry.expires > now {
+                if entry.expires - now <= refreshAhead, state.lookups[hash] == nil, entry.retryAfter.map({ $0 <= now }) ?? true {
+                    _ = startLookup(hash, in: &state)
+                }
+                return .answer(entry.principal)
+            }
+            if let retryAfter = entry.retryAfter {  // the database is failing: do not make requests wait on it
+                if retryAfter <= now, state.lookups[hash] == nil { _ = startLookup(hash, in: &state) }
+                return .answer(entry.principal)
+            }
+            return .wait(state.lookups[hash]?.task ?? startLookup(hash, in: &state), fallback: entry.principal)
         }
-        if let cached { return cached }
-        return try await lookup!.value
+        switch plan {
+        case .answer(let principal):
+            return principal
+        case .wait(let lookup, let fallback):
+            // A key with a fallback waits briefly; one without waits longer before 503.
+            switch await outcome(of: lookup, within: fallback == nil ? uncachedLookupWait : lookupWait) {
+            case .success(let principal)?:
+                return principal
+            case .failure?:
+                if let fallback { return fallback }
+                throw Self.unavailable
+            case nil:
+                markFailing(hash)
+                if let fallback { return fallback }
+                throw Self.unavailable
+            }
+        }
+    }
+
+    /// The database's error is not passed on: it may name hosts and users. The server logs 5xx.
+    static let unavailable = APIError(status: .serviceUnavailable, code: "authentication_unavailable",
+                                      message: "the API key could not be checked: the database did not answer; retry shortly")
+
+    /// Requests for `hash` stop waiting on the database for `retryInterval`.
+    private func markFailing(_ hash: String) {
+        state.withLock { state in state.entries[hash]?.retryAfter = .now + retryInterval }
     }
 
     /// Starts the database lookup of `hash`; its answer is cached unless a `forget` came first.
@@ -63,17 +125,22 @@ public final class KeyCache: Sendable {
         let generation = state.generation
         let id = state.nextLookup
         state.nextLookup += 1
-        let task = Task { [accounts, ttl] () async throws -> Principal? in
+        let task = Task { [accounts, ttl, outageGrace, retryInterval] () async throws -> Principal? in
             let result = await Result { try await accounts.authenticate(secretHash: hash).map { Principal(key: $0.0, tenant: $0.1) } }
             self.state.withLock { state in
                 if state.lookups[hash]?.id == id { state.lookups[hash] = nil }
-                guard state.generation == generation, case .success(let principal) = result else { return }
+                let now = ContinuousClock.now
+                guard case .success(let principal) = result else {
+                    state.entries[hash]?.retryAfter = now + retryInterval
+                    return
+                }
+                guard state.generation == generation else { return }
                 guard let principal else {
                     state.entries[hash] = nil
                     return
                 }
                 if state.entries.count > 10_000 { state.entries.removeAll() }  // bound memory; refills from the database
-                state.entries[hash] = Entry(principal: principal, expires: .now + ttl)
+                state.entries[hash] = Entry(principal: principal, expires: now + ttl, usableUntil: now + max(ttl, outageGrace))
             }
             return try result.get()
         }

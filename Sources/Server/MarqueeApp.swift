@@ -17,14 +17,14 @@ public enum MarqueeApp {
         Telemetry.bootstrap()
         let catalog = catalog ?? PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
         let body = RequestBody(limit: configuration.bodyLimit)
-        let keys = KeyCache(accounts: store.accounts, ttl: configuration.keyCacheTTL)
+        let keys = KeyCache(accounts: store.accounts, ttl: configuration.keyCacheTTL, outageGrace: configuration.keyOutageGrace)
 
         let router = Router(context: MarqueeRequestContext.self)
         if let stopTrace { router.add(middleware: InFlightTraceMiddleware(trace: stopTrace)) }
         router.add(middleware: RequestLoggingMiddleware())
         router.add(middleware: HTTPMetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
-        OperationsController(store: store, readiness: readiness).addRoutes(to: router)
+        OperationsController(store: store, readiness: readiness, databaseProbe: DatabaseProbe(ping: store.ping)).addRoutes(to: router)
 
         let v1 = router.group("v1").add(middleware: AuthMiddleware(keys: keys))
         AccountsController(accounts: store.accounts, keys: keys, body: body).addRoutes(to: v1)

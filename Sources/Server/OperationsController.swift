@@ -2,11 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Storage
+import Synchronization
 
 /// Unauthenticated operational routes: liveness, readiness, metrics, the API contract.
 struct OperationsController {
     let store: Store
     let readiness: Readiness
+    let databaseProbe: DatabaseProbe
 
     func addRoutes(to router: Router<MarqueeRequestContext>) {
         router.get("livez") { _, _ in
@@ -35,20 +37,33 @@ struct OperationsController {
 
     func readyz() async throws -> Response {
         let pending = readiness.pendingSteps
-        let databaseOK = await withTimeout(.seconds(2)) { try await store.ping() }
+        let databaseOK = await databaseProbe.answers(within: .seconds(2))
         let ready = pending.isEmpty && databaseOK
         let status = ReadyStatus(status: ready ? "ready" : "not_ready", database: databaseOK ? "ok" : "unreachable", pending: pending)
         return JSONResponse.make(status, status: ready ? .ok : .serviceUnavailable)
     }
+}
 
-    /// Whether `body` finished without error within `limit`.
-    func withTimeout(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await body()) != nil }
-            group.addTask { try? await Task.sleep(for: limit); return false }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+/// Pings the database for `/readyz`: one ping at a time (a hung one is shared, not stacked up
+/// by every probe), and the probe answers at its deadline even when the ping has not returned
+/// (a PostgreSQL that stops answering held `/readyz` for minutes).
+public final class DatabaseProbe: Sendable {
+    let ping: @Sendable () async throws -> Void
+    let inFlight = Mutex<Task<Void, any Error>?>(nil)
+
+    public init(ping: @escaping @Sendable () async throws -> Void) { self.ping = ping }
+
+    public func answers(within limit: Duration) async -> Bool {
+        let ping = inFlight.withLock { running in
+            if let running { return running }
+            let task = Task { [ping = self.ping] in
+                defer { self.inFlight.withLock { $0 = nil } }
+                try await ping()
+            }
+            running = task
+            return task
         }
+        if case .success? = await outcome(of: ping, within: limit) { return true }
+        return false
     }
 }

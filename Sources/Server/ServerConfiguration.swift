@@ -6,6 +6,8 @@ public struct ServerConfiguration: Sendable {
     public var bodyLimit: Int
     /// How long a valid API key is trusted without asking the database again.
     public var keyCacheTTL: Duration
+    /// While the database cannot answer, a key it confirmed within this long keeps working (see `KeyCache`).
+    public var keyOutageGrace: Duration = .seconds(15 * 60)
     /// How this instance learns about changes made elsewhere.
     public var changeFeed: ChangeFeedMode
     /// The safety-net poll of the change log (also the only mechanism in `poll` mode).

@@ -15,10 +15,18 @@ struct KeyCacheTests {
         let held = Mutex<CheckedContinuation<Void, Never>?>(nil)
         let holding = Mutex(false)
         let lookups = Mutex(0)
+        /// Every lookup fails, like a database that refuses connections.
+        let failing = Mutex(false)
 
         init(_ base: any AccountRepository) { self.base = base }
 
+        struct Unreachable: Error {}
+
         func authenticate(secretHash: String) async throws -> (APIKey, Tenant)? {
+            if failing.withLock({ $0 }) {
+                lookups.withLock { $0 += 1 }
+                throw Unreachable()
+            }
             let found = try await base.authenticate(secretHash: secretHash)
             lookups.withLock { $0 += 1 }
             if holding.withLock({ holding in defer { holding = false }; return holding }) {
@@ -96,5 +104,93 @@ struct KeyCacheTests {
             #expect(accounts.lookups.withLock { $0 } == 2)
             accounts.release()
         }
+    }
+
+    /// The cache expires keys every 10 s; before, a database outage then failed every price call
+    /// (auth hung on the database, then 500). Now a key confirmed within the grace keeps working
+    /// and retries reach the database at most once per `retryInterval`.
+    @Test func aConfirmedKeyKeepsWorkingWhileTheDatabaseFails() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), outageGrace: .seconds(60), retryInterval: .seconds(60))
+            let (_, issued) = try await Self.readKey(accounts)
+            let (_, neverUsed) = try await Self.readKey(accounts)
+            #expect(try await cache.authenticate(secret: issued.secret)?.key.id == issued.key.id)
+            accounts.failing.withLock { $0 = true }
+            try await Task.sleep(for: .milliseconds(50))
+            for _ in 0..<20 { #expect(try await cache.authenticate(secret: issued.secret)?.key.id == issued.key.id) }
+            #expect(accounts.lookups.withLock { $0 } == 2, "one failed lookup, then no retry before retryInterval")
+            await #expect(throws: APIError.self) { try await cache.authenticate(secret: neverUsed.secret) }
+            do {
+                _ = try await cache.authenticate(secret: neverUsed.secret)
+            } catch let error as APIError {
+                #expect(error.status == .serviceUnavailable)
+            }
+        }
+    }
+
+    /// A database that accepts the lookup and never answers (a stopped PostgreSQL host) holds a
+    /// request for at most `lookupWait`; later requests do not wait at all.
+    @Test func aHungLookupAnswersFromTheCacheAtTheDeadline() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
+                                 lookupWait: .milliseconds(100))
+            let (_, issued) = try await Self.readKey(accounts)
+            #expect(try await cache.authenticate(secret: issued.secret) != nil)
+            accounts.holding.withLock { $0 = true }
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await cache.authenticate(secret: issued.secret)?.key.id == issued.key.id)
+            #expect(accounts.isWaiting, "answered while the lookup is still hung")
+            for _ in 0..<10 { #expect(try await cache.authenticate(secret: issued.secret) != nil) }
+            #expect(accounts.lookups.withLock { $0 } == 2, "the hung lookup is shared, not repeated")
+            accounts.release()
+        }
+    }
+
+    /// The grace is bounded: past it, the key needs the database again.
+    @Test func pastTheGraceTheKeyNeedsTheDatabase() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), outageGrace: .milliseconds(100))
+            let (_, issued) = try await Self.readKey(accounts)
+            #expect(try await cache.authenticate(secret: issued.secret) != nil)
+            accounts.failing.withLock { $0 = true }
+            try await Task.sleep(for: .milliseconds(150))
+            await #expect(throws: APIError.self) { try await cache.authenticate(secret: issued.secret) }
+            accounts.failing.withLock { $0 = false }
+            try await Task.sleep(for: .seconds(1))  // retryInterval
+            #expect(try await cache.authenticate(secret: issued.secret) != nil, "works again once the database answers")
+        }
+    }
+
+    /// While the database answers, an expired entry is not served: a key revoked on another
+    /// instance stops working here after `ttl`.
+    @Test func aRevocationElsewhereIsHonouredAfterExpiry() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60))
+            let (tenant, issued) = try await Self.readKey(accounts)
+            #expect(try await cache.authenticate(secret: issued.secret) != nil)
+            #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))  // no cache.forget: another instance
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await cache.authenticate(secret: issued.secret) == nil)
+        }
+    }
+}
+
+/// `/readyz`'s database check answers at its deadline even when the ping never returns.
+@Suite("Database probe")
+struct DatabaseProbeTests {
+    @Test func aHungPingIsReportedAtTheDeadlineAndShared() async throws {
+        let pings = Mutex(0)
+        let probe = DatabaseProbe {
+            pings.withLock { $0 += 1 }
+            try await Task.sleep(for: .seconds(3600))
+        }
+        #expect(await probe.answers(within: .milliseconds(100)) == false)
+        #expect(await probe.answers(within: .milliseconds(100)) == false)
+        #expect(pings.withLock { $0 } == 1, "the second probe shares the hung ping")
+        #expect(await DatabaseProbe { }.answers(within: .seconds(5)) == true)
     }
 }
