@@ -15,8 +15,9 @@ public final class PromotionCatalog: Sendable {
         var promotions: [Promotion] = []
         /// Keyed by normalised code, so a reservation's lookup does not scan the tenant's codes.
         var coupons: [String: CouponDefinition] = [:]
+        /// The same coupons as pricing reads them, built once per coupon reload.
+        var couponTable = CouponTable([])
         var hasLimitedCoupons = false
-        var exhausted: Set<String> = []
         var promotionsTicket: UInt64 = 0
         var couponsTicket: UInt64 = 0
         var exhaustedTicket: UInt64 = 0
@@ -27,7 +28,10 @@ public final class PromotionCatalog: Sendable {
         var generation: UInt64 = 0
         var builtGeneration: UInt64 = 0
         var snapshot: PromotionSnapshot
-        var digest = PromotionCatalog.digest(Parts())
+        /// Updated in place by availability changes; every snapshot of the tenant shares it.
+        let availability = CouponAvailability()
+        /// Computed when asked for (sorting and hashing a million codes takes seconds), per generation.
+        var digest: (generation: UInt64, value: String)?
     }
 
     let promotionRepository: any PromotionRepository
@@ -57,7 +61,7 @@ public final class PromotionCatalog: Sendable {
     public func reloadPromotions(tenant: String) async throws {
         let ticket = nextTicket()
         let promotions = try await promotionRepository.list(tenant: tenant)
-        update(tenant) { parts in
+        await update(tenant) { parts in
             guard parts.promotionsTicket < ticket else { return false }
             parts.promotions = promotions
             parts.promotionsTicket = ticket
@@ -70,39 +74,42 @@ public final class PromotionCatalog: Sendable {
         let ticket = nextTicket()
         let coupons = try await couponRepository.list(tenant: tenant)
         let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
-        update(tenant) { parts in
+        let (definitions, table) = await OffLoop.run {
+            (Dictionary(coupons.map { ($0.code, $0) }, uniquingKeysWith: { $0.promotionID <= $1.promotionID ? $0 : $1 }),
+             CouponTable(coupons.map { $0.coupon() }))
+        }
+        await update(tenant) { parts in
             guard parts.couponsTicket < ticket else { return false }
-            parts.coupons = Dictionary(coupons.map { ($0.code, $0) }, uniquingKeysWith: { $0.promotionID <= $1.promotionID ? $0 : $1 })
+            parts.coupons = definitions
+            parts.couponTable = table
             parts.hasLimitedCoupons = coupons.contains { $0.kind == .limited }
             parts.couponsTicket = ticket
-            if parts.exhaustedTicket < ticket {
-                parts.exhausted = exhausted
-                parts.exhaustedTicket = ticket
-            }
             return true
         }
+        updateAvailability(tenant, ticket: ticket) { $0.replace(with: exhausted) }
     }
 
-    /// Re-reads which limited coupons have no use left; rebuilds only when that changed.
+    /// Re-reads which limited coupons have no use left. Applied in place: no snapshot rebuild.
     public func refreshAvailability(tenant: String) async throws {
         let ticket = nextTicket()
         let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
-        update(tenant) { parts in
-            guard parts.exhaustedTicket < ticket, parts.exhausted != exhausted else { return false }
-            parts.exhausted = exhausted
-            parts.exhaustedTicket = ticket
-            return true
-        }
+        updateAvailability(tenant, ticket: ticket) { $0.replace(with: exhausted) }
     }
 
     /// Marks a code exhausted at once (a reservation just found no use left).
     public func markExhausted(tenant: String, code: String) {
-        let ticket = nextTicket()
-        update(tenant) { parts in
-            guard parts.exhausted.insert(code).inserted else { return false }
-            // An availability refresh that read the database before this must not undo it.
-            parts.exhaustedTicket = max(parts.exhaustedTicket, ticket)
-            return true
+        // An availability refresh that read the database before this must not undo it: the
+        // ticket moves past any read already started.
+        updateAvailability(tenant, ticket: nextTicket()) { $0.markExhausted(code) }
+    }
+
+    /// Applies `change` to the tenant's availability unless a later read was already applied.
+    private func updateAvailability(_ tenant: String, ticket: UInt64, _ change: (CouponAvailability) -> Void) {
+        entries.withLock { entries in
+            guard var entry = entries[tenant], entry.parts.exhaustedTicket < ticket else { return }
+            change(entry.availability)
+            entry.parts.exhaustedTicket = ticket
+            entries[tenant] = entry
         }
     }
 
@@ -119,9 +126,19 @@ public final class PromotionCatalog: Sendable {
 
     /// SHA-256 over the tenant's promotions (id, version, document) and coupons, in a fixed
     /// order: instances holding the same state report the same digest.
-    public func digest(tenant: String) -> String {
-        entries.withLock { $0[tenant]?.digest } ?? Self.digest(Parts())
+    public func digest(tenant: String) async -> String {
+        guard let (parts, generation, cached) = entries.withLock({ entries in
+            entries[tenant].map { ($0.parts, $0.generation, $0.digest) }
+        }) else { return Self.emptyDigest }
+        if let cached, cached.generation == generation { return cached.value }
+        let digest = await OffLoop.run { Self.digest(parts) }
+        entries.withLock { entries in
+            if entries[tenant]?.generation == generation { entries[tenant]?.digest = (generation, digest) }
+        }
+        return digest
     }
+
+    static let emptyDigest = digest(Parts())
 
     public func promotionCount(tenant: String) -> Int {
         entries.withLock { $0[tenant]?.parts.promotions.count } ?? 0
@@ -143,24 +160,24 @@ public final class PromotionCatalog: Sendable {
     }
 
     /// Applies `change` to the tenant's parts under the lock; if it changed anything, builds the
-    /// snapshot outside the lock and installs it unless a newer build got there first.
-    func update(_ tenant: String, _ change: (inout Parts) -> Bool) {
-        let pending: (Parts, UInt64, CandidateWindow)? = entries.withLock { entries in
+    /// snapshot off the event loops and installs it unless a newer build got there first.
+    func update(_ tenant: String, _ change: (inout Parts) -> Bool) async {
+        let pending: (Parts, UInt64, CandidateWindow, CouponAvailability)? = entries.withLock { entries in
             var entry = entries[tenant] ?? Entry(snapshot: PromotionSnapshot(promotions: []))
             guard change(&entry.parts) else { return nil }
             entry.generation = nextTicket()
             entries[tenant] = entry
-            return (entry.parts, entry.generation, entry.snapshot.candidateWindow)
+            return (entry.parts, entry.generation, entry.snapshot.candidateWindow, entry.availability)
         }
-        guard let (parts, generation, window) = pending else { return }
-        let coupons = parts.coupons.values.map { $0.coupon(available: !parts.exhausted.contains($0.code)) }
+        guard let (parts, generation, window, availability) = pending else { return }
         // The candidate window carries over, so index statistics survive snapshot swaps.
-        let snapshot = PromotionSnapshot(promotions: parts.promotions, coupons: coupons, version: Int64(generation), candidateWindow: window)
-        let digest = Self.digest(parts)
+        let snapshot = await OffLoop.run {
+            PromotionSnapshot(promotions: parts.promotions, couponTable: parts.couponTable, availability: availability,
+                              version: Int64(generation), candidateWindow: window)
+        }
         entries.withLock { entries in
             guard var entry = entries[tenant], entry.builtGeneration < generation else { return }
             entry.snapshot = snapshot
-            entry.digest = digest
             entry.builtGeneration = generation
             entries[tenant] = entry
         }

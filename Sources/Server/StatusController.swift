@@ -26,6 +26,6 @@ struct StatusController {
         let feed = follower?.status ?? ChangeFollower.Status()
         return JSONResponse.make(StatusView(
             version: feed.version, promotions: catalog.promotionCount(tenant: caller.tenant.id), coupons: catalog.couponCount(tenant: caller.tenant.id),
-            lastSync: feed.lastSync, lastChangeAt: feed.lastChangeAt, digest: catalog.digest(tenant: caller.tenant.id)))
+            lastSync: feed.lastSync, lastChangeAt: feed.lastChangeAt, digest: await catalog.digest(tenant: caller.tenant.id)))
     }
 }

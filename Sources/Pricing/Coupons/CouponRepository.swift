@@ -1,6 +1,6 @@
 /// Where coupon definitions are stored (implemented by Storage).
 public protocol CouponRepository: Sendable {
-    /// Every coupon of the tenant, ordered by code.
+    /// Every coupon of the tenant, in no particular order.
     func list(tenant: String) async throws -> [CouponDefinition]
     /// A page of coupons ordered by code, starting after `after`.
     func page(tenant: String, after: String?, batch: String?, limit: Int) async throws -> [CouponDefinition]

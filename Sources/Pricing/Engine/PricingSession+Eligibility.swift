@@ -28,12 +28,12 @@ extension PricingSession {
             let code = Coupon.normalize(presented)
             guard seen.insert(code).inserted else { continue }
             var state = CouponState(presented: presented, code: code)
-            if let coupon = snapshot.coupons[code], let promotion = snapshot.promotionIndex[coupon.promotionID] {
+            if let coupon = snapshot.couponTable.coupons[code], let promotion = snapshot.promotionIndex[coupon.promotionID] {
                 if let startsAt = coupon.startsAt, instant < startsAt {
                     state.status = .notStarted
                 } else if let endsAt = coupon.endsAt, endsAt <= instant {
                     state.status = .expired
-                } else if coupon.kind == .limited && !coupon.isAvailable {
+                } else if !snapshot.isAvailable(coupon) {
                     state.status = .exhausted
                 } else if let customer = coupon.customerID, customer != cart.customer?.id {
                     state.status = .conditionsNotMet

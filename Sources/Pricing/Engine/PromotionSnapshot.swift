@@ -35,7 +35,9 @@ public final class PromotionSnapshot: Sendable {
     /// Candidates per priced cart over the last calls (updated by `PricingEngine.price`).
     public let candidateWindow: CandidateWindow
     /// Normalised coupon code → coupon.
-    let coupons: [String: Coupon]
+    let couponTable: CouponTable
+    /// Limited coupons used up since `couponTable` was built (shared with later snapshots).
+    let availability: CouponAvailability
     /// The saved audiences the triggers test (the memberships a server must look up per cart).
     public let audienceReferences: AudienceReferences
     /// Fields the conditions can read (the rest of the documents is never built).
@@ -46,7 +48,14 @@ public final class PromotionSnapshot: Sendable {
     ///
     /// - Parameter candidateWindow: where `price` records candidates per cart; pass the previous
     ///   snapshot's window to keep its history across changes (default: a new window).
-    public init(promotions: [Promotion], coupons: [Coupon] = [], version: Int64 = 0, candidateWindow: CandidateWindow? = nil) {
+    public convenience init(promotions: [Promotion], coupons: [Coupon] = [], version: Int64 = 0, candidateWindow: CandidateWindow? = nil) {
+        self.init(promotions: promotions, couponTable: CouponTable(coupons), version: version, candidateWindow: candidateWindow)
+    }
+
+    /// Builds a snapshot over an already built coupon table; `availability` overrides the
+    /// coupons' own `isAvailable` for codes used up later.
+    public init(promotions: [Promotion], couponTable: CouponTable, availability: CouponAvailability = CouponAvailability(),
+                version: Int64 = 0, candidateWindow: CandidateWindow? = nil) {
         self.version = version
         self.candidateWindow = candidateWindow ?? CandidateWindow()
         let enabled = promotions.filter(\.enabled).sorted {
@@ -128,11 +137,6 @@ public final class PromotionSnapshot: Sendable {
                                      acceptedPromotions: promotions.sorted(), acceptedGroups: groups.sorted(),
                                      groupNumber: entry.0.group.flatMap { groupNumbers[$0] } ?? -1)
         }
-        var couponTable: [String: Coupon] = [:]
-        for coupon in coupons {
-            if let existing = couponTable[coupon.code], existing.promotionID <= coupon.promotionID { continue }
-            couponTable[coupon.code] = coupon
-        }
         self.promotions = compiled
         self.promotionIndex = index
         self.triggers = triggers
@@ -143,7 +147,8 @@ public final class PromotionSnapshot: Sendable {
         self.index = PromotionIndex(promotions: compiled, triggerRoots: triggerRoots, targetAlternatives: targetAlternatives,
                                     sharedConditions: conjuncts.count)
         self.indexStatistics = self.index.statistics
-        self.coupons = couponTable
+        self.couponTable = couponTable
+        self.availability = availability
         var audienceReferences = AudienceReferences()
         for root in triggerRoots { audienceReferences.add(root) }
         self.audienceReferences = audienceReferences
@@ -160,5 +165,16 @@ public final class PromotionSnapshot: Sendable {
     public var activePromotions: [Promotion] { promotions.map(\.promotion) }
 
     /// The coupon with this code (any spelling), if any.
-    public func coupon(code: String) -> Coupon? { coupons[Coupon.normalize(code)] }
+    public func coupon(code: String) -> Coupon? {
+        let code = Coupon.normalize(code)
+        guard let coupon = couponTable.coupons[code] else { return nil }
+        return isAvailable(coupon) ? coupon
+            : Coupon(code: coupon.code, promotionID: coupon.promotionID, startsAt: coupon.startsAt, endsAt: coupon.endsAt,
+                     customerID: coupon.customerID, kind: coupon.kind, isAvailable: false)
+    }
+
+    /// Whether uses of `coupon` remain (always for unlimited ones).
+    func isAvailable(_ coupon: Coupon) -> Bool {
+        coupon.kind == .unlimited || (coupon.isAvailable && !availability.isExhausted(coupon.code))
+    }
 }
