@@ -65,6 +65,11 @@ public struct RequestBody: Sendable {
         }
         switch parsed {
         case .success(let value):
+            // JSON can only carry U+0000 as the escape `\u0000`, so one byte search keeps the
+            // tree walk off the usual path.
+            if buffer.readableBytesView.firstRange(of: Self.escapedNUL) != nil, let path = nulString(in: value) {
+                throw APIError.badRequest("text may not contain U+0000 (it cannot be stored)", path: pointer(path), code: "invalid_value")
+            }
             return value
         case .failure(let error):
             throw APIError.badRequest("malformed JSON: \(error.description)", path: "", code: "invalid_json")
@@ -136,6 +141,27 @@ public struct RequestBody: Sendable {
         case .object(let members):
             for key in members.keys.sorted() {
                 if let found = unfitNumber(in: members[key]!, at: path + [PathKey(key)]) { return found }
+            }
+        default: break
+        }
+        return nil
+    }
+
+    static let escapedNUL = Array("\\u0000".utf8)
+
+    /// The path of the first string or member name holding U+0000 (PostgreSQL text cannot,
+    /// so saving one failed with 500).
+    static func nulString(in value: JSONValue, at path: [PathKey] = []) -> [PathKey]? {
+        switch value {
+        case .string(let string): return string.utf8.contains(0) ? path : nil
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                if let found = nulString(in: element, at: path + [PathKey(index)]) { return found }
+            }
+        case .object(let members):
+            for key in members.keys.sorted() {
+                if key.utf8.contains(0) { return path + [PathKey(key)] }
+                if let found = nulString(in: members[key]!, at: path + [PathKey(key)]) { return found }
             }
         default: break
         }

@@ -26,6 +26,13 @@ public enum DatabaseConfiguration: Sendable, Equatable {
             }
             let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
             let query = components.queryItems ?? []
+            var maxConnections = 16
+            if let pool = query.first(where: { $0.name == "pool" }) {
+                guard let value = pool.value.flatMap({ Int($0) }), (1...1_000).contains(value) else {
+                    throw StorageError.invalidConfiguration("pool=\(pool.value ?? "") in the database URL must be a connection count, 1…1000")
+                }
+                maxConnections = value
+            }
             self = .postgres(PostgresSettings(
                 host: host,
                 port: components.port ?? 5432,
@@ -33,7 +40,7 @@ public enum DatabaseConfiguration: Sendable, Equatable {
                 password: components.password?.removingPercentEncoding,
                 database: database.isEmpty ? (components.user ?? "postgres") : database,
                 requireTLS: query.contains { $0.name == "sslmode" && $0.value == "require" },
-                maxConnections: query.first { $0.name == "pool" }.flatMap { Int($0.value ?? "") } ?? 16
+                maxConnections: maxConnections
             ))
         } else if url.hasPrefix("sqlite://") {
             self = .sqlite(path: String(url.dropFirst("sqlite://".count)))

@@ -54,6 +54,18 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "max_parallel_workers_per_gather inside filter queries on PostgreSQL member sources; unset = the database's setting (env MARQUEE_FILTER_PARALLEL_WORKERS).")
     var filterParallelWorkers: Int? = Environment.int("MARQUEE_FILTER_PARALLEL_WORKERS")
 
+    /// Nonsense limits fail at start-up instead of running a server that, say, answers 413 to
+    /// every body (a negative body limit did).
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535 (0: any free port)") }
+        guard bodyLimit >= 1 else { throw ValidationError("--body-limit must be at least 1 byte") }
+        guard idleTimeout >= 1, shutdownTimeout >= 0, reservationTTL >= 1, audienceRefresh >= 1 else {
+            throw ValidationError("--idle-timeout, --reservation-ttl and --audience-refresh must be at least 1 second, --shutdown-timeout at least 0")
+        }
+        guard pollInterval > 0, pollInterval.isFinite else { throw ValidationError("--poll-interval must be more than 0 seconds") }
+        if let filterParallelWorkers, filterParallelWorkers < 0 { throw ValidationError("--filter-parallel-workers must be at least 0") }
+    }
+
     var configuration: ServerConfiguration {
         var configuration = ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit, changeFeed: changeFeed,
                                                 pollInterval: .milliseconds(Int(pollInterval * 1000)))

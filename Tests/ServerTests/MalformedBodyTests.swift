@@ -46,6 +46,35 @@ struct MalformedBodyTests {
         }
     }
 
+    /// U+0000 in any string (a `\u0000` escape) is a 400 with its path on both backends: on
+    /// PostgreSQL, whose text cannot hold it, saving one gave 500. An escaped backslash followed
+    /// by `u0000` is ordinary text and is saved.
+    @Test(arguments: Backend.allCases)
+    func nulInTextIsA400WithItsPath(backend: Backend) async throws {
+        try await TestServer.with(backend) { server in
+            let acme = try await server.tenant()
+            for path in Self.postRoutes(server) {
+                let reply = try await server.request("POST", path, key: acme.key, json: #"{"a": ["ok", "x\u0000y"]}"#)
+                #expect(reply.status < 500, "POST \(path) gave \(reply.status): \(reply.text.prefix(200))")
+            }
+            let promotion = try await server.request("POST", "/v1/promotions", key: acme.key,
+                                                     json: #"{"id": "p\u0000", "name": "P", "action": {"type": "percentOff", "percent": "10"}}"#)
+            #expect(promotion.status == 400)
+            #expect(promotion.errorPath == "/id")
+            let filter = try await server.request("POST", "/v1/filters", key: acme.key,
+                                                  json: #"{"name": "f", "sql": "SELECT 1", "parameters": {"k\u0000": "string"}}"#)
+            #expect(filter.status == 400)
+            #expect(filter.errorPath == "/parameters/k\u{0}")
+            let coupon = try await server.request("POST", "/v1/coupons", key: acme.key, json: #"{"code": "A\u0000B", "promotion": "p"}"#)
+            #expect(coupon.status == 400)
+            #expect(coupon.errorPath == "/code")
+            let plain = try await server.request("POST", "/v1/promotions", key: acme.key,
+                                                 json: #"{"id": "q", "name": "a\\u0000b", "action": {"type": "percentOff", "percent": "10"}}"#)
+            #expect(plain.status == 201, "\(plain.text)")
+            #expect(try await server.request("GET", "/livez").status == 200)
+        }
+    }
+
     /// Every POST route of the server's router as a request path (`:id` filled in).
     static func postRoutes(_ server: TestServer) -> [String] {
         let router = MarqueeApp.router(store: server.store, configuration: .init(), readiness: Readiness(pending: []))
