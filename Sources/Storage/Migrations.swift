@@ -355,5 +355,25 @@ public enum Migrations {
         Migration(version: 7, name: "tenant rounding", statements: [
             "ALTER TABLE tenants ADD COLUMN rounding TEXT NOT NULL DEFAULT 'halfEven'",
         ]),
+        // TRUNCATE fires no row or DELETE trigger, so an operator's `TRUNCATE promotions` left
+        // every other instance pricing with the old promotions. Record it as a change of every
+        // tenant (SQLite has no TRUNCATE: its `DELETE FROM` fires the row triggers).
+        Migration(version: 8, name: "truncate changes", statements: [], postgresOnly: [
+            """
+            CREATE FUNCTION marquee_record_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(827345002);
+                INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
+                    SELECT (SELECT COALESCE(MAX(version), 0) FROM changes) + row_number() OVER (ORDER BY t.id),
+                           t.id, TG_ARGV[0], '*', 'truncate', clock_timestamp()
+                    FROM tenants t;
+                PERFORM pg_notify('marquee_changes', t.id) FROM tenants t;
+                RETURN NULL;
+            END
+            $$
+            """,
+            "CREATE TRIGGER promotions_truncate_changes AFTER TRUNCATE ON promotions FOR EACH STATEMENT EXECUTE FUNCTION marquee_record_truncate('promotion')",
+            "CREATE TRIGGER coupons_truncate_changes AFTER TRUNCATE ON coupons FOR EACH STATEMENT EXECUTE FUNCTION marquee_record_truncate('coupon')",
+        ]),
     ]
 }

@@ -34,6 +34,33 @@ struct ChangeLogConformanceTests {
         }
     }
 
+    /// `TRUNCATE` fires no row trigger; on PostgreSQL a statement trigger records it for every
+    /// tenant (before, other instances kept pricing with the truncated promotions). Rolled back:
+    /// the test database is shared with tests running alongside.
+    @Test func truncateIsAChangeOfEveryTenant() async throws {
+        try await TestDatabases.withStore(.postgres) { store in
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName())
+            let before = try await ChangeLog(database: store.database).currentVersion()
+            var recorded: [String] = []
+            for table in ["promotions", "coupons"] {  // one table per transaction: fewer locks held at once
+                do {
+                    try await store.database.transaction { executor in
+                        _ = try await executor.query("TRUNCATE \(table)", [])
+                        let rows = try await executor.query(
+                            "SELECT entity, operation FROM changes WHERE version > $1 AND tenant_id = $2 ORDER BY version",
+                            [.int(Int(before)), .text(tenant.id)])
+                        throw RecordedChanges(changes: try rows.map { "\(try $0.string("entity")) \(try $0.string("operation"))" })
+                    }
+                } catch let changes as RecordedChanges {
+                    recorded += changes.changes
+                }
+            }
+            #expect(recorded == ["promotion truncate", "coupon truncate"])
+        }
+    }
+
+    struct RecordedChanges: Error { var changes: [String] }
+
     /// Version order is commit order: a second writer waits for the first to commit, so a
     /// follower catching up with "version > watermark" can never skip a late committer.
     @Test(arguments: Backend.allCases)
