@@ -9,7 +9,11 @@ Afterwards: every key is replayed (same answer), and the database must show exac
 reservations that got 201, the counter equal to the live rows, <= 300 in all, <= 3 per customer;
 the service answers again without a restart.
 
-Usage: coupon_faults.py --binary BIN --database postgres://... --restart "CMD"
+Then PostgreSQL is stopped for 15 s (longer than the 10 s API-key cache): price calls with the key
+in use must keep answering 200 from memory, a key never used before gets 503
+authentication_unavailable, and after the start everything answers again.
+
+Usage: coupon_faults.py --binary BIN --database postgres://... --restart "CMD" --stop "CMD" --start "CMD"
 Loopback only, bounded (deadlines everywhere). Prints 'N passed, N failed'.
 """
 import argparse
@@ -43,6 +47,8 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--database", required=True)
     parser.add_argument("--restart", required=True)
+    parser.add_argument("--stop", required=True)
+    parser.add_argument("--start", required=True)
     parser.add_argument("--requests", type=int, default=1200)
     args = parser.parse_args()
 
@@ -142,6 +148,7 @@ def main():
         status, _ = call(port, "POST", "/v1/carts/price", key, json.dumps(
             {"currency": "EUR", "lines": [{"id": "1", "sku": "a", "quantity": 1, "unitPrice": "9.99"}]}))
         check("service recovered without a restart", status == 200 and server.poll() is None)
+        price_through_an_outage(args, port, key)
     finally:
         if server.poll() is None:
             server.terminate()
@@ -150,6 +157,49 @@ def main():
             except subprocess.TimeoutExpired:
                 server.kill()
     sys.exit(check.summary("coupon faults"))
+
+
+def price_through_an_outage(args, port, key):
+    cart = json.dumps({"currency": "EUR", "lines": [{"id": "1", "sku": "a", "quantity": 1, "unitPrice": "9.99"}]})
+    status, data = call(port, "POST", "/v1/keys", key, json.dumps({"role": "pricing"}))
+    check("second key created", status == 201, data)
+    unused_key = json.loads(data)["apiKey"]
+    check("price call before the outage", call(port, "POST", "/v1/carts/price", key, cart)[0] == 200)
+    stopped = subprocess.run(args.stop, shell=True, capture_output=True, text=True, timeout=120)
+    check("PostgreSQL stopped", stopped.returncode == 0, stopped.stderr[-500:])
+    try:
+        statuses, slowest = [], 0.0
+        end = time.time() + 15
+        while time.time() < end:
+            started = time.time()
+            try:
+                statuses.append(call(port, "POST", "/v1/carts/price", key, cart, timeout=5)[0])
+            except (OSError, http.client.HTTPException) as error:
+                statuses.append(type(error).__name__)
+            slowest = max(slowest, time.time() - started)
+            time.sleep(0.5)
+        print(f"outage: {len(statuses)} price calls over 15 s, slowest {slowest:.2f} s")
+        check("price calls answer 200 through a 15 s outage", all(s == 200 for s in statuses),
+              f"{[s for s in statuses if s != 200][:5]}")
+        try:
+            status, data = call(port, "POST", "/v1/carts/price", unused_key, cart, timeout=15)
+            code = json.loads(data).get("error", {}).get("code")
+        except (OSError, http.client.HTTPException) as error:
+            status, code = type(error).__name__, None
+        check("a key never seen gets 503 during the outage", status == 503 and code == "authentication_unavailable", f"{status} {code}")
+    finally:
+        started = subprocess.run(args.start, shell=True, capture_output=True, text=True, timeout=120)
+        check("PostgreSQL started", started.returncode == 0, started.stderr[-500:])
+    status = None
+    deadline = time.time() + 60
+    while time.time() < deadline and status != 200:
+        try:
+            status = call(port, "POST", "/v1/carts/price", unused_key, cart, timeout=10)[0]
+        except (OSError, http.client.HTTPException):
+            pass
+        if status != 200:
+            time.sleep(0.5)
+    check("the new key works once PostgreSQL is back", status == 200, f"{status}")
 
 
 if __name__ == "__main__":

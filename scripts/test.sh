@@ -23,8 +23,8 @@ fi
 stop_pg() { "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$PGROOT"; }
 trap stop_pg EXIT
 "${as_pg[@]}" "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -A trust >/dev/null
-"${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/postgres.log" -w start \
-  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c max_connections=300 -c fsync=off -c synchronous_commit=off" >/dev/null
+PGOPTS="-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c max_connections=300 -c fsync=off -c synchronous_commit=off"
+"${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/postgres.log" -w start -o "$PGOPTS" >/dev/null
 for db in marquee_test marquee_accept marquee_propagation; do
   psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c "CREATE DATABASE $db" >/dev/null
 done
@@ -53,10 +53,12 @@ python3 scripts/acceptance.py --binary .build/debug/marquee --database "postgres
 
 # --- two instances on one PostgreSQL: change propagation, connection kills, a restart -------
 RESTART="${as_pg[*]} $PGBIN/pg_ctl -D $PGROOT/data -l $PGROOT/postgres.log -m fast -w restart >/dev/null 2>&1"
+STOP="${as_pg[*]} $PGBIN/pg_ctl -D $PGROOT/data -m fast -w stop >/dev/null 2>&1"
+START="${as_pg[*]} $PGBIN/pg_ctl -D $PGROOT/data -l $PGROOT/postgres.log -w start -o '$PGOPTS' >/dev/null 2>&1"
 python3 scripts/propagation.py --binary .build/debug/marquee \
   --database "postgres://postgres@127.0.0.1:$PGPORT/marquee_propagation" --restart "$RESTART"
 
 # --- coupon reservations under PostgreSQL faults (terminated connections, a restart) -------
 psql -q -h 127.0.0.1 -p "$PGPORT" -U postgres -c "CREATE DATABASE marquee_faults" >/dev/null
 python3 scripts/coupon_faults.py --binary .build/debug/marquee \
-  --database "postgres://postgres@127.0.0.1:$PGPORT/marquee_faults" --restart "$RESTART"
+  --database "postgres://postgres@127.0.0.1:$PGPORT/marquee_faults" --restart "$RESTART" --stop "$STOP" --start "$START"
