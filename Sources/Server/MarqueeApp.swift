@@ -26,7 +26,7 @@ public enum MarqueeApp {
         router.add(middleware: ErrorMiddleware())
         OperationsController(store: store, readiness: readiness, databaseProbe: DatabaseProbe(ping: store.ping)).addRoutes(to: router)
 
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(keys: keys))
+        let v1 = router.group("v1").add(middleware: StartingGate(readiness: readiness)).add(middleware: AuthMiddleware(keys: keys))
         AccountsController(accounts: store.accounts, keys: keys, body: body).addRoutes(to: v1)
         RulesController(body: body).addRoutes(to: v1)
         PromotionsController(repository: store.promotions, catalog: catalog, body: body).addRoutes(to: v1)
@@ -75,8 +75,8 @@ public enum MarqueeApp {
             await store.waitUntilRunning()  // the store is a service started alongside the server
             try await store.migrate()
             readiness.markDone("migrations")
-            // The follower loads the promotions; start listening only once they are in memory.
-            await readiness.waitUntilDone("promotions")
+            // The follower loads the promotions meanwhile; `/v1` answers 503 until they are in
+            // memory (StartingGate), `/livez` answers at once.
         }
         return app
     }

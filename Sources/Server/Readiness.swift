@@ -47,6 +47,10 @@ public final class Readiness: Sendable {
         }
     }
 
+    public func isDone(_ step: String) -> Bool {
+        state.withLock { !$0.pending.contains(step) }
+    }
+
     public var pendingSteps: [String] {
         state.withLock { $0.pending.sorted() }
     }

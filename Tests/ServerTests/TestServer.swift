@@ -23,13 +23,15 @@ struct TestServer: Sendable {
     /// afterwards), so it neither loads nor refreshes other tests' tenants at start.
     static func with<T: Sendable>(
         _ backend: Backend, configuration: ServerConfiguration = .init(host: "127.0.0.1", port: 0),
-        database: DatabaseConfiguration? = nil, graceful: Bool = false,
+        database: DatabaseConfiguration? = nil, graceful: Bool = false, waitForLoad: Bool = true,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
-        if let database { return try await serve(backend, configuration: configuration, database: database, graceful: graceful, body) }
+        if let database {
+            return try await serve(backend, configuration: configuration, database: database, graceful: graceful, waitForLoad: waitForLoad, body)
+        }
         let (own, drop) = try await ownDatabase(backend)
         do {
-            let result = try await serve(backend, configuration: configuration, database: own, graceful: graceful, body)
+            let result = try await serve(backend, configuration: configuration, database: own, graceful: graceful, waitForLoad: waitForLoad, body)
             try await drop()
             return result
         } catch {
@@ -39,7 +41,7 @@ struct TestServer: Sendable {
     }
 
     static func serve<T: Sendable>(
-        _ backend: Backend, configuration: ServerConfiguration, database: DatabaseConfiguration, graceful: Bool,
+        _ backend: Backend, configuration: ServerConfiguration, database: DatabaseConfiguration, graceful: Bool, waitForLoad: Bool,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         _ = heartbeats
@@ -70,6 +72,7 @@ struct TestServer: Sendable {
             }
             let server = TestServer(baseURL: URL(string: "http://127.0.0.1:\(port)")!, store: store)
             trace("\(id): listening on \(port)")
+            if waitForLoad { try await server.waitForPromotions() }
             let result = try await body(server)
             trace("\(id): stopping")
             if let stopTrace {  // says what holds up a stop that takes long
@@ -149,6 +152,15 @@ struct TestServer: Sendable {
 
         func header(_ name: String) -> String? {
             headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    /// Returns once the promotions are loaded (`/v1` answers 503 `starting` before).
+    func waitForPromotions(limit: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + limit
+        while (try await request("GET", "/readyz").json["pending"] as? [String] ?? []).contains(where: { $0 == "promotions" || $0 == "migrations" }) {
+            guard ContinuousClock.now < deadline else { throw TestEnvironmentError(message: "promotions not loaded within \(limit)") }
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 
