@@ -18,9 +18,7 @@ public struct SQLCouponRepository: CouponRepository {
     /// gigabytes on every coupon change. A code holding a newline (plain SQL can write one) is
     /// read on its own row.
     public func list(tenant: String) async throws -> [CouponDefinition] {
-        let postgres = database.dialect == .postgres
-        let holdsNewline = postgres ? "strpos(code, chr(10)) > 0" : "instr(code, char(10)) > 0"
-        let joinedCodes = postgres ? "string_agg(code, chr(10))" : "group_concat(code, char(10))"
+        let (joinedCodes, holdsNewline) = codeAggregation
         let others = "promotion_id, kind, max_redemptions, per_customer, customer_id, starts_at, ends_at, batch_id"
         var coupons: [CouponDefinition] = []
         for row in try await database.query("""
@@ -109,10 +107,28 @@ public struct SQLCouponRepository: CouponRepository {
                                    [.text(tenant), .text(Coupon.normalize(code))]).isEmpty)
     }
 
+    /// Polled every 2 s per tenant with limited coupons, and it grows with redemptions: the codes
+    /// come back joined in one value like `list`'s, not as a row each.
     public func exhaustedCodes(tenant: String) async throws -> Set<String> {
-        Set(try await database.query(
-            "SELECT code FROM coupon_usage WHERE tenant_id = $1 AND redeemed >= max_redemptions", [.text(tenant)])
+        let (joinedCodes, holdsNewline) = codeAggregation
+        let exhausted = "tenant_id = $1 AND redeemed >= max_redemptions"
+        var codes = Set<String>()
+        if let joined = try await database.query(
+            "SELECT \(joinedCodes) AS codes FROM coupon_usage WHERE \(exhausted) AND NOT (\(holdsNewline))", [.text(tenant)]
+        ).first?["codes"], case .text(let text) = joined {
+            codes.formUnion(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        }
+        codes.formUnion(try await database.query("SELECT code FROM coupon_usage WHERE \(exhausted) AND \(holdsNewline)", [.text(tenant)])
             .map { try $0.string("code") })
+        return codes
+    }
+
+    /// SQL that joins `code` values with newlines, and the condition of a code holding one
+    /// (those are read as rows of their own).
+    var codeAggregation: (join: String, holdsNewline: String) {
+        database.dialect == .postgres
+            ? ("string_agg(code, chr(10))", "strpos(code, chr(10)) > 0")
+            : ("group_concat(code, char(10))", "instr(code, char(10)) > 0")
     }
 
     /// - Parameter code: the code, when the row has no `code` column.

@@ -1,0 +1,41 @@
+import Pricing
+import Rules
+import Storage
+import TestSupport
+import Testing
+
+/// `list` and `exhaustedCodes` read codes joined into one value per group of shared columns
+/// (a million rows one by one took seconds and gigabytes): every coupon must come back exactly,
+/// whatever it shares with others, a code holding a newline included, and no other tenant's.
+@Suite("Coupon listing")
+struct CouponListingTests {
+    @Test(arguments: Backend.allCases)
+    func everyCouponComesBackExactly(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("listing")).id
+            let other = try await store.accounts.createTenant(name: TestDatabases.uniqueName("listing")).id
+            let starts = RuleDateTime(rfc3339: "2026-01-01T00:00:00Z")
+            var coupons = (1...500).map { CouponDefinition(code: "B-\($0)", promotionID: "p", kind: .limited, maxRedemptions: 1, batchID: "b1") }
+            coupons += [
+                CouponDefinition(code: "SOLO", promotionID: "p", kind: .unlimited),
+                CouponDefinition(code: "MINE", promotionID: "q", kind: .limited, maxRedemptions: 2, perCustomer: 1, customerID: "42", startsAt: starts),
+                CouponDefinition(code: "LINE\nBREAK", promotionID: "p", kind: .limited, maxRedemptions: 1),  // only plain SQL can write one
+                CouponDefinition(code: "B-1-TWIN", promotionID: "p", kind: .limited, maxRedemptions: 1, batchID: "b1"),
+            ]
+            #expect(try await store.coupons.createMany(tenant: tenant, coupons: coupons) == coupons.count)
+            _ = try await store.coupons.createMany(tenant: other, coupons: [CouponDefinition(code: "B-1", promotionID: "z", kind: .limited, maxRedemptions: 1)])
+
+            let listed = try await store.coupons.list(tenant: tenant)
+            #expect(listed.count == coupons.count)
+            #expect(Set(listed) == Set(coupons))
+
+            #expect(try await store.coupons.exhaustedCodes(tenant: tenant).isEmpty)
+            for code in ["B-7", "LINE\nBREAK", "MINE"] {
+                _ = try await store.database.query("UPDATE coupon_usage SET redeemed = max_redemptions WHERE tenant_id = $1 AND code = $2",
+                                                   [.text(tenant), .text(code)])
+            }
+            _ = try await store.database.query("UPDATE coupon_usage SET redeemed = max_redemptions WHERE tenant_id = $1", [.text(other)])
+            #expect(try await store.coupons.exhaustedCodes(tenant: tenant) == ["B-7", "LINE\nBREAK", "MINE"])
+        }
+    }
+}
