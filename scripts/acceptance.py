@@ -102,6 +102,10 @@ def main():
               status == 200 and histogram is not None and histogram.type == "histogram")
         check(f"[{label}] histogram has buckets for /v1/tenant",
               histogram is not None and any(s.labels.get("route") == "/v1/tenant" for s in histogram.samples))
+        last_sync = families.get("marquee_change_feed_last_sync_timestamp_seconds")
+        synced = last_sync.samples[0].value if last_sync and last_sync.samples else 0
+        check(f"[{label}] change feed reports its last sync (a recent Unix time)", abs(time.time() - synced) < 120, f"{synced}")
+        check(f"[{label}] change feed version exported", "marquee_change_feed_version" in families)
 
         # Graceful shutdown: a request is mid-body when SIGTERM arrives; it must complete.
         body = b'{"role": "pricing"}'

@@ -31,6 +31,9 @@ public final class ChangeFollower: Service {
 
     let versionGauge = Gauge(label: "marquee_change_feed_version")
     let lagGauge = Gauge(label: "marquee_change_feed_lag_seconds")
+    /// Unix time of the last successful catch-up: `time() - this` is how stale the instance may
+    /// be (the lag gauge only moves when a change is applied, so it cannot show a stuck follower).
+    let lastSyncGauge = Gauge(label: "marquee_change_feed_last_sync_timestamp_seconds")
     let appliedCounter = Counter(label: "marquee_change_feed_changes_applied_total")
     let reconnectCounter = Counter(label: "marquee_change_feed_reconnects_total")
 
@@ -131,6 +134,8 @@ public final class ChangeFollower: Service {
             }
             appliedCounter.increment(by: summary.count)
         }
-        state.withLock { $0.lastSync = Date() }
+        let now = Date()
+        state.withLock { $0.lastSync = now }
+        lastSyncGauge.record(now.timeIntervalSince1970)
     }
 }
