@@ -355,18 +355,55 @@ public enum Migrations {
         Migration(version: 7, name: "tenant rounding", statements: [
             "ALTER TABLE tenants ADD COLUMN rounding TEXT NOT NULL DEFAULT 'halfEven'",
         ]),
-        // TRUNCATE fires no row or DELETE trigger, so an operator's `TRUNCATE promotions` left
-        // every other instance pricing with the old promotions. Record it as a change of every
-        // tenant (SQLite has no TRUNCATE: its `DELETE FROM` fires the row triggers).
-        Migration(version: 8, name: "truncate changes", statements: [], postgresOnly: [
+        // Change versions from a sequence, still taken under the change lock (so version order
+        // stays commit order). `MAX(version) + 1` read the transaction's snapshot: a plain-SQL
+        // write in a REPEATABLE READ or SERIALIZABLE transaction failed on changes_pkey whenever
+        // another change had committed since its snapshot.
+        // And TRUNCATE, which fires no row trigger, is recorded as a change of every tenant:
+        // before, an operator's `TRUNCATE promotions` left every other instance pricing with the
+        // old promotions (SQLite has no TRUNCATE; its `DELETE FROM` fires the row triggers).
+        Migration(version: 8, name: "change versions from a sequence; truncate changes", statements: [], postgresOnly: [
+            "SELECT pg_advisory_xact_lock(827345002)",
+            "CREATE SEQUENCE changes_version_seq",
+            "SELECT setval('changes_version_seq', COALESCE((SELECT MAX(version) FROM changes), 0) + 1, false)",
+            """
+            CREATE OR REPLACE FUNCTION marquee_record_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                row_tenant TEXT;
+                row_id TEXT;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(827345002);
+                IF TG_OP = 'DELETE' THEN
+                    row_tenant := OLD.tenant_id; row_id := OLD.id;
+                ELSE
+                    row_tenant := NEW.tenant_id; row_id := NEW.id;
+                END IF;
+                INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
+                    VALUES (nextval('changes_version_seq'), row_tenant, TG_ARGV[0], row_id, lower(TG_OP), clock_timestamp());
+                PERFORM pg_notify('marquee_changes', row_tenant);
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE OR REPLACE FUNCTION marquee_record_coupon_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(827345002);
+                INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
+                    SELECT nextval('changes_version_seq'), t.tenant_id, 'coupon', '*', lower(TG_OP), clock_timestamp()
+                    FROM (SELECT DISTINCT tenant_id FROM changed_rows ORDER BY tenant_id) t;
+                PERFORM pg_notify('marquee_changes', t.tenant_id) FROM (SELECT DISTINCT tenant_id FROM changed_rows) t;
+                RETURN NULL;
+            END
+            $$
+            """,
             """
             CREATE FUNCTION marquee_record_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 PERFORM pg_advisory_xact_lock(827345002);
                 INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
-                    SELECT (SELECT COALESCE(MAX(version), 0) FROM changes) + row_number() OVER (ORDER BY t.id),
-                           t.id, TG_ARGV[0], '*', 'truncate', clock_timestamp()
-                    FROM tenants t;
+                    SELECT nextval('changes_version_seq'), t.id, TG_ARGV[0], '*', 'truncate', clock_timestamp()
+                    FROM (SELECT id FROM tenants ORDER BY id) t;
                 PERFORM pg_notify('marquee_changes', t.id) FROM tenants t;
                 RETURN NULL;
             END

@@ -61,6 +61,25 @@ struct ChangeLogConformanceTests {
 
     struct RecordedChanges: Error { var changes: [String] }
 
+    /// A plain-SQL write inside a REPEATABLE READ transaction, after another change committed
+    /// since its snapshot: versions came from `MAX(version) + 1` over that snapshot and the insert
+    /// failed on changes_pkey. Now they come from a sequence taken under the change lock.
+    @Test func aRepeatableReadWriterGetsTheNextVersion() async throws {
+        try await TestDatabases.withStore(.postgres) { store in
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName()).id
+            let log = ChangeLog(database: store.database)
+            let before = try await log.currentVersion()
+            try await store.database.transaction { executor in
+                _ = try await executor.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", [])
+                _ = try await executor.query("SELECT count(*) FROM changes", [])  // the snapshot is taken here
+                _ = try await store.promotions.create(tenant: tenant, promotion: try Self.promotion("other"))  // commits meanwhile
+                try await Self.insert(executor, tenant: tenant, id: "repeatable")
+            }
+            let changes = try await log.changes(after: before).filter { $0.tenantID == tenant }
+            #expect(changes.map(\.entityID) == ["other", "repeatable"])
+        }
+    }
+
     /// Version order is commit order: a second writer waits for the first to commit, so a
     /// follower catching up with "version > watermark" can never skip a late committer.
     @Test(arguments: Backend.allCases)
