@@ -4,23 +4,24 @@ import Server
 import TestSupport
 import Testing
 
-/// 1,000 malformed or oversized bodies against every POST route: no 5xx, the server stays up.
+/// 1,000 malformed or oversized bodies spread over every POST, PUT and PATCH route: no 5xx, the
+/// server stays up.
 @Suite("Malformed bodies")
 struct MalformedBodyTests {
     @Test(arguments: Backend.allCases)
     func malformedBodiesNeverGive5xx(backend: Backend) async throws {
         try await TestServer.with(backend, configuration: .init(host: "127.0.0.1", port: 0, bodyLimit: 64 * 1024)) { server in
             let acme = try await server.tenant()
-            let postRoutes = Self.postRoutes(server)
-            #expect(!postRoutes.isEmpty)
+            let routes = Self.bodyRoutes(server)
+            #expect(routes.contains { $0.method == "PUT" } && routes.contains { $0.method == "PATCH" })
             var generator = SystemRandomNumberGenerator()
             var statuses: [Int: Int] = [:]
             for index in 0..<1_000 {
-                let path = postRoutes[index % postRoutes.count]
-                let body = Self.badBody(index, using: &generator)
-                let reply = try await server.request("POST", path, key: acme.key, body: body)
+                let (method, path) = routes[index % routes.count]
+                let body = Self.badBody(index / routes.count, using: &generator)  // every route meets every kind of body
+                let reply = try await server.request(method, path, key: acme.key, body: body)
                 statuses[reply.status, default: 0] += 1
-                #expect(reply.status < 500, "POST \(path) with body #\(index) gave \(reply.status): \(reply.text.prefix(200))")
+                #expect(reply.status < 500, "\(method) \(path) with body #\(index) gave \(reply.status): \(reply.text.prefix(200))")
                 if reply.status >= 400 { #expect(reply.errorCode != nil) }
             }
             #expect(try await server.request("GET", "/livez").status == 200)
@@ -75,12 +76,17 @@ struct MalformedBodyTests {
         }
     }
 
-    /// Every POST route of the server's router as a request path (`:id` filled in).
+    /// Every POST route of the server's router as a request path (parameters filled in).
     static func postRoutes(_ server: TestServer) -> [String] {
+        bodyRoutes(server).filter { $0.method == "POST" }.map(\.path)
+    }
+
+    /// Every route that takes a body (POST, PUT, PATCH), path parameters filled in with `x`.
+    static func bodyRoutes(_ server: TestServer) -> [(method: String, path: String)] {
         let router = MarqueeApp.router(store: server.store, configuration: .init(), readiness: Readiness(pending: []))
-        return router.routes.filter { $0.method == .post }.map { route in
-            let path = "\(route.path)".replacingOccurrences(of: ":id", with: "x")
-            return path.hasPrefix("/") ? path : "/" + path
+        return router.routes.filter { [.post, .put, .patch].contains($0.method) }.map { route in
+            let path = "\(route.path)".split(separator: "/").map { $0.hasPrefix(":") ? "x" : String($0) }.joined(separator: "/")
+            return (route.method.rawValue, "/" + path)
         }
     }
 
