@@ -54,4 +54,44 @@ struct ChangePropagationTests {
             }
         }
     }
+
+    /// Coupons too: a code created on A prices on B, a code used up on A reads `exhausted` on B
+    /// (availability refresh), a deleted code reads `unknown` on B.
+    @Test(arguments: Backend.allCases)
+    func couponsReachTheOtherInstance(backend: Backend) async throws {
+        let database = try TestDatabases.configuration(backend)
+        let configuration = {
+            var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, pollInterval: .milliseconds(200))
+            configuration.availabilityInterval = .milliseconds(200)
+            return configuration
+        }()
+        try await TestServer.with(backend, configuration: configuration, database: database) { a in
+            let acme = try await a.tenant()
+            try await TestServer.with(backend, configuration: configuration, database: database) { b in
+                let cart = #"{"currency": "EUR", "coupons": ["prop-1"], "lines": [{"id": "1", "sku": "s", "quantity": 1, "unitPrice": "100.00"}]}"#
+                func eventually(_ expected: String) async throws {
+                    var status: String?
+                    for _ in 0..<100 {
+                        let coupons = try await b.request("POST", "/v1/carts/price", key: acme.key, json: cart).json["coupons"] as? [[String: Any]]
+                        status = coupons?.first?["status"] as? String
+                        if status == expected { return }
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    Issue.record("instance B never saw the coupon as \(expected) (last: \(status ?? "nil"))")
+                }
+                let promotion = #"{"id": "cp", "name": "cp", "coupon": true, "action": {"type": "percentOff", "percent": "5"}}"#
+                #expect(try await a.request("POST", "/v1/promotions", key: acme.key, json: promotion).status == 201)
+                try await eventually("unknown")
+                let coupon = #"{"code": "PROP-1", "promotion": "cp", "kind": "limited", "maxRedemptions": 1}"#
+                #expect(try await a.request("POST", "/v1/coupons", key: acme.key, json: coupon).status == 201)
+                try await eventually("applied")
+                let redemption = try await a.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "prop-1", "customer": "c1"}"#,
+                                                     headers: ["Idempotency-Key": "prop"])
+                #expect(redemption.status == 201)
+                try await eventually("exhausted")
+                #expect(try await a.request("DELETE", "/v1/coupons/PROP-1", key: acme.key).status == 204)
+                try await eventually("unknown")
+            }
+        }
+    }
 }
