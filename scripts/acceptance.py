@@ -139,6 +139,7 @@ def main():
 
     if label == "sqlite":
         failing_migration(args.binary)
+        nonsense_settings(args.binary)
     sys.exit(check.summary(f"acceptance ({label})"))
 
 
@@ -161,6 +162,18 @@ def failing_migration(binary):
         server.kill()
         server.wait()
         check(name, False, "still running after 30 s")
+
+
+def nonsense_settings(binary):
+    """Impossible limits stop `serve` at once with the option's name (a negative body limit used
+    to start a server that answered 413 to every body)."""
+    for args in (["--body-limit", "-1"], ["--audience-max-depth", "0"], ["--filter-cache-mb", "0"], ["--poll-interval", "0"]):
+        try:
+            result = subprocess.run([binary, "serve", "--port", str(free_port()), *args], capture_output=True, text=True, timeout=30)
+            check(f"serve {' '.join(args)} is refused", result.returncode != 0 and args[0] in result.stderr,
+                  f"exit {result.returncode}: {result.stderr[-300:]}")
+        except subprocess.TimeoutExpired:
+            check(f"serve {' '.join(args)} is refused", False, "still running after 30 s")
 
 
 if __name__ == "__main__":

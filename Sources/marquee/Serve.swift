@@ -64,7 +64,23 @@ struct ServerOptions: ParsableArguments {
         }
         guard pollInterval > 0, pollInterval.isFinite else { throw ValidationError("--poll-interval must be more than 0 seconds") }
         if let filterParallelWorkers, filterParallelWorkers < 0 { throw ValidationError("--filter-parallel-workers must be at least 0") }
+        guard (1...10).contains(audienceMaxDepth) else { throw ValidationError("--audience-max-depth must be 1…10") }
+        guard (1...1_048_576).contains(filterCacheMB) else { throw ValidationError("--filter-cache-mb must be 1…1048576") }
+        guard prewarmBudget >= 0 else { throw ValidationError("--prewarm-budget must be at least 0 seconds") }
+        guard filterTimeout >= 1 else { throw ValidationError("--filter-timeout must be at least 1 second") }
     }
+
+    @Option(help: "Deepest nesting of groups in an audience, the root group counting as 1 (env MARQUEE_AUDIENCE_MAX_DEPTH).")
+    var audienceMaxDepth: Int = Environment.int("MARQUEE_AUDIENCE_MAX_DEPTH") ?? 3
+
+    @Option(help: "Memory budget of the filter cache in MiB; least recently used results are evicted beyond it (env MARQUEE_FILTER_CACHE_MB).")
+    var filterCacheMB: Int = Environment.int("MARQUEE_FILTER_CACHE_MB") ?? 256
+
+    @Option(help: "Seconds start-up pre-warming of the most used filters may delay /readyz (env MARQUEE_PREWARM_BUDGET).")
+    var prewarmBudget: Int = Environment.int("MARQUEE_PREWARM_BUDGET") ?? 30
+
+    @Option(help: "Default statement timeout in seconds of filter queries, for member sources that set none (env MARQUEE_FILTER_TIMEOUT).")
+    var filterTimeout: Int = Environment.int("MARQUEE_FILTER_TIMEOUT") ?? 30
 
     var configuration: ServerConfiguration {
         var configuration = ServerConfiguration(host: host, port: port, bodyLimit: bodyLimit, changeFeed: changeFeed,
@@ -73,6 +89,10 @@ struct ServerOptions: ParsableArguments {
         configuration.idleTimeout = .seconds(max(1, idleTimeout))
         configuration.audiences.membershipRefresh = .seconds(max(1, audienceRefresh))
         configuration.audiences.sources.parallelWorkersPerQuery = filterParallelWorkers
+        configuration.audiences.limits.maxDepth = audienceMaxDepth
+        configuration.audiences.cache.memoryBudgetBytes = filterCacheMB << 20
+        configuration.audiences.prewarmBudget = .seconds(prewarmBudget)
+        configuration.audiences.sources.statementTimeout = .seconds(filterTimeout)
         return configuration
     }
 }
