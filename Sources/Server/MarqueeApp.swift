@@ -26,7 +26,8 @@ public enum MarqueeApp {
         router.add(middleware: ErrorMiddleware())
         OperationsController(store: store, readiness: readiness, databaseProbe: DatabaseProbe(ping: store.ping)).addRoutes(to: router)
 
-        let v1 = router.group("v1").add(middleware: StartingGate(readiness: readiness)).add(middleware: AuthMiddleware(keys: keys))
+        let v1 = router.group("v1").add(middleware: StartingGate(readiness: readiness)).add(middleware: QueryTextGuard())
+            .add(middleware: AuthMiddleware(keys: keys))
         AccountsController(accounts: store.accounts, keys: keys, body: body).addRoutes(to: v1)
         RulesController(body: body).addRoutes(to: v1)
         PromotionsController(repository: store.promotions, catalog: catalog, body: body).addRoutes(to: v1)

@@ -72,6 +72,9 @@ struct MalformedBodyTests {
             let plain = try await server.request("POST", "/v1/promotions", key: acme.key,
                                                  json: #"{"id": "q", "name": "a\\u0000b", "action": {"type": "percentOff", "percent": "10"}}"#)
             #expect(plain.status == 201, "\(plain.text)")
+            let query = try await server.request("GET", "/v1/coupons?after=a%00b", key: acme.key)  // was 500 on PostgreSQL
+            #expect(query.status == 400)
+            #expect(query.errorCode == "invalid_value")
             #expect(try await server.request("GET", "/livez").status == 200)
         }
     }
