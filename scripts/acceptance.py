@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import signal
+import shutil
 import socket
 import subprocess
 import sys
@@ -159,9 +160,14 @@ def failing_migration(binary):
         output, _ = server.communicate(timeout=30)
         check(name, server.returncode != 0 and "version" in output, f"exit {server.returncode}: {output[-300:]}")
     except subprocess.TimeoutExpired:
+        # Say where it is stuck before killing it: its output and, when gdb is there, its threads.
+        stacks = ""
+        if shutil.which("gdb"):
+            stacks = subprocess.run(["gdb", "-p", str(server.pid), "-batch", "-ex", "thread apply all bt 12"],
+                                    capture_output=True, text=True, timeout=60).stdout
         server.kill()
-        server.wait()
-        check(name, False, "still running after 30 s")
+        output, _ = server.communicate()
+        check(name, False, f"still running after 30 s; output: {output[-1500:]}\n{stacks[-6000:]}")
 
 
 def nonsense_settings(binary):
