@@ -94,6 +94,8 @@ public enum MarqueeApp {
         var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = gracefulShutdownLimit
         configuration.maximumCancellationDuration = cancellationLimit
+        // Backstop for a group that hangs in its own shutdown (see ExitWatchdog).
+        ExitWatchdog.armOnSignals(limit: gracefulShutdownLimit + cancellationLimit + .seconds(15))
         try await ServiceGroup(configuration: configuration).run()
     }
 

@@ -16,7 +16,12 @@ struct Serve: AsyncParsableCommand {
         let onEventLoops = MarqueeApp.runConcurrencyOnEventLoops()
         let logger = common.makeLogger()
         logger.debug("swift concurrency executor", metadata: ["executor": onEventLoops ? "nio-event-loops" : "default"])
-        let store = try await Store.open(try common.databaseConfiguration(), logger: logger)
+        // Migrations run to completion before the service group starts: a failing one then ends
+        // the command with its error, instead of failing a running group (whose cancellation
+        // can hang, see ExitWatchdog).
+        let database = try common.databaseConfiguration()
+        try await Store.withStore(database, logger: logger) { _ in }
+        let store = try await Store.open(database, logger: logger)
         logger.info("starting", metadata: ["database": "\(store.configuration.redacted)", "address": "\(server.host):\(server.port)"])
         let app = MarqueeApp.build(store: store, configuration: server.configuration, logger: logger)
         try await MarqueeApp.runUntilSignalled(app, gracefulShutdownLimit: .seconds(server.shutdownTimeout), logger: logger)
