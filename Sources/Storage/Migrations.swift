@@ -362,7 +362,11 @@ public enum Migrations {
         // And TRUNCATE, which fires no row trigger, is recorded as a change of every tenant:
         // before, an operator's `TRUNCATE promotions` left every other instance pricing with the
         // old promotions (SQLite has no TRUNCATE; its `DELETE FROM` fires the row triggers).
+        // The table locks come first, in the order writers take them (a promotion, then its
+        // coupons): a writer holds its table lock while its trigger waits for the change lock, so
+        // taking the change lock first deadlocked with any write arriving during an upgrade.
         Migration(version: 8, name: "change versions from a sequence; truncate changes", statements: [], postgresOnly: [
+            "LOCK TABLE promotions, coupons IN SHARE ROW EXCLUSIVE MODE",
             "SELECT pg_advisory_xact_lock(827345002)",
             "CREATE SEQUENCE changes_version_seq",
             "SELECT setval('changes_version_seq', COALESCE((SELECT MAX(version) FROM changes), 0) + 1, false)",

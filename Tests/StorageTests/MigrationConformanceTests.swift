@@ -27,6 +27,65 @@ struct MigrationConformanceTests {
         }
     }
 
+    /// A rolling deploy: instances of the previous release keep writing while a new one applies
+    /// migration 8. A write that took its table lock before the migration did, and whose trigger
+    /// then waited for the change lock, deadlocked with the migration's `CREATE TRIGGER` (the
+    /// migration took the change lock first). Made deterministic by holding the change lock until
+    /// both are queued. Runs in a database of its own: it rolls the schema back to version 7.
+    @Test func migrationEightWaitsForAWriterInsteadOfDeadlocking() async throws {
+        let name = "mig8_\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try await TestDatabases.withStore(.postgres) { try await $0.database.query("CREATE DATABASE \(name)", []) }
+        do {
+            guard var components = URLComponents(string: try TestDatabases.postgresURL()) else { throw TestEnvironmentError(message: "bad URL") }
+            components.path = "/\(name)"
+            let configuration = try DatabaseConfiguration(url: try #require(components.string))
+            try await Store.withStore(configuration, logger: TestDatabases.logger, migrate: false) { store in
+                let logger = TestDatabases.logger
+                #expect(try await Migrator(database: store.database, migrations: Migrations.all.filter { $0.version < 8 }, logger: logger).migrate().last == 7)
+                let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName()).id
+                let held = AsyncStream<Void>.makeStream()
+                let release = AsyncStream<Void>.makeStream()
+                async let holder: Void = store.database.transaction { executor in
+                    _ = try await executor.query("SELECT pg_advisory_xact_lock(827345002)", [])
+                    held.continuation.yield()
+                    for await _ in release.stream { break }
+                }
+                for await _ in held.stream { break }
+                async let migration = Migrator(database: store.database, logger: logger).migrate()
+                try await Self.waitForWaitingLocks(store, count: 1)
+                async let writer = store.database.query("""
+                    INSERT INTO promotions (tenant_id, id, version, enabled, document, created_at, updated_at)
+                    VALUES ($1, 'during-upgrade', 1, TRUE, '{}'::jsonb, $2, $2)
+                    """, [.text(tenant), .date(Date())])
+                try await Self.waitForWaitingLocks(store, count: 2)
+                release.continuation.yield()
+                try await holder
+                #expect(try await migration == [8])
+                _ = try await writer
+                let changes = try await ChangeLog(database: store.database).changes(after: 0).filter { $0.tenantID == tenant }
+                #expect(changes.map(\.entityID) == ["during-upgrade"])
+            }
+        } catch {
+            try? await Self.drop(name)
+            throw error
+        }
+        try await Self.drop(name)
+    }
+
+    static func waitForWaitingLocks(_ store: Store, count: Int) async throws {
+        for _ in 0..<200 {
+            let waiting = try await store.database.query(
+                "SELECT count(*) AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE NOT l.granted AND d.datname = current_database()", [])
+            if try waiting.first?.int("n") ?? 0 >= count { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestEnvironmentError(message: "\(count) statements never waited for a lock")
+    }
+
+    static func drop(_ name: String) async throws {
+        _ = try await TestDatabases.withStore(.postgres) { try await $0.database.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", []) }
+    }
+
     @Test func sqliteStatementRewrite() {
         #expect(SQLiteStatementText.rewrite("SELECT $1::jsonb, '$2::x' WHERE a = $10") == "SELECT ?1, '$2::x' WHERE a = ?10")
     }
