@@ -26,8 +26,8 @@ public struct SQLCouponRepository: CouponRepository {
             WHERE tenant_id = $1 AND NOT (\(holdsNewline)) GROUP BY \(others)
             """, [.text(tenant)]) {
             var coupon = try Self.coupon(row, code: "")
-            for code in try row.string("codes").split(separator: "\n", omittingEmptySubsequences: false) {
-                coupon.code = String(code)
+            for code in Self.splitJoined(try row.string("codes")) {
+                coupon.code = Coupon.normalize(code)  // as `CouponDefinition.init` does for a row of its own
                 coupons.append(coupon)
             }
         }
@@ -108,7 +108,7 @@ public struct SQLCouponRepository: CouponRepository {
     }
 
     /// Polled every 2 s per tenant with limited coupons, and it grows with redemptions: the codes
-    /// come back joined in one value like `list`'s, not as a row each.
+    /// come back joined in one value like `list`'s, not as a row each, normalised as `list`'s are.
     public func exhaustedCodes(tenant: String) async throws -> Set<String> {
         let (joinedCodes, holdsNewline) = codeAggregation
         let exhausted = "tenant_id = $1 AND redeemed >= max_redemptions"
@@ -116,10 +116,10 @@ public struct SQLCouponRepository: CouponRepository {
         if let joined = try await database.query(
             "SELECT \(joinedCodes) AS codes FROM coupon_usage WHERE \(exhausted) AND NOT (\(holdsNewline))", [.text(tenant)]
         ).first?["codes"], case .text(let text) = joined {
-            codes.formUnion(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            codes.formUnion(Self.splitJoined(text).map(Coupon.normalize))
         }
         codes.formUnion(try await database.query("SELECT code FROM coupon_usage WHERE \(exhausted) AND \(holdsNewline)", [.text(tenant)])
-            .map { try $0.string("code") })
+            .map { Coupon.normalize(try $0.string("code")) })
         return codes
     }
 
@@ -129,6 +129,12 @@ public struct SQLCouponRepository: CouponRepository {
         database.dialect == .postgres
             ? ("string_agg(code, chr(10))", "strpos(code, chr(10)) > 0")
             : ("group_concat(code, char(10))", "instr(code, char(10)) > 0")
+    }
+
+    /// Splits `codeAggregation`'s value on its newline bytes. Not `String.split(separator: "\n")`:
+    /// "\r\n" is one Character, so a code ending in "\r" swallowed the next code of its group.
+    static func splitJoined(_ text: String) -> [String] {
+        text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 
     /// - Parameter code: the code, when the row has no `code` column.

@@ -1,3 +1,4 @@
+import Foundation
 import Pricing
 import Rules
 import Storage
@@ -25,17 +26,29 @@ struct CouponListingTests {
             #expect(try await store.coupons.createMany(tenant: tenant, coupons: coupons) == coupons.count)
             _ = try await store.coupons.createMany(tenant: other, coupons: [CouponDefinition(code: "B-1", promotionID: "z", kind: .limited, maxRedemptions: 1)])
 
+            // Plain SQL can also write codes the API would normalise: one ending in "\r" (a CSV with
+            // Windows line endings) swallowed the next code of its group; lower case stayed lower.
+            for code in ["X-1\r", "X-2\r", "lower "] {
+                _ = try await store.database.query("""
+                    INSERT INTO coupons (tenant_id, code, promotion_id, kind, max_redemptions, batch_id, created_at)
+                    VALUES ($1, $2, 'p', 'limited', 1, 'b1', $3)
+                    """, [.text(tenant), .text(code), .date(Date())])
+                _ = try await store.database.query("INSERT INTO coupon_usage (tenant_id, code, redeemed, max_redemptions) VALUES ($1, $2, 0, 1)",
+                                                   [.text(tenant), .text(code)])
+            }
+            coupons += ["X-1", "X-2", "LOWER"].map { CouponDefinition(code: $0, promotionID: "p", kind: .limited, maxRedemptions: 1, batchID: "b1") }
+
             let listed = try await store.coupons.list(tenant: tenant)
             #expect(listed.count == coupons.count)
             #expect(Set(listed) == Set(coupons))
 
             #expect(try await store.coupons.exhaustedCodes(tenant: tenant).isEmpty)
-            for code in ["B-7", "LINE\nBREAK", "MINE"] {
+            for code in ["B-7", "LINE\nBREAK", "MINE", "X-1\r", "X-2\r", "lower "] {
                 _ = try await store.database.query("UPDATE coupon_usage SET redeemed = max_redemptions WHERE tenant_id = $1 AND code = $2",
                                                    [.text(tenant), .text(code)])
             }
             _ = try await store.database.query("UPDATE coupon_usage SET redeemed = max_redemptions WHERE tenant_id = $1", [.text(other)])
-            #expect(try await store.coupons.exhaustedCodes(tenant: tenant) == ["B-7", "LINE\nBREAK", "MINE"])
+            #expect(try await store.coupons.exhaustedCodes(tenant: tenant) == ["B-7", "LINE\nBREAK", "MINE", "X-1", "X-2", "LOWER"])
         }
     }
 }

@@ -43,6 +43,8 @@ public struct Coupon: Sendable, Hashable {
 
     /// Case-insensitive canonical form: surrounding whitespace removed, upper-cased.
     public static func normalize(_ code: String) -> String {
+        // Most codes are already canonical (printable ASCII, no lower case): one byte scan, no copy.
+        if code.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !(0x61...0x7A).contains($0) }) { return code }
         var scalars = Substring(code).unicodeScalars[...]
         while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
