@@ -74,41 +74,54 @@ public final class KeyCache: Sendable {
 
     /// The principal for a secret, or nil when the key is unknown or revoked.
     public func authenticate(secret: String) async throws -> Principal? {
-        let hash = KeySecret.hash(secret)
+        try await authenticate(hash: KeySecret.hash(secret), again: true)
+    }
+
+    /// - Parameter again: when a `forget` happens while this request waits on the database, the
+    ///   answer it waited for (or its fallback) may be the key just revoked: decide once more.
+    private func authenticate(hash: String, again: Bool) async throws -> Principal? {
         let now = ContinuousClock.now
-        let plan = state.withLock { state -> Plan in
-            guard let entry = state.entries[hash], entry.usableUntil > now else {
-                return .wait(state.lookups[hash]?.task ?? startLookup(hash, in: &state), fallback: nil)
-            }
-            if entry.expires > now {
-                if entry.expires - now <= refreshAhead, state.lookups[hash] == nil, entry.retryAfter.map({ $0 <= now }) ?? true {
-                    _ = startLookup(hash, in: &state)
-                }
-                return .answer(entry.principal)
-            }
-            if let retryAfter = entry.retryAfter {  // the database is failing: do not make requests wait on it
-                if retryAfter <= now, state.lookups[hash] == nil { _ = startLookup(hash, in: &state) }
-                return .answer(entry.principal)
-            }
-            return .wait(state.lookups[hash]?.task ?? startLookup(hash, in: &state), fallback: entry.principal)
+        let (decision, generation) = state.withLock { state -> (Plan, Int) in
+            (plan(hash, now: now, in: &state), state.generation)
         }
-        switch plan {
-        case .answer(let principal):
+        let (lookup, fallback): (Task<Principal?, any Error>, Principal?)
+        switch decision {
+        case .answer(let principal): return principal
+        case .wait(let task, let principal): (lookup, fallback) = (task, principal)
+        }
+        // A key with a fallback waits briefly; one without waits longer before 503.
+        let result = await outcome(of: lookup, within: fallback == nil ? uncachedLookupWait : lookupWait)
+        if again, state.withLock({ $0.generation != generation }) {
+            return try await authenticate(hash: hash, again: false)
+        }
+        switch result {
+        case .success(let principal)?:
             return principal
-        case .wait(let lookup, let fallback):
-            // A key with a fallback waits briefly; one without waits longer before 503.
-            switch await outcome(of: lookup, within: fallback == nil ? uncachedLookupWait : lookupWait) {
-            case .success(let principal)?:
-                return principal
-            case .failure?:
-                if let fallback { return fallback }
-                throw Self.unavailable
-            case nil:
-                markFailing(hash)
-                if let fallback { return fallback }
-                throw Self.unavailable
-            }
+        case .failure?:
+            if let fallback { return fallback }
+            throw Self.unavailable
+        case nil:
+            markFailing(hash)
+            if let fallback { return fallback }
+            throw Self.unavailable
         }
+    }
+
+    private func plan(_ hash: String, now: ContinuousClock.Instant, in state: inout State) -> Plan {
+        guard let entry = state.entries[hash], entry.usableUntil > now else {
+            return .wait(state.lookups[hash]?.task ?? startLookup(hash, in: &state), fallback: nil)
+        }
+        if entry.expires > now {
+            if entry.expires - now <= refreshAhead, state.lookups[hash] == nil, entry.retryAfter.map({ $0 <= now }) ?? true {
+                _ = startLookup(hash, in: &state)
+            }
+            return .answer(entry.principal)
+        }
+        if let retryAfter = entry.retryAfter {  // the database is failing: do not make requests wait on it
+            if retryAfter <= now, state.lookups[hash] == nil { _ = startLookup(hash, in: &state) }
+            return .answer(entry.principal)
+        }
+        return .wait(state.lookups[hash]?.task ?? startLookup(hash, in: &state), fallback: entry.principal)
     }
 
     /// The database's error is not passed on: it may name hosts and users. The server logs 5xx.

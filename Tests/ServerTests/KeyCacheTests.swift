@@ -68,9 +68,10 @@ struct KeyCacheTests {
             #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
             cache.forget(keyID: issued.key.id)
             accounts.release()
-            #expect(try await inFlight.value != nil)  // began before the revocation
+            // It began before the revocation but answers after it: decided again, from the database.
+            #expect(try await inFlight.value == nil)
             #expect(try await cache.authenticate(secret: issued.secret) == nil, "the revoked key was cached again")
-            #expect(accounts.lookups.withLock { $0 } == 2)
+            #expect(accounts.lookups.withLock { $0 } == 3)
         }
     }
 
@@ -144,6 +145,27 @@ struct KeyCacheTests {
             #expect(accounts.isWaiting, "answered while the lookup is still hung")
             for _ in 0..<10 { #expect(try await cache.authenticate(secret: issued.secret) != nil) }
             #expect(accounts.lookups.withLock { $0 } == 2, "the hung lookup is shared, not repeated")
+            accounts.release()
+        }
+    }
+
+    /// A request waiting on a slow lookup for an expired (still graced) key fell back to the cached
+    /// principal after `lookupWait` even when the key was revoked on this instance meanwhile: it
+    /// answered 200 after the revocation had answered 204 (found by review).
+    @Test func aRevocationWhileARequestWaitsOnTheDatabaseApplies() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
+                                 lookupWait: .milliseconds(300))
+            let (tenant, issued) = try await Self.readKey(accounts)
+            #expect(try await cache.authenticate(secret: issued.secret) != nil)
+            accounts.holding.withLock { $0 = true }
+            try await Task.sleep(for: .milliseconds(50))
+            let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
+            while !accounts.isWaiting { await Task.yield() }
+            #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
+            cache.forget(keyID: issued.key.id)
+            #expect(try await inFlight.value == nil, "answered with the key revoked while it waited")
             accounts.release()
         }
     }
