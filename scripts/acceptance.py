@@ -173,7 +173,9 @@ def failing_migration(binary):
 def nonsense_settings(binary):
     """Impossible limits stop `serve` at once with the option's name (a negative body limit used
     to start a server that answered 413 to every body)."""
-    for args in (["--body-limit", "-1"], ["--audience-max-depth", "0"], ["--filter-cache-mb", "0"], ["--poll-interval", "0"]):
+    # 0.0001 s polled in a busy loop (rounded to 0 ms); 1e300 s and 1e10 s trapped converting to Int.
+    for args in (["--body-limit", "-1"], ["--audience-max-depth", "0"], ["--filter-cache-mb", "0"], ["--poll-interval", "0"],
+                 ["--poll-interval", "0.0001"], ["--poll-interval", "1e300"], ["--idle-timeout", "10000000000"]):
         try:
             result = subprocess.run([binary, "serve", "--port", str(free_port()), *args], capture_output=True, text=True, timeout=30)
             check(f"serve {' '.join(args)} is refused", result.returncode != 0 and args[0] in result.stderr,

@@ -60,19 +60,24 @@ struct ServerOptions: ParsableArguments {
     var filterParallelWorkers: Int? = Environment.int("MARQUEE_FILTER_PARALLEL_WORKERS")
 
     /// Nonsense limits fail at start-up instead of running a server that, say, answers 413 to
-    /// every body (a negative body limit did).
+    /// every body (a negative body limit did), spins (a poll interval rounding to 0 ms) or traps
+    /// converting an enormous number of seconds. Upper bounds are far beyond any sensible setting.
     func validate() throws {
+        let day = 86_400
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535 (0: any free port)") }
         guard bodyLimit >= 1 else { throw ValidationError("--body-limit must be at least 1 byte") }
-        guard idleTimeout >= 1, shutdownTimeout >= 0, reservationTTL >= 1, audienceRefresh >= 1 else {
-            throw ValidationError("--idle-timeout, --reservation-ttl and --audience-refresh must be at least 1 second, --shutdown-timeout at least 0")
+        for (name, value, range) in [("--idle-timeout", idleTimeout, 1...day), ("--shutdown-timeout", shutdownTimeout, 0...day),
+                                     ("--reservation-ttl", reservationTTL, 1...30 * day), ("--audience-refresh", audienceRefresh, 1...day),
+                                     ("--prewarm-budget", prewarmBudget, 0...day), ("--filter-timeout", filterTimeout, 1...day)]
+        where !range.contains(value) {
+            throw ValidationError("\(name) must be \(range.lowerBound)…\(range.upperBound) seconds")
         }
-        guard pollInterval > 0, pollInterval.isFinite else { throw ValidationError("--poll-interval must be more than 0 seconds") }
-        if let filterParallelWorkers, filterParallelWorkers < 0 { throw ValidationError("--filter-parallel-workers must be at least 0") }
+        guard (0.01...Double(day)).contains(pollInterval) else { throw ValidationError("--poll-interval must be 0.01…86400 seconds") }
+        if let filterParallelWorkers, !(0...1_024).contains(filterParallelWorkers) {
+            throw ValidationError("--filter-parallel-workers must be 0…1024")
+        }
         guard (1...10).contains(audienceMaxDepth) else { throw ValidationError("--audience-max-depth must be 1…10") }
         guard (1...1_048_576).contains(filterCacheMB) else { throw ValidationError("--filter-cache-mb must be 1…1048576") }
-        guard prewarmBudget >= 0 else { throw ValidationError("--prewarm-budget must be at least 0 seconds") }
-        guard filterTimeout >= 1 else { throw ValidationError("--filter-timeout must be at least 1 second") }
     }
 
     @Option(help: "Deepest nesting of groups in an audience, the root group counting as 1 (env MARQUEE_AUDIENCE_MAX_DEPTH).")
