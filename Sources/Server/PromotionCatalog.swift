@@ -32,6 +32,8 @@ public final class PromotionCatalog: Sendable {
         let availability = CouponAvailability()
         /// Computed when asked for (sorting and hashing a million codes takes seconds), per generation.
         var digest: (generation: UInt64, value: String)?
+        /// Codes marked exhausted since the last installed read, with their tickets.
+        var recentMarks: [String: UInt64] = [:]
     }
 
     let promotionRepository: any PromotionRepository
@@ -74,40 +76,53 @@ public final class PromotionCatalog: Sendable {
         let ticket = nextTicket()
         let coupons = try await couponRepository.list(tenant: tenant)
         let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
-        let (definitions, table) = await OffLoop.run {
+        // Built off the event loops, and the old parts are dropped outside the lock: with a
+        // million codes either took long enough to stall pricing, which takes the same lock.
+        let (definitions, table, hasLimited) = await OffLoop.run {
             (Dictionary(coupons.map { ($0.code, $0) }, uniquingKeysWith: { $0.promotionID <= $1.promotionID ? $0 : $1 }),
-             CouponTable(coupons.map { $0.coupon() }))
+             CouponTable(coupons.map { $0.coupon() }), coupons.contains { $0.kind == .limited })
         }
+        // Availability first: the new table is never priced with the previous exhausted set.
+        installExhausted(tenant, exhausted, ticket: ticket)
+        var replaced: Parts?
         await update(tenant) { parts in
             guard parts.couponsTicket < ticket else { return false }
+            replaced = parts
             parts.coupons = definitions
             parts.couponTable = table
-            parts.hasLimitedCoupons = coupons.contains { $0.kind == .limited }
+            parts.hasLimitedCoupons = hasLimited
             parts.couponsTicket = ticket
             return true
         }
-        updateAvailability(tenant, ticket: ticket) { $0.replace(with: exhausted) }
+        withExtendedLifetime(replaced) {}
     }
 
     /// Re-reads which limited coupons have no use left. Applied in place: no snapshot rebuild.
     public func refreshAvailability(tenant: String) async throws {
         let ticket = nextTicket()
-        let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
-        updateAvailability(tenant, ticket: ticket) { $0.replace(with: exhausted) }
+        installExhausted(tenant, try await couponRepository.exhaustedCodes(tenant: tenant), ticket: ticket)
     }
 
     /// Marks a code exhausted at once (a reservation just found no use left).
     public func markExhausted(tenant: String, code: String) {
-        // An availability refresh that read the database before this must not undo it: the
-        // ticket moves past any read already started.
-        updateAvailability(tenant, ticket: nextTicket()) { $0.markExhausted(code) }
+        let ticket = nextTicket()
+        entries.withLock { entries in
+            guard entries[tenant] != nil else { return }
+            entries[tenant]?.availability.markExhausted(code)
+            entries[tenant]?.recentMarks[code] = ticket
+        }
     }
 
-    /// Applies `change` to the tenant's availability unless a later read was already applied.
-    private func updateAvailability(_ tenant: String, ticket: UInt64, _ change: (CouponAvailability) -> Void) {
+    /// Installs a read of the exhausted codes that took `ticket` before it began, unless a later
+    /// read was installed. Codes marked exhausted after the read began stay exhausted (the read
+    /// may predate their last use); before, such a mark discarded the whole read until the next
+    /// refresh, so codes run out elsewhere priced as available meanwhile.
+    private func installExhausted(_ tenant: String, _ read: Set<String>, ticket: UInt64) {
         entries.withLock { entries in
-            guard var entry = entries[tenant], entry.parts.exhaustedTicket < ticket else { return }
-            change(entry.availability)
+            var entry = entries[tenant] ?? Entry(snapshot: PromotionSnapshot(promotions: []))
+            guard entry.parts.exhaustedTicket < ticket else { return }
+            entry.recentMarks = entry.recentMarks.filter { $0.value > ticket }
+            entry.availability.replace(with: read, alsoExhausted: entry.recentMarks.keys)
             entry.parts.exhaustedTicket = ticket
             entries[tenant] = entry
         }
@@ -175,12 +190,15 @@ public final class PromotionCatalog: Sendable {
             PromotionSnapshot(promotions: parts.promotions, couponTable: parts.couponTable, availability: availability,
                               version: Int64(generation), candidateWindow: window)
         }
-        entries.withLock { entries in
-            guard var entry = entries[tenant], entry.builtGeneration < generation else { return }
+        let replaced = entries.withLock { entries -> PromotionSnapshot? in
+            guard var entry = entries[tenant], entry.builtGeneration < generation else { return nil }
+            let old = entry.snapshot
             entry.snapshot = snapshot
             entry.builtGeneration = generation
             entries[tenant] = entry
+            return old
         }
+        withExtendedLifetime(replaced) {}  // a million codes' old table is freed here, not under the lock
     }
 
     static func digest(_ parts: Parts) -> String {

@@ -1,6 +1,7 @@
 import Pricing
 import Server
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 
@@ -39,6 +40,61 @@ struct PromotionCatalogTests {
             try await catalog.refreshAvailability(tenant: tenant)
             #expect(catalog.snapshot(tenant: tenant) === rebuilt)
             #expect(rebuilt.coupon(code: "one")?.isAvailable == true)
+        }
+    }
+
+    /// A real repository whose next `exhaustedCodes` waits, after reading, until released.
+    final class HeldCoupons: CouponRepository {
+        let base: any CouponRepository
+        let holding = Mutex(false)
+        let held = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        init(_ base: any CouponRepository) { self.base = base }
+
+        func exhaustedCodes(tenant: String) async throws -> Set<String> {
+            let codes = try await base.exhaustedCodes(tenant: tenant)
+            if holding.withLock({ holding in defer { holding = false }; return holding }) {
+                await withCheckedContinuation { continuation in held.withLock { $0 = continuation } }
+            }
+            return codes
+        }
+        var isWaiting: Bool { held.withLock { $0 != nil } }
+        func release() { held.withLock { $0?.resume(); $0 = nil } }
+
+        func list(tenant: String) async throws -> [CouponDefinition] { try await base.list(tenant: tenant) }
+        func page(tenant: String, after: String?, batch: String?, limit: Int) async throws -> [CouponDefinition] {
+            try await base.page(tenant: tenant, after: after, batch: batch, limit: limit)
+        }
+        func get(tenant: String, code: String) async throws -> CouponDefinition? { try await base.get(tenant: tenant, code: code) }
+        func create(tenant: String, coupon: CouponDefinition) async throws { try await base.create(tenant: tenant, coupon: coupon) }
+        func createMany(tenant: String, coupons: [CouponDefinition]) async throws -> Int { try await base.createMany(tenant: tenant, coupons: coupons) }
+        func delete(tenant: String, code: String) async throws -> Bool { try await base.delete(tenant: tenant, code: code) }
+    }
+
+    /// A refresh whose read began before a code was marked exhausted installs its read and keeps
+    /// the mark. Before, the mark discarded the whole read (found by review): a code run out on
+    /// another instance priced as available until the next refresh.
+    @Test func aMarkDuringARefreshKeepsBoth() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("catalog")).id
+            _ = try await store.promotions.create(tenant: tenant, promotion: try Promotion(parsing: [
+                "id": "p", "name": "P", "action": ["type": "percentOff", "percent": "10"]]))
+            for code in ["ONE", "TWO"] {
+                try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: code, promotionID: "p", kind: .limited, maxRedemptions: 1))
+            }
+            let coupons = HeldCoupons(store.coupons)
+            let catalog = PromotionCatalog(promotions: store.promotions, coupons: coupons)
+            try await catalog.reload(tenant: tenant)
+            _ = try await store.database.query("UPDATE coupon_usage SET redeemed = max_redemptions WHERE tenant_id = $1 AND code = 'TWO'",
+                                               [.text(tenant)])  // used up on another instance
+            coupons.holding.withLock { $0 = true }
+            let refresh = Task { try await catalog.refreshAvailability(tenant: tenant) }
+            while !coupons.isWaiting { await Task.yield() }  // it has read {TWO}
+            catalog.markExhausted(tenant: tenant, code: "ONE")
+            coupons.release()
+            try await refresh.value
+            let snapshot = catalog.snapshot(tenant: tenant)
+            #expect(snapshot.coupon(code: "ONE")?.isAvailable == false, "the refresh undid the mark")
+            #expect(snapshot.coupon(code: "TWO")?.isAvailable == false, "the mark discarded the refresh")
         }
     }
 }

@@ -29,8 +29,14 @@ public final class CouponAvailability: Sendable {
         self.exhausted = Mutex(exhausted)
     }
 
-    public func replace(with codes: Set<String>) {
-        exhausted.withLock { $0 = codes }
+    /// Installs a new exhausted set, plus `later` codes (marked after it was read). The old set
+    /// is freed after the lock is released: pricing reads take it.
+    public func replace(with codes: Set<String>, alsoExhausted later: some Sequence<String> = [String]()) {
+        var old = codes
+        exhausted.withLock { current in
+            swap(&current, &old)
+            for code in later { current.insert(code) }
+        }
     }
 
     /// Marks a normalised code exhausted; false when it already was.
