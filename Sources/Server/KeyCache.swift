@@ -16,7 +16,7 @@ import Synchronization
 /// confirmed within the last `outageGrace` keeps working from the cache, so checkout keeps
 /// pricing through a database failover instead of failing every request 10 s in. During that
 /// time one lookup per key retries at most every `retryInterval`; requests do not wait for it.
-/// A key never seen gets 503 then. Revocations need the database, so none is lost: a key revoked
+/// A key never seen gets 503 then (at once when `maxPendingLookups` lookups are waiting). Revocations need the database, so none is lost: a key revoked
 /// elsewhere just before the outage works on this instance until the database answers again
 /// (at most `outageGrace`).
 public final class KeyCache: Sendable {
@@ -52,11 +52,12 @@ public final class KeyCache: Sendable {
     let lookupWait: Duration
     let uncachedLookupWait: Duration
     let retryInterval: Duration
+    let maxPendingLookups: Int
     let state = Mutex(State())
 
     public init(accounts: any AccountRepository, ttl: Duration = .seconds(10), refreshAhead: Duration? = nil,
                 outageGrace: Duration = .seconds(15 * 60), lookupWait: Duration = .seconds(2), uncachedLookupWait: Duration = .seconds(10),
-                retryInterval: Duration = .seconds(1)) {
+                retryInterval: Duration = .seconds(1), maxPendingLookups: Int = 1_000) {
         self.accounts = accounts
         self.ttl = ttl
         self.refreshAhead = refreshAhead ?? ttl / 5
@@ -64,10 +65,13 @@ public final class KeyCache: Sendable {
         self.lookupWait = lookupWait
         self.uncachedLookupWait = uncachedLookupWait
         self.retryInterval = retryInterval
+        self.maxPendingLookups = maxPendingLookups
     }
 
     enum Plan {
         case answer(Principal)
+        /// Too many lookups of unknown keys already wait on the database.
+        case unavailable
         /// Wait for the lookup; if the database cannot answer, `fallback` (a recently confirmed key) or 503.
         case wait(Task<Principal?, any Error>, fallback: Principal?)
     }
@@ -87,6 +91,7 @@ public final class KeyCache: Sendable {
         let (lookup, fallback): (Task<Principal?, any Error>, Principal?)
         switch decision {
         case .answer(let principal): return principal
+        case .unavailable: throw Self.unavailable
         case .wait(let task, let principal): (lookup, fallback) = (task, principal)
         }
         // A key with a fallback waits briefly; one without waits longer before 503.
@@ -109,7 +114,11 @@ public final class KeyCache: Sendable {
 
     private func plan(_ hash: String, now: ContinuousClock.Instant, in state: inout State) -> Plan {
         guard let entry = state.entries[hash], entry.usableUntil > now else {
-            return .wait(state.lookups[hash]?.task ?? startLookup(hash, in: &state), fallback: nil)
+            if let lookup = state.lookups[hash] { return .wait(lookup.task, fallback: nil) }
+            // A lookup outlives its request's 503 while the database hangs: without a cap, random
+            // bearer secrets would pile up lookups for as long as the hang lasts.
+            guard state.lookups.count < maxPendingLookups else { return .unavailable }
+            return .wait(startLookup(hash, in: &state), fallback: nil)
         }
         if entry.expires > now {
             if entry.expires - now <= refreshAhead, state.lookups[hash] == nil, entry.retryAfter.map({ $0 <= now }) ?? true {

@@ -17,6 +17,9 @@ struct KeyCacheTests {
         let lookups = Mutex(0)
         /// Every lookup fails, like a database that refuses connections.
         let failing = Mutex(false)
+        /// Every lookup waits until `releaseAll`, like a database that stopped answering.
+        let hanging = Mutex(false)
+        let parked = Mutex<[CheckedContinuation<Void, Never>]>([])
 
         init(_ base: any AccountRepository) { self.base = base }
 
@@ -27,6 +30,11 @@ struct KeyCacheTests {
                 lookups.withLock { $0 += 1 }
                 throw Unreachable()
             }
+            if hanging.withLock({ $0 }) {
+                lookups.withLock { $0 += 1 }
+                await withCheckedContinuation { continuation in parked.withLock { $0.append(continuation) } }
+                return try await base.authenticate(secretHash: secretHash)
+            }
             let found = try await base.authenticate(secretHash: secretHash)
             lookups.withLock { $0 += 1 }
             if holding.withLock({ holding in defer { holding = false }; return holding }) {
@@ -36,6 +44,10 @@ struct KeyCacheTests {
         }
 
         func release() { held.withLock { $0?.resume(); $0 = nil } }
+        func releaseAll() {
+            hanging.withLock { $0 = false }
+            for continuation in parked.withLock({ parked in defer { parked = [] }; return parked }) { continuation.resume() }
+        }
         var isWaiting: Bool { held.withLock { $0 != nil } }
 
         func createTenant(name: String) async throws -> Tenant { try await base.createTenant(name: name) }
@@ -167,6 +179,29 @@ struct KeyCacheTests {
             cache.forget(keyID: issued.key.id)
             #expect(try await inFlight.value == nil, "answered with the key revoked while it waited")
             accounts.release()
+        }
+    }
+
+    /// While the database hangs, each unknown secret's lookup outlives its request's 503. Past
+    /// `maxPendingLookups` of them, unknown secrets get 503 without another database call
+    /// (random bearer tokens piled up lookups for as long as the hang lasted).
+    @Test func pendingLookupsOfUnknownKeysAreCapped() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, uncachedLookupWait: .milliseconds(100), maxPendingLookups: 2)
+            accounts.hanging.withLock { $0 = true }
+            for secret in ["mq_random_1", "mq_random_2", "mq_random_3", "mq_random_4"] {
+                await #expect(throws: APIError.self) { try await cache.authenticate(secret: secret) }
+            }
+            #expect(accounts.lookups.withLock { $0 } == 2, "lookups past the cap reached the database")
+            accounts.releaseAll()
+            let (_, issued) = try await Self.readKey(store.accounts)
+            var answer: Principal?
+            for _ in 0..<100 where answer == nil {  // once the released lookups have finished
+                answer = try? await cache.authenticate(secret: issued.secret)
+                if answer == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(answer?.key.id == issued.key.id, "works again once the database answers")
         }
     }
 
