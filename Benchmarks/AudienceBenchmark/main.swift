@@ -91,7 +91,7 @@ try await Store.withStore(configuration, logger: logger, migrate: false) { store
         let audience = try catalog.resolve(definition)
         // (a) The single statement, its ids fetched the same way Marquee fetches a filter's.
         let (sql, binds) = SingleQueryFormulation.sql(for: audience)
-        let wrapped = "SELECT string_agg(int4send((q.member_id::int8 - 2147483648)::int4), ''::bytea ORDER BY q.member_id) AS ids FROM (\n\(sql)\n) AS q"
+        let wrapped = "SELECT string_agg(int4send((q.member_id::int8 - 2147483648)::int4), ''::bytea) AS ids FROM (\n\(sql)\n) AS q"
         var single = Double.nan
         var buffer: ByteBuffer?
         if !options.skipSingle {

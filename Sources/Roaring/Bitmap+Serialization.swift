@@ -25,7 +25,7 @@ extension Bitmap {
     }
 
     /// Builds a bitmap from big-endian 4-byte ids, as PostgreSQL's `string_agg(int4send(id), '')`
-    /// returns them (already sorted when the query orders them).
+    /// returns them (in any order).
     public init(bigEndianUInt32 bytes: some Collection<UInt8>) {
         var values = [UInt32]()
         values.reserveCapacity(bytes.count / 4)

@@ -7,7 +7,11 @@ import Roaring
 /// Runs filters on PostgreSQL: each query in a `READ ONLY` transaction with a
 /// `statement_timeout` (and, when set, `max_parallel_workers_per_gather`), its ids fetched as
 /// one binary value
-/// (`string_agg(int4send(…), ''::bytea ORDER BY id)`, 4 bytes per id) read into a bitmap.
+/// (`string_agg(int4send(…), ''::bytea)`, 4 bytes per id) read into a bitmap.
+///
+/// The ids come in whatever order the query produces them: CRoaring adds unsorted ids at about
+/// 30 ns each, while `ORDER BY` inside the aggregate made PostgreSQL 15 sort every
+/// result (an ordered aggregate always sorts), 0.1–0.5 s for a filter of 0.6–0.7 M members.
 ///
 /// Ids are offset by 2³¹ before `int4send` so the whole unsigned 32-bit range fits an `int4`;
 /// ids outside it fail the query (`integer out of range`). NULL ids are ignored.
@@ -38,7 +42,7 @@ public struct PostgresMemberSource: MemberSource {
             return value
         })
         let statement = """
-            SELECT string_agg(int4send((s.id::int8 - 2147483648)::int4), ''::bytea ORDER BY s.id) AS ids FROM (
+            SELECT string_agg(int4send((s.id::int8 - 2147483648)::int4), ''::bytea) AS ids FROM (
             \(sql)
             ) AS s(id)
             """
