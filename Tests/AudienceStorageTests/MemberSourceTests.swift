@@ -45,6 +45,9 @@ struct MemberSourceTests {
                              [FilterParameter(name: "c", type: .string), FilterParameter(name: "a", type: .integer)]),
                  ["c": .string("Oslo"), "a": .integer(30)], [1, 3]),
                 (Self.filter("SELECT CASE WHEN id > 10 THEN NULL ELSE id END FROM \(table)"), [:], [1, 2, 3]),
+                // Ids arrive in the query's order (the fetch does not sort): descending, with duplicates.
+                (Self.filter("SELECT id FROM (SELECT id FROM \(table) UNION ALL SELECT id FROM \(table)) x ORDER BY id DESC"), [:],
+                 [1, 2, 3, 4_294_967_295]),
             ]
             for (filter, parameters, expected) in cases {
                 try await source.check(filter)
