@@ -33,21 +33,39 @@ struct Options {
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
+        /// The next argument as a count of at least `minimum`; anything else stops with the usage.
+        func count(after flag: String, minimum: Int) -> Int {
+            guard let value = iterator.next().flatMap(Int.init), value >= minimum else { Self.usage("\(flag) needs a whole number ≥ \(minimum)") }
+            return value
+        }
         while let argument = iterator.next() {
             switch argument {
             case "--database": database = iterator.next() ?? database
-            case "--members": members = iterator.next().flatMap(Int.init) ?? members
+            case "--members": members = count(after: argument, minimum: 1)
             case "--generate": generate = true
-            case "--parallel": parallel = iterator.next().flatMap(Int.init) ?? parallel
-            case "--warm-runs": warmRuns = iterator.next().flatMap(Int.init) ?? warmRuns
+            case "--parallel": parallel = count(after: argument, minimum: 1)
+            case "--warm-runs": warmRuns = count(after: argument, minimum: 1)
             case "--filter-workers":
-                let value = iterator.next() ?? ""
-                filterWorkers = value == "server" ? nil : (Int(value) ?? filterWorkers)
+                let value = iterator.next()
+                guard value != "server" else { filterWorkers = nil; continue }
+                guard let workers = value.flatMap(Int.init), workers >= 0 else { Self.usage("--filter-workers needs server or a whole number ≥ 0") }
+                filterWorkers = workers
             case "--skip-single": skipSingle = true
-            default: fatalError("unknown argument \(argument)")
+            case "--help", "-h": Self.usage(exitCode: 0)
+            default: Self.usage("unknown argument \(argument)")
             }
         }
-        guard database.hasPrefix("postgres") else { fatalError("--database postgres://… is required") }
+        guard database.hasPrefix("postgres") else { Self.usage("--database postgres://… is required") }
+    }
+
+    static func usage(_ problem: String? = nil, exitCode: Int32 = 2) -> Never {
+        if let problem { FileHandle.standardError.write(Data("AudienceBenchmark: \(problem)\n".utf8)) }
+        print("""
+            usage: AudienceBenchmark --database postgres://… [--generate] [--members N] [--parallel N]
+                                     [--filter-workers N|server] [--skip-single] [--warm-runs N]
+            (MARQUEE_BENCH_DATABASE_URL can stand for --database; see docs/audiences-benchmark.md)
+            """)
+        exit(exitCode)
     }
 }
 
