@@ -17,6 +17,10 @@ public struct SQLCouponRepository: CouponRepository {
     /// newlines: a million codes read as a million rows (one dictionary each) took over 10 s and
     /// gigabytes on every coupon change. A code holding a newline (plain SQL can write one) is
     /// read on its own row.
+    ///
+    /// A code stored in another form than ``Coupon/normalize(_:)``'s (only plain SQL can write
+    /// one, e.g. `'summer10'`) is left out: redemptions, `get` and `delete` look codes up exactly,
+    /// so pricing such a code would discount what checkout then refuses as exhausted.
     public func list(tenant: String) async throws -> [CouponDefinition] {
         let (joinedCodes, holdsNewline) = codeAggregation
         let others = "promotion_id, kind, max_redemptions, per_customer, customer_id, starts_at, ends_at, batch_id"
@@ -26,13 +30,15 @@ public struct SQLCouponRepository: CouponRepository {
             WHERE tenant_id = $1 AND NOT (\(holdsNewline)) GROUP BY \(others)
             """, [.text(tenant)]) {
             var coupon = try Self.coupon(row, code: "")
-            for code in Self.splitJoined(try row.string("codes")) {
-                coupon.code = Coupon.normalize(code)  // as `CouponDefinition.init` does for a row of its own
+            for code in Self.splitJoined(try row.string("codes")) where Coupon.normalize(code) == code {
+                coupon.code = code
                 coupons.append(coupon)
             }
         }
-        coupons += try await database.query("SELECT \(Self.columns) FROM coupons WHERE tenant_id = $1 AND \(holdsNewline)", [.text(tenant)])
-            .map { try Self.coupon($0) }
+        for row in try await database.query("SELECT \(Self.columns) FROM coupons WHERE tenant_id = $1 AND \(holdsNewline)", [.text(tenant)]) {
+            let code = try row.string("code")
+            if Coupon.normalize(code) == code { coupons.append(try Self.coupon(row)) }
+        }
         return coupons
     }
 
@@ -108,7 +114,8 @@ public struct SQLCouponRepository: CouponRepository {
     }
 
     /// Polled every 2 s per tenant with limited coupons, and it grows with redemptions: the codes
-    /// come back joined in one value like `list`'s, not as a row each, normalised as `list`'s are.
+    /// come back joined in one value like `list`'s, not as a row each, as stored (a code `list`
+    /// leaves out matches nothing).
     public func exhaustedCodes(tenant: String) async throws -> Set<String> {
         let (joinedCodes, holdsNewline) = codeAggregation
         let exhausted = "tenant_id = $1 AND redeemed >= max_redemptions"
@@ -116,10 +123,10 @@ public struct SQLCouponRepository: CouponRepository {
         if let joined = try await database.query(
             "SELECT \(joinedCodes) AS codes FROM coupon_usage WHERE \(exhausted) AND NOT (\(holdsNewline))", [.text(tenant)]
         ).first?["codes"], case .text(let text) = joined {
-            codes.formUnion(Self.splitJoined(text).map(Coupon.normalize))
+            codes.formUnion(Self.splitJoined(text))
         }
         codes.formUnion(try await database.query("SELECT code FROM coupon_usage WHERE \(exhausted) AND \(holdsNewline)", [.text(tenant)])
-            .map { Coupon.normalize(try $0.string("code")) })
+            .map { try $0.string("code") })
         return codes
     }
 
