@@ -16,7 +16,8 @@ import Synchronization
 /// confirmed within the last `outageGrace` keeps working from the cache, so checkout keeps
 /// pricing through a database failover instead of failing every request 10 s in. During that
 /// time one lookup per key retries at most every `retryInterval`; requests do not wait for it.
-/// A key never seen gets 503 then (at once when `maxPendingLookups` lookups are waiting). Revocations need the database, so none is lost: a key revoked
+/// A key never seen gets 503 then (at once while `maxPendingLookups` lookups of keys without a
+/// usable entry are running). Revocations need the database, so none is lost: a key revoked
 /// elsewhere just before the outage works on this instance until the database answers again
 /// (at most `outageGrace`).
 public final class KeyCache: Sendable {
@@ -42,6 +43,8 @@ public final class KeyCache: Sendable {
         /// (it may have read a key just revoked, or a tenant's old settings).
         var generation = 0
         var nextLookup = 0
+        /// Lookups of keys without a usable entry still running (capped by `maxPendingLookups`).
+        var unknownKeyLookups = 0
     }
 
     let accounts: any AccountRepository
@@ -77,48 +80,52 @@ public final class KeyCache: Sendable {
     }
 
     /// The principal for a secret, or nil when the key is unknown or revoked.
+    ///
+    /// When a `forget` happens while the request waits on the database, the answer it waited for
+    /// (or its fallback) may be the key just revoked: it decides again, with a wait of its own,
+    /// up to `maxDecisions` times (a forget may be unrelated, e.g. another tenant's settings);
+    /// past that it answers 503 rather than an answer a revocation may have overtaken.
     public func authenticate(secret: String) async throws -> Principal? {
-        try await authenticate(hash: KeySecret.hash(secret), again: true)
+        let hash = KeySecret.hash(secret)
+        for _ in 0..<Self.maxDecisions {
+            let now = ContinuousClock.now
+            let (decision, generation) = state.withLock { state -> (Plan, Int) in
+                (plan(hash, now: now, in: &state), state.generation)
+            }
+            let (lookup, fallback): (Task<Principal?, any Error>, Principal?)
+            switch decision {
+            case .answer(let principal): return principal
+            case .unavailable: throw Self.unavailable
+            case .wait(let task, let principal): (lookup, fallback) = (task, principal)
+            }
+            // A key with a fallback waits briefly; one without waits longer before 503.
+            let result = await outcome(of: lookup, within: fallback == nil ? uncachedLookupWait : lookupWait)
+            if state.withLock({ $0.generation != generation }) { continue }
+            switch result {
+            case .success(let principal)?:
+                return principal
+            case .failure?:
+                if let fallback { return fallback }
+                throw Self.unavailable
+            case nil:
+                markFailing(hash)
+                if let fallback { return fallback }
+                throw Self.unavailable
+            }
+        }
+        throw Self.unavailable
     }
 
-    /// - Parameter again: when a `forget` happens while this request waits on the database, the
-    ///   answer it waited for (or its fallback) may be the key just revoked: decide once more.
-    private func authenticate(hash: String, again: Bool) async throws -> Principal? {
-        let now = ContinuousClock.now
-        let (decision, generation) = state.withLock { state -> (Plan, Int) in
-            (plan(hash, now: now, in: &state), state.generation)
-        }
-        let (lookup, fallback): (Task<Principal?, any Error>, Principal?)
-        switch decision {
-        case .answer(let principal): return principal
-        case .unavailable: throw Self.unavailable
-        case .wait(let task, let principal): (lookup, fallback) = (task, principal)
-        }
-        // A key with a fallback waits briefly; one without waits longer before 503.
-        let result = await outcome(of: lookup, within: fallback == nil ? uncachedLookupWait : lookupWait)
-        if again, state.withLock({ $0.generation != generation }) {
-            return try await authenticate(hash: hash, again: false)
-        }
-        switch result {
-        case .success(let principal)?:
-            return principal
-        case .failure?:
-            if let fallback { return fallback }
-            throw Self.unavailable
-        case nil:
-            markFailing(hash)
-            if let fallback { return fallback }
-            throw Self.unavailable
-        }
-    }
+    /// Decisions one request may take when forgets keep overtaking its waits.
+    static let maxDecisions = 4
 
     private func plan(_ hash: String, now: ContinuousClock.Instant, in state: inout State) -> Plan {
         guard let entry = state.entries[hash], entry.usableUntil > now else {
             if let lookup = state.lookups[hash] { return .wait(lookup.task, fallback: nil) }
             // A lookup outlives its request's 503 while the database hangs: without a cap, random
             // bearer secrets would pile up lookups for as long as the hang lasts.
-            guard state.lookups.count < maxPendingLookups else { return .unavailable }
-            return .wait(startLookup(hash, in: &state), fallback: nil)
+            guard state.unknownKeyLookups < maxPendingLookups else { return .unavailable }
+            return .wait(startLookup(hash, ofUnknownKey: true, in: &state), fallback: nil)
         }
         if entry.expires > now {
             if entry.expires - now <= refreshAhead, state.lookups[hash] == nil, entry.retryAfter.map({ $0 <= now }) ?? true {
@@ -143,13 +150,17 @@ public final class KeyCache: Sendable {
     }
 
     /// Starts the database lookup of `hash`; its answer is cached unless a `forget` came first.
-    private func startLookup(_ hash: String, in state: inout State) -> Task<Principal?, any Error> {
+    /// - Parameter ofUnknownKey: counted in `unknownKeyLookups` until it ends (a `forget` drops it
+    ///   from `lookups`, not from the database).
+    private func startLookup(_ hash: String, ofUnknownKey: Bool = false, in state: inout State) -> Task<Principal?, any Error> {
         let generation = state.generation
         let id = state.nextLookup
         state.nextLookup += 1
+        if ofUnknownKey { state.unknownKeyLookups += 1 }
         let task = Task { [accounts, ttl, outageGrace, retryInterval] () async throws -> Principal? in
             let result = await Result { try await accounts.authenticate(secretHash: hash).map { Principal(key: $0.0, tenant: $0.1) } }
             self.state.withLock { state in
+                if ofUnknownKey { state.unknownKeyLookups -= 1 }
                 if state.lookups[hash]?.id == id { state.lookups[hash] = nil }
                 let now = ContinuousClock.now
                 guard case .success(let principal) = result else {

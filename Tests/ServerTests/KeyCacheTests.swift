@@ -205,6 +205,70 @@ struct KeyCacheTests {
         }
     }
 
+    /// A request used to decide again only once: an unrelated forget (another tenant's settings)
+    /// during its first wait spent that, and a revocation of its own key during the second wait
+    /// was ignored (its fallback answered after the revoke's 204; found by review).
+    @Test func aRevocationAfterAnUnrelatedForgetStillApplies() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
+                                 lookupWait: .seconds(1))
+            let (tenant, issued) = try await Self.readKey(accounts)
+            #expect(try await cache.authenticate(secret: issued.secret) != nil)
+            try await Task.sleep(for: .milliseconds(50))  // expired, within the grace
+            accounts.holding.withLock { $0 = true }
+            let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
+            while !accounts.isWaiting { await Task.yield() }
+            cache.forget(tenantID: "another-tenant")
+            accounts.holding.withLock { $0 = true }  // the lookup of the second decision is slow too
+            accounts.release()
+            while !accounts.isWaiting { await Task.yield() }
+            #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
+            cache.forget(keyID: issued.key.id)
+            let answer = try await inFlight.value
+            accounts.release()
+            #expect(answer == nil, "answered with the key revoked while it waited")
+        }
+    }
+
+    /// `forget` drops lookups from `lookups` but not from the database: the cap used to count
+    /// only lookups started since the last forget (found by review).
+    @Test func aForgetDoesNotResetTheCap() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, uncachedLookupWait: .milliseconds(50), maxPendingLookups: 2)
+            accounts.hanging.withLock { $0 = true }
+            for round in 0..<3 {
+                for index in 0..<3 { _ = try? await cache.authenticate(secret: "mq_random_\(round)_\(index)") }
+                cache.forget(tenantID: "whatever-\(round)")
+            }
+            let hung = accounts.lookups.withLock { $0 }
+            accounts.releaseAll()
+            #expect(hung == 2, "\(hung) lookups hang on the database with maxPendingLookups 2")
+        }
+    }
+
+    /// The cap is for unknown keys: background refreshes of known keys hanging on a slow database
+    /// must not make a new key's request fail without asking the database (found by review).
+    @Test func refreshesOfKnownKeysDoNotCountAgainstTheCap() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(100), refreshAhead: .milliseconds(100), maxPendingLookups: 2)
+            var secrets: [String] = []
+            for _ in 0..<2 { secrets.append(try await Self.readKey(store.accounts).1.secret) }
+            for secret in secrets { #expect(try await cache.authenticate(secret: secret) != nil) }
+            accounts.hanging.withLock { $0 = true }
+            for secret in secrets { #expect(try await cache.authenticate(secret: secret) != nil) }  // each starts a refresh
+            while accounts.parked.withLock({ $0.count }) < 2 { await Task.yield() }
+            accounts.hanging.withLock { $0 = false }
+            let (_, fresh) = try await Self.readKey(store.accounts)
+            var answer = "nil"
+            do { answer = try await cache.authenticate(secret: fresh.secret) == nil ? "nil" : "principal" } catch { answer = "\(error)" }
+            accounts.releaseAll()
+            #expect(answer == "principal", "a never-seen key with a healthy database got \(answer)")
+        }
+    }
+
     /// The grace is bounded: past it, the key needs the database again.
     @Test func pastTheGraceTheKeyNeedsTheDatabase() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
