@@ -182,6 +182,13 @@ def nonsense_settings(binary):
                   f"exit {result.returncode}: {result.stderr[-300:]}")
         except subprocess.TimeoutExpired:
             check(f"serve {' '.join(args)} is refused", False, "still running after 30 s")
+    # member-source set converted --statement-timeout with Int(seconds * 1000): 1e300 trapped.
+    env = dict(os.environ, MARQUEE_DATA_DIR=tempfile.mkdtemp(prefix="marquee-nonsense-"))
+    for args in (["--statement-timeout", "1e300"], ["--statement-timeout", "0"], ["--max-queries", "0"]):
+        result = subprocess.run([binary, "member-source", "set", "--tenant", "nobody", "--embedded", *args],
+                                env=env, capture_output=True, text=True, timeout=30)
+        check(f"member-source set {' '.join(args)} is refused", result.returncode != 0 and args[0] in result.stderr,
+              f"exit {result.returncode}: {result.stderr[-300:]}")
 
 
 if __name__ == "__main__":

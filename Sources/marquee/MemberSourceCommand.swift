@@ -19,6 +19,15 @@ struct MemberSourceCommand: AsyncParsableCommand {
         @Option(help: "Statement timeout of filter queries, seconds (default 30).") var statementTimeout: Double?
         @Option(help: "Filter queries at once (default 4).") var maxQueries: Int?
 
+        func validate() throws {
+            // Int(seconds * 1000) traps past Int's range (1e300, inf, nan); a timeout of 0 s or a
+            // negative count means nothing to the server either.
+            if let statementTimeout, !(0.001...86_400).contains(statementTimeout) {
+                throw ValidationError("--statement-timeout must be 0.001…86400 seconds")
+            }
+            if let maxQueries, !(1...1_000).contains(maxQueries) { throw ValidationError("--max-queries must be 1…1000") }
+        }
+
         func run() async throws {
             guard [embedded, url != nil, none].filter({ $0 }).count == 1 else {
                 throw ValidationError("give exactly one of --embedded, --url, --none")
