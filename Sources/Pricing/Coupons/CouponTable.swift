@@ -29,12 +29,12 @@ public final class CouponAvailability: Sendable {
         self.exhausted = Mutex(exhausted)
     }
 
-    /// Installs a new exhausted set, plus `later` codes (marked after it was read). The old set
-    /// is freed after the lock is released: pricing reads take it.
-    public func replace(with codes: Set<String>, alsoExhausted later: some Sequence<String> = [String]()) {
-        var old = codes
+    /// Installs `codes` as the exhausted set, plus `later` codes (marked after it was read), and
+    /// hands the old set back in `codes`, for the caller to free outside its own locks (pricing
+    /// reads take them). Pass a set nothing else holds: `later` then inserts without copying it.
+    public func replace(with codes: inout Set<String>, alsoExhausted later: some Sequence<String> = [String]()) {
         exhausted.withLock { current in
-            swap(&current, &old)
+            swap(&current, &codes)
             for code in later { current.insert(code) }
         }
     }
