@@ -31,8 +31,12 @@ public struct Migrator: Sendable {
                 )
                 """, [])
             let applied = Set(try await executor.query("SELECT version FROM schema_migrations", []).map { try $0.int("version") })
+            let pending = migrations.sorted(by: { $0.version < $1.version }).filter { !applied.contains($0.version) }
+            if executor.dialect == .postgres {
+                for statement in pending.flatMap(\.postgresLockStatements) { try await executor.query(statement, []) }
+            }
             var appliedNow: [Int] = []
-            for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
+            for migration in pending {
                 for statement in migration.statements(for: executor.dialect) {
                     do {
                         try await executor.query(statement, [])

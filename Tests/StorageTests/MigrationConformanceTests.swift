@@ -33,37 +33,74 @@ struct MigrationConformanceTests {
     /// migration took the change lock first). Made deterministic by holding the change lock until
     /// both are queued. Runs in a database of its own: it rolls the schema back to version 7.
     @Test func migrationEightWaitsForAWriterInsteadOfDeadlocking() async throws {
-        let name = "mig8_\(UUID().uuidString.prefix(8).lowercased())"
+        try await Self.withScratchDatabase(migratedTo: 7) { store in
+            let logger = TestDatabases.logger
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName()).id
+            let held = AsyncStream<Void>.makeStream()
+            let release = AsyncStream<Void>.makeStream()
+            async let holder: Void = store.database.transaction { executor in
+                _ = try await executor.query("SELECT pg_advisory_xact_lock(827345002)", [])
+                held.continuation.yield()
+                for await _ in release.stream { break }
+            }
+            for await _ in held.stream { break }
+            async let migration = Migrator(database: store.database, logger: logger).migrate()
+            try await Self.waitForWaitingLocks(store, count: 1)
+            async let writer = store.database.query("""
+                INSERT INTO promotions (tenant_id, id, version, enabled, document, created_at, updated_at)
+                VALUES ($1, 'during-upgrade', 1, TRUE, '{}'::jsonb, $2, $2)
+                """, [.text(tenant), .date(Date())])
+            try await Self.waitForWaitingLocks(store, count: 2)
+            release.continuation.yield()
+            try await holder
+            #expect(try await migration == [8])
+            _ = try await writer
+            let changes = try await ChangeLog(database: store.database).changes(after: 0).filter { $0.tenantID == tenant }
+            #expect(changes.map(\.entityID) == ["during-upgrade"])
+        }
+    }
+
+    /// An upgrade from version 6 runs migration 7's `ALTER TABLE tenants` before migration 8's
+    /// table locks. A writer holding promotions then waited for tenants (its foreign key) while
+    /// the migration waited for promotions: a deadlock (found by review). Migration 8's locks
+    /// are now taken before any pending migration, so the writer finishes first.
+    @Test func anUpgradeFromSixWaitsForAWriterInsteadOfDeadlocking() async throws {
+        try await Self.withScratchDatabase(migratedTo: 6) { store in
+            let tenant = "t-\(UUID().uuidString.prefix(8))"  // written directly: version 6 has no rounding column
+            _ = try await store.database.query("INSERT INTO tenants (id, name, created_at) VALUES ($1, $1, $2)", [.text(tenant), .date(Date())])
+            let locked = AsyncStream<Void>.makeStream()
+            let write = AsyncStream<Void>.makeStream()
+            async let writer: Void = store.database.transaction { executor in
+                _ = try await executor.query("LOCK TABLE promotions IN ROW EXCLUSIVE MODE", [])
+                locked.continuation.yield()
+                for await _ in write.stream { break }
+                _ = try await executor.query("""
+                    INSERT INTO promotions (tenant_id, id, version, enabled, document, created_at, updated_at)
+                    VALUES ($1, 'during-upgrade', 1, TRUE, '{}'::jsonb, $2, $2)
+                    """, [.text(tenant), .date(Date())])
+            }
+            for await _ in locked.stream { break }
+            async let migration = Migrator(database: store.database, logger: TestDatabases.logger).migrate()
+            try await Self.waitForWaitingLocks(store, count: 1)
+            write.continuation.yield()
+            try await writer
+            #expect(try await migration == [7, 8])
+        }
+    }
+
+    /// Runs `body` on a PostgreSQL database of its own, migrated only to `version` (these tests
+    /// roll the schema back), dropped afterwards.
+    static func withScratchDatabase(migratedTo version: Int, _ body: @escaping @Sendable (Store) async throws -> Void) async throws {
+        let name = "mig_\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await TestDatabases.withStore(.postgres) { try await $0.database.query("CREATE DATABASE \(name)", []) }
         do {
             guard var components = URLComponents(string: try TestDatabases.postgresURL()) else { throw TestEnvironmentError(message: "bad URL") }
             components.path = "/\(name)"
             let configuration = try DatabaseConfiguration(url: try #require(components.string))
             try await Store.withStore(configuration, logger: TestDatabases.logger, migrate: false) { store in
-                let logger = TestDatabases.logger
-                #expect(try await Migrator(database: store.database, migrations: Migrations.all.filter { $0.version < 8 }, logger: logger).migrate().last == 7)
-                let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName()).id
-                let held = AsyncStream<Void>.makeStream()
-                let release = AsyncStream<Void>.makeStream()
-                async let holder: Void = store.database.transaction { executor in
-                    _ = try await executor.query("SELECT pg_advisory_xact_lock(827345002)", [])
-                    held.continuation.yield()
-                    for await _ in release.stream { break }
-                }
-                for await _ in held.stream { break }
-                async let migration = Migrator(database: store.database, logger: logger).migrate()
-                try await Self.waitForWaitingLocks(store, count: 1)
-                async let writer = store.database.query("""
-                    INSERT INTO promotions (tenant_id, id, version, enabled, document, created_at, updated_at)
-                    VALUES ($1, 'during-upgrade', 1, TRUE, '{}'::jsonb, $2, $2)
-                    """, [.text(tenant), .date(Date())])
-                try await Self.waitForWaitingLocks(store, count: 2)
-                release.continuation.yield()
-                try await holder
-                #expect(try await migration == [8])
-                _ = try await writer
-                let changes = try await ChangeLog(database: store.database).changes(after: 0).filter { $0.tenantID == tenant }
-                #expect(changes.map(\.entityID) == ["during-upgrade"])
+                let migrations = Migrations.all.filter { $0.version <= version }
+                #expect(try await Migrator(database: store.database, migrations: migrations, logger: TestDatabases.logger).migrate().last == version)
+                try await body(store)
             }
         } catch {
             try? await Self.drop(name)
