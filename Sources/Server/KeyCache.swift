@@ -82,9 +82,10 @@ public final class KeyCache: Sendable {
     /// The principal for a secret, or nil when the key is unknown or revoked.
     ///
     /// When a `forget` happens while the request waits on the database, the answer it waited for
-    /// (or its fallback) may be the key just revoked: it decides again, with a wait of its own,
-    /// up to `maxDecisions` times (a forget may be unrelated, e.g. another tenant's settings);
-    /// past that it answers 503 rather than an answer a revocation may have overtaken.
+    /// (or its fallback) may be the key just revoked: it decides again from the cache as it is
+    /// now, up to `maxDecisions` times (a forget may be unrelated, e.g. another tenant's
+    /// settings: a timed-out wait marks the key failing first, so its entry answers at once);
+    /// past that it answers 503 rather than a principal a revocation may have overtaken.
     public func authenticate(secret: String) async throws -> Principal? {
         let hash = KeySecret.hash(secret)
         for _ in 0..<Self.maxDecisions {
@@ -100,17 +101,17 @@ public final class KeyCache: Sendable {
             }
             // A key with a fallback waits briefly; one without waits longer before 503.
             let result = await outcome(of: lookup, within: fallback == nil ? uncachedLookupWait : lookupWait)
-            if state.withLock({ $0.generation != generation }) { continue }
+            if case nil = result { markFailing(hash) }  // the next decision answers from the entry, if a forget kept it
+            // Only a principal can be stale: nil and 503 are safe after any forget.
+            let overtaken = state.withLock { $0.generation != generation }
             switch result {
             case .success(let principal)?:
+                if overtaken, principal != nil { continue }
                 return principal
-            case .failure?:
-                if let fallback { return fallback }
-                throw Self.unavailable
-            case nil:
-                markFailing(hash)
-                if let fallback { return fallback }
-                throw Self.unavailable
+            case .failure?, nil:
+                guard let fallback else { throw Self.unavailable }
+                if overtaken { continue }
+                return fallback
             }
         }
         throw Self.unavailable

@@ -231,6 +231,33 @@ struct KeyCacheTests {
         }
     }
 
+    /// Forgets of other tenants during a database hang used to spend the request's decisions,
+    /// each one starting another lookup of the key, until a key confirmed within the grace got
+    /// 503 (found by review): a timed-out wait marks the key failing first, so the next decision
+    /// answers from its entry.
+    @Test func unrelatedForgetsDuringAnOutageKeepAKnownKeyWorking() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
+                                 lookupWait: .milliseconds(300))
+            let (_, issued) = try await Self.readKey(accounts)
+            #expect(try await cache.authenticate(secret: issued.secret) != nil)
+            try await Task.sleep(for: .milliseconds(50))  // expired, within the grace
+            accounts.hanging.withLock { $0 = true }
+            let before = accounts.lookups.withLock { $0 }
+            let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
+            for index in 0..<12 {  // another tenant's settings change every 100 ms
+                try await Task.sleep(for: .milliseconds(100))
+                cache.forget(tenantID: "another-tenant-\(index)")
+            }
+            let answer = try await inFlight.value
+            let started = accounts.lookups.withLock { $0 } - before
+            accounts.releaseAll()
+            #expect(answer?.key.id == issued.key.id)
+            #expect(started <= 2, "\(started) lookups of one known key for one request")
+        }
+    }
+
     /// `forget` drops lookups from `lookups` but not from the database: the cap used to count
     /// only lookups started since the last forget (found by review).
     @Test func aForgetDoesNotResetTheCap() async throws {
