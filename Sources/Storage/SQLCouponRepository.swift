@@ -42,12 +42,19 @@ public struct SQLCouponRepository: CouponRepository {
         return coupons
     }
 
+    /// Codes come back as stored, so the last one is the cursor of the next page. A code plain
+    /// SQL stored in another form (`'lower '`) shows as such: normalised, it sorted before itself
+    /// and the next page began with it again (the batch export never ended).
     public func page(tenant: String, after: String?, batch: String?, limit: Int) async throws -> [CouponDefinition] {
         try await database.query("""
             SELECT \(Self.columns) FROM coupons
             WHERE tenant_id = $1 AND code > $2 AND ($3::text IS NULL OR batch_id = $3::text)
             ORDER BY code LIMIT $4
-            """, [.text(tenant), .text(after ?? ""), batch.map(SQLValue.text) ?? .null, .int(limit)]).map { try Self.coupon($0) }
+            """, [.text(tenant), .text(after ?? ""), batch.map(SQLValue.text) ?? .null, .int(limit)]).map { row in
+            var coupon = try Self.coupon(row)
+            coupon.code = try row.string("code")
+            return coupon
+        }
     }
 
     public func get(tenant: String, code: String) async throws -> CouponDefinition? {

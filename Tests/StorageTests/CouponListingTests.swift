@@ -60,4 +60,30 @@ struct CouponListingTests {
             #expect(!listed.contains { $0.code == "LOWER" || $0.code == "X-1" })
         }
     }
+
+    /// `page` (GET /v1/coupons and the batch CSV export) pages by stored code. Codes plain SQL
+    /// stored in another form came back normalised, which sorts before the stored form, so the
+    /// next page began with the same code again and the export never ended (found by review).
+    @Test(arguments: Backend.allCases)
+    func pagingEndsOverCodesStoredInAnotherForm(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("paging")).id
+            let stored = ["A-1", "lower ", "b-2", "Z-9", "x "]
+            for code in stored {
+                _ = try await store.database.query("""
+                    INSERT INTO coupons (tenant_id, code, promotion_id, kind, max_redemptions, batch_id, created_at)
+                    VALUES ($1, $2, 'p', 'limited', 1, 'b1', $3)
+                    """, [.text(tenant), .text(code), .date(Date())])
+            }
+            var after: String?
+            var seen: [String] = []
+            for _ in 0..<10 {  // the controller's `next`, two at a time
+                let page = try await store.coupons.page(tenant: tenant, after: after, batch: "b1", limit: 2)
+                seen += page.map(\.code)
+                guard page.count == 2, let last = page.last else { break }
+                after = last.code
+            }
+            #expect(seen.sorted() == stored.sorted(), "pages: \(seen)")
+        }
+    }
 }
