@@ -116,7 +116,7 @@ struct CouponsController {
                 let page = try await coupons.page(tenant: tenant, after: after, batch: id, limit: 5_000)
                 var text = ""
                 for coupon in page {
-                    text += "\(coupon.code),\(coupon.promotionID),\(coupon.kind.rawValue),\(coupon.maxRedemptions.map(String.init) ?? ""),"
+                    text += "\(Self.csvField(coupon.code)),\(coupon.promotionID),\(coupon.kind.rawValue),\(coupon.maxRedemptions.map(String.init) ?? ""),"
                     text += "\(coupon.perCustomer.map(String.init) ?? ""),\(coupon.startsAt?.description ?? ""),\(coupon.endsAt?.description ?? "")\n"
                 }
                 if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
@@ -125,6 +125,14 @@ struct CouponsController {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// A CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or edge
+    /// whitespace. Codes plain SQL stored as `"X-1\r"` or with a newline split their row.
+    static func csvField(_ value: String) -> String {
+        let plain = value.utf8.allSatisfy { $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: "\"") && $0 != 10 && $0 != 13 }
+            && value.first.map { !$0.isWhitespace } ?? true && value.last.map { !$0.isWhitespace } ?? true
+        return plain ? value : "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     func requirePromotion(_ id: String, tenant: String) async throws {
