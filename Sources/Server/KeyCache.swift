@@ -36,16 +36,38 @@ public final class KeyCache: Sendable {
         var task: Task<Principal?, any Error>
     }
 
+    /// What one `forget` was about.
+    struct Forgotten {
+        var generation: Int
+        var keyID: String?
+        var tenantID: String?
+    }
+
     struct State {
         var entries: [String: Entry] = [:]
         var lookups: [String: Lookup] = [:]
         /// Bumped by every `forget`: a lookup that started before one must not cache its answer
         /// (it may have read a key just revoked, or a tenant's old settings).
         var generation = 0
+        /// The last `forgetLog` forgets, oldest first.
+        var forgotten: [Forgotten] = []
         var nextLookup = 0
         /// Lookups of keys without a usable entry still running (capped by `maxPendingLookups`).
         var unknownKeyLookups = 0
+
+        /// Whether a forget since `generation` may concern `principal` (its key or its tenant).
+        /// Forgets of other keys and tenants do not: during a slow database, other tenants'
+        /// settings changes used to make a known key wait again and again until 503. A forget
+        /// older than the log counts as concerning it.
+        func overtakes(_ principal: Principal, since generation: Int) -> Bool {
+            guard self.generation != generation else { return false }
+            guard let oldest = forgotten.first, oldest.generation <= generation + 1 else { return true }
+            return forgotten.contains { $0.generation > generation && ($0.keyID == principal.key.id || $0.tenantID == principal.tenant.id) }
+        }
     }
+
+    /// Forgets remembered for `State.overtakes`.
+    static let forgetLog = 256
 
     let accounts: any AccountRepository
     let ttl: Duration
@@ -81,11 +103,10 @@ public final class KeyCache: Sendable {
 
     /// The principal for a secret, or nil when the key is unknown or revoked.
     ///
-    /// When a `forget` happens while the request waits on the database, the answer it waited for
-    /// (or its fallback) may be the key just revoked: it decides again from the cache as it is
-    /// now, up to `maxDecisions` times (a forget may be unrelated, e.g. another tenant's
-    /// settings: a timed-out wait marks the key failing first, so its entry answers at once);
-    /// past that it answers 503 rather than a principal a revocation may have overtaken.
+    /// When a `forget` of the key or its tenant happens while the request waits on the database,
+    /// the principal it waited for (or its fallback) may be the key just revoked: it decides again
+    /// from the cache as it is now, up to `maxDecisions` times, then answers 503 rather than a
+    /// principal a revocation may have overtaken. Forgets of other keys and tenants do not count.
     public func authenticate(secret: String) async throws -> Principal? {
         let hash = KeySecret.hash(secret)
         for _ in 0..<Self.maxDecisions {
@@ -102,15 +123,15 @@ public final class KeyCache: Sendable {
             // A key with a fallback waits briefly; one without waits longer before 503.
             let result = await outcome(of: lookup, within: fallback == nil ? uncachedLookupWait : lookupWait)
             if case nil = result { markFailing(hash) }  // the next decision answers from the entry, if a forget kept it
-            // Only a principal can be stale: nil and 503 are safe after any forget.
-            let overtaken = state.withLock { $0.generation != generation }
+            // Only a principal can be stale (nil and 503 are safe), and only after a forget of its key or tenant.
+            func overtaken(_ principal: Principal) -> Bool { state.withLock { $0.overtakes(principal, since: generation) } }
             switch result {
             case .success(let principal)?:
-                if overtaken, principal != nil { continue }
+                if let principal, overtaken(principal) { continue }
                 return principal
             case .failure?, nil:
                 guard let fallback else { throw Self.unavailable }
-                if overtaken { continue }
+                if overtaken(fallback) { continue }
                 return fallback
             }
         }
@@ -168,11 +189,11 @@ public final class KeyCache: Sendable {
                     state.entries[hash]?.retryAfter = now + retryInterval
                     return
                 }
-                guard state.generation == generation else { return }
-                guard let principal else {
+                guard let principal else {  // unknown or revoked: forgetting it is always safe
                     state.entries[hash] = nil
                     return
                 }
+                guard !state.overtakes(principal, since: generation) else { return }
                 if state.entries.count > 10_000 { state.entries.removeAll() }  // bound memory; refills from the database
                 state.entries[hash] = Entry(principal: principal, expires: now + ttl, usableUntil: now + max(ttl, outageGrace))
             }
@@ -184,19 +205,21 @@ public final class KeyCache: Sendable {
 
     /// Forgets every key of a tenant whose settings changed, so this instance reads them anew.
     public func forget(tenantID: String) {
-        forget { $0.tenant.id == tenantID }
+        forget(keyID: nil, tenantID: tenantID)
     }
 
     /// Forgets a revoked key at once.
     public func forget(keyID: String) {
-        forget { $0.key.id == keyID }
+        forget(keyID: keyID, tenantID: nil)
     }
 
-    private func forget(where matches: (Principal) -> Bool) {
+    private func forget(keyID: String?, tenantID: String?) {
         state.withLock { state in
-            state.entries = state.entries.filter { !matches($0.value.principal) }
+            state.entries = state.entries.filter { $0.value.principal.key.id != keyID && $0.value.principal.tenant.id != tenantID }
             state.lookups = [:]  // answers read before this are not handed to later requests
             state.generation += 1
+            state.forgotten.append(Forgotten(generation: state.generation, keyID: keyID, tenantID: tenantID))
+            if state.forgotten.count > Self.forgetLog { state.forgotten.removeFirst(state.forgotten.count - Self.forgetLog) }
         }
     }
 }
