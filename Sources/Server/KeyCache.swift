@@ -67,7 +67,7 @@ public final class KeyCache: Sendable {
     }
 
     /// Forgets remembered for `State.overtakes`.
-    static let forgetLog = 256
+    public static let forgetLog = 256
 
     let accounts: any AccountRepository
     let ttl: Duration

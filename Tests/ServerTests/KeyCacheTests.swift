@@ -260,17 +260,19 @@ struct KeyCacheTests {
 
     /// Other tenants' settings changing every 100 ms while the database is slow but answers in
     /// time: every answer was overtaken by a forget, none was cached, and after four lookups the
-    /// known key got 503; a new key too (found by review). Only forgets of the key or its tenant count.
+    /// known key got 503; a new key too (found by review). Only forgets of the key or its tenant
+    /// count, so the answer is used and cached.
     @Test(arguments: [true, false])
     func unrelatedForgetsDuringSlowLookupsDoNotRefuseAKey(known: Bool) async throws {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
-            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
-                                 lookupWait: .milliseconds(300), uncachedLookupWait: .milliseconds(300))
+            // Waits far longer than a lookup takes: only forgets, not a slow machine, can refuse the key.
+            let cache = KeyCache(accounts: accounts, ttl: .seconds(1), refreshAhead: .zero, outageGrace: .seconds(60),
+                                 lookupWait: .seconds(5), uncachedLookupWait: .seconds(5))
             let (_, issued) = try await Self.readKey(accounts)
             if known {
                 #expect(try await cache.authenticate(secret: issued.secret) != nil)
-                try await Task.sleep(for: .milliseconds(50))  // expired, within the grace
+                try await Task.sleep(for: .milliseconds(1_100))  // expired, within the grace
             }
             accounts.delay.withLock { $0 = .milliseconds(250) }
             let before = accounts.lookups.withLock { $0 }
@@ -280,10 +282,48 @@ struct KeyCacheTests {
                     cache.forget(tenantID: "another-tenant-\(index)")
                 }
             }
-            let answer = try await cache.authenticate(secret: issued.secret)
+            let first = try await cache.authenticate(secret: issued.secret)
+            let again = try await cache.authenticate(secret: issued.secret)
             churn.cancel()
-            #expect(answer?.key.id == issued.key.id)
-            #expect(accounts.lookups.withLock { $0 } - before == 1, "one request, one key: one lookup")
+            #expect(first?.key.id == issued.key.id && again?.key.id == issued.key.id)
+            #expect(accounts.lookups.withLock { $0 } - before == 1, "answers were not used or not cached")
+        }
+    }
+
+    /// A settings change of the principal's own tenant while its lookup is in flight: the answer
+    /// read before it carries the old rounding and must be neither returned nor cached.
+    @Test func aTenantSettingsChangeDuringALookupApplies() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, lookupWait: .seconds(5), uncachedLookupWait: .seconds(5))
+            let (tenant, issued) = try await Self.readKey(accounts)
+            accounts.holding.withLock { $0 = true }
+            let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
+            while !accounts.isWaiting { await Task.yield() }  // the lookup has read the old rounding
+            _ = try await accounts.setRounding(tenantID: tenant.id, .halfUp)
+            cache.forget(tenantID: tenant.id)
+            accounts.release()
+            #expect(try await inFlight.value?.tenant.rounding == .halfUp)
+            #expect(try await cache.authenticate(secret: issued.secret)?.tenant.rounding == .halfUp)
+        }
+    }
+
+    /// More forgets during one wait than the log keeps: the request cannot tell whether its key
+    /// was among them, so it decides again (here: the key was revoked before 256 others).
+    @Test func forgetsBeyondTheLogCountAsConcerningTheKey() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, lookupWait: .seconds(5), uncachedLookupWait: .seconds(5))
+            let (tenant, issued) = try await Self.readKey(accounts)
+            accounts.holding.withLock { $0 = true }
+            let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
+            while !accounts.isWaiting { await Task.yield() }  // the lookup has read the key as valid
+            #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
+            cache.forget(keyID: issued.key.id)
+            for index in 0..<KeyCache.forgetLog { cache.forget(tenantID: "another-tenant-\(index)") }
+            accounts.release()
+            #expect(try await inFlight.value == nil, "answered with the key revoked while it waited")
+            #expect(try await cache.authenticate(secret: issued.secret) == nil)
         }
     }
 
