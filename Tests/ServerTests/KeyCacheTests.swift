@@ -171,7 +171,7 @@ struct KeyCacheTests {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
             let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
-                                 lookupWait: .milliseconds(300))
+                                 lookupWait: .seconds(2))  // the revoke below must land within the wait, even on a loaded machine
             let (tenant, issued) = try await Self.readKey(accounts)
             #expect(try await cache.authenticate(secret: issued.secret) != nil)
             accounts.holding.withLock { $0 = true }
@@ -216,7 +216,7 @@ struct KeyCacheTests {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
             let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
-                                 lookupWait: .seconds(1))
+                                 lookupWait: .seconds(5))  // ends at the release below; the margin is for a loaded machine
             let (tenant, issued) = try await Self.readKey(accounts)
             #expect(try await cache.authenticate(secret: issued.secret) != nil)
             try await Task.sleep(for: .milliseconds(50))  // expired, within the grace
