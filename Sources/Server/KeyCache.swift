@@ -46,11 +46,11 @@ public final class KeyCache: Sendable {
     struct State {
         var entries: [String: Entry] = [:]
         var lookups: [String: Lookup] = [:]
-        /// Bumped by every `forget`: a lookup that started before one must not cache its answer
-        /// (it may have read a key just revoked, or a tenant's old settings).
-        var generation = 0
         /// The last `forgetLog` forgets, oldest first.
         var forgotten: [Forgotten] = []
+        /// Counts every `forget`: a lookup that started before one of its key or tenant must not
+        /// cache its answer (it may have read a key just revoked, or a tenant's old settings).
+        var generation: Int { forgotten.last?.generation ?? 0 }
         var nextLookup = 0
         /// Lookups of keys without a usable entry still running (capped by `maxPendingLookups`).
         var unknownKeyLookups = 0
@@ -217,8 +217,7 @@ public final class KeyCache: Sendable {
         state.withLock { state in
             state.entries = state.entries.filter { $0.value.principal.key.id != keyID && $0.value.principal.tenant.id != tenantID }
             state.lookups = [:]  // answers read before this are not handed to later requests
-            state.generation += 1
-            state.forgotten.append(Forgotten(generation: state.generation, keyID: keyID, tenantID: tenantID))
+            state.forgotten.append(Forgotten(generation: state.generation + 1, keyID: keyID, tenantID: tenantID))
             if state.forgotten.count > Self.forgetLog { state.forgotten.removeFirst(state.forgotten.count - Self.forgetLog) }
         }
     }

@@ -365,11 +365,12 @@ public enum Migrations {
         // The table locks come first, in the order writers take them (a promotion, then its
         // coupons): a writer holds its table lock while its trigger waits for the change lock, so
         // taking the change lock first deadlocked with any write arriving during an upgrade.
-        // They are taken before any pending migration: an upgrade from version 6 or earlier ran
-        // migration 7's ALTER TABLE tenants first, and a writer that had locked promotions then
-        // waited for tenants (its foreign key) while migration 8 waited for promotions.
+        // They are taken before any pending migration (`postgresLocksFirst`): an upgrade from
+        // version 6 or earlier ran migration 7's ALTER TABLE tenants first, and a writer that had
+        // locked promotions then waited for tenants (its foreign key) while migration 8 waited for
+        // promotions. On a fresh install the tables are created in the same transaction, so no
+        // writer can see them yet.
         Migration(version: 8, name: "change versions from a sequence; truncate changes", statements: [], postgresOnly: [
-            "LOCK TABLE promotions, coupons IN SHARE ROW EXCLUSIVE MODE",  // already held on an upgrade: see postgresLocksFirst
             "SELECT pg_advisory_xact_lock(827345002)",
             "CREATE SEQUENCE changes_version_seq",
             "SELECT setval('changes_version_seq', COALESCE((SELECT MAX(version) FROM changes), 0) + 1, false)",

@@ -50,11 +50,7 @@ public struct SQLCouponRepository: CouponRepository {
             SELECT \(Self.columns) FROM coupons
             WHERE tenant_id = $1 AND code > $2 AND ($3::text IS NULL OR batch_id = $3::text)
             ORDER BY code LIMIT $4
-            """, [.text(tenant), .text(after ?? ""), batch.map(SQLValue.text) ?? .null, .int(limit)]).map { row in
-            var coupon = try Self.coupon(row)
-            coupon.code = try row.string("code")
-            return coupon
-        }
+            """, [.text(tenant), .text(after ?? ""), batch.map(SQLValue.text) ?? .null, .int(limit)]).map { try Self.coupon($0) }
     }
 
     public func get(tenant: String, code: String) async throws -> CouponDefinition? {
@@ -151,15 +147,20 @@ public struct SQLCouponRepository: CouponRepository {
         text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 
+    /// The coupon of a row, its code as stored (not normalised: `page` pages by it, and `list`
+    /// leaves out codes that are not canonical).
     /// - Parameter code: the code, when the row has no `code` column.
     static func coupon(_ row: SQLRow, code: String? = nil) throws -> CouponDefinition {
         guard let kind = Coupon.Kind(rawValue: try row.string("kind")) else {
             throw SQLRowError.unexpectedType(column: "kind", found: row["kind"])
         }
-        return CouponDefinition(
-            code: try code ?? row.string("code"), promotionID: try row.string("promotion_id"), kind: kind,
+        let stored = try code ?? row.string("code")
+        var coupon = CouponDefinition(
+            code: stored, promotionID: try row.string("promotion_id"), kind: kind,
             maxRedemptions: try row.optionalInt("max_redemptions"), perCustomer: try row.optionalInt("per_customer"),
             customerID: try row.optionalString("customer_id"), startsAt: try row.optionalDate("starts_at").map(RuleDateTime.init),
             endsAt: try row.optionalDate("ends_at").map(RuleDateTime.init), batchID: try row.optionalString("batch_id"))
+        coupon.code = stored
+        return coupon
     }
 }

@@ -72,6 +72,16 @@ struct KeyCacheTests {
         return (tenant, try await accounts.createKey(tenantID: tenant.id, role: .read))
     }
 
+    /// A cache (ttl 20 ms, a minute of grace) holding a new tenant's read key that has just
+    /// expired, so the next request looks it up with the cached principal as its fallback.
+    static func expiredKnownKey(_ accounts: HeldAccounts, lookupWait: Duration) async throws -> (KeyCache, Tenant, IssuedKey) {
+        let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60), lookupWait: lookupWait)
+        let (tenant, issued) = try await readKey(accounts)
+        #expect(try await cache.authenticate(secret: issued.secret) != nil)
+        try await Task.sleep(for: .milliseconds(50))  // expired, within the grace
+        return (cache, tenant, issued)
+    }
+
     @Test func aLookupOverlappingARevocationIsNotCached() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
@@ -150,12 +160,8 @@ struct KeyCacheTests {
     @Test func aHungLookupAnswersFromTheCacheAtTheDeadline() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
-            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
-                                 lookupWait: .milliseconds(100))
-            let (_, issued) = try await Self.readKey(accounts)
-            #expect(try await cache.authenticate(secret: issued.secret) != nil)
+            let (cache, _, issued) = try await Self.expiredKnownKey(accounts, lookupWait: .milliseconds(100))
             accounts.holding.withLock { $0 = true }
-            try await Task.sleep(for: .milliseconds(50))
             #expect(try await cache.authenticate(secret: issued.secret)?.key.id == issued.key.id)
             #expect(accounts.isWaiting, "answered while the lookup is still hung")
             for _ in 0..<10 { #expect(try await cache.authenticate(secret: issued.secret) != nil) }
@@ -170,12 +176,9 @@ struct KeyCacheTests {
     @Test func aRevocationWhileARequestWaitsOnTheDatabaseApplies() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
-            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
-                                 lookupWait: .seconds(2))  // the revoke below must land within the wait, even on a loaded machine
-            let (tenant, issued) = try await Self.readKey(accounts)
-            #expect(try await cache.authenticate(secret: issued.secret) != nil)
+            // The revoke below must land within the wait, even on a loaded machine.
+            let (cache, tenant, issued) = try await Self.expiredKnownKey(accounts, lookupWait: .seconds(2))
             accounts.holding.withLock { $0 = true }
-            try await Task.sleep(for: .milliseconds(50))
             let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
             while !accounts.isWaiting { await Task.yield() }
             #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
@@ -215,11 +218,8 @@ struct KeyCacheTests {
     @Test func aRevocationAfterAnUnrelatedForgetStillApplies() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
-            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
-                                 lookupWait: .seconds(5))  // ends at the release below; the margin is for a loaded machine
-            let (tenant, issued) = try await Self.readKey(accounts)
-            #expect(try await cache.authenticate(secret: issued.secret) != nil)
-            try await Task.sleep(for: .milliseconds(50))  // expired, within the grace
+            // The wait ends at the release below; the margin is for a loaded machine.
+            let (cache, tenant, issued) = try await Self.expiredKnownKey(accounts, lookupWait: .seconds(5))
             accounts.holding.withLock { $0 = true }
             let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
             while !accounts.isWaiting { await Task.yield() }  // the lookup has read the key as valid
@@ -238,11 +238,7 @@ struct KeyCacheTests {
     @Test func unrelatedForgetsDuringAnOutageKeepAKnownKeyWorking() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
-            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60),
-                                 lookupWait: .milliseconds(300))
-            let (_, issued) = try await Self.readKey(accounts)
-            #expect(try await cache.authenticate(secret: issued.secret) != nil)
-            try await Task.sleep(for: .milliseconds(50))  // expired, within the grace
+            let (cache, _, issued) = try await Self.expiredKnownKey(accounts, lookupWait: .milliseconds(300))
             accounts.hanging.withLock { $0 = true }
             let before = accounts.lookups.withLock { $0 }
             let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
