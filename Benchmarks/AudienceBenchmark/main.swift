@@ -1,16 +1,19 @@
 // Audience benchmark: the same audiences on the same PostgreSQL data, evaluated
 // (a) as one SQL statement (SingleQueryFormulation: UNION ALL + GROUP BY + HAVING),
 // (b) by Marquee cold (empty filter cache: every filter its own query, bounded parallelism),
+//     twice: with no history, and with the filters' last query times known (as the usage
+//     statistics carry them across restarts), which starts the slowest filter first,
 // (c) by Marquee warm (every filter cached: bitmap algebra only).
 // Counts must agree exactly. See docs/audiences-benchmark.md.
 //
 //   swift run -c release AudienceBenchmark --database postgres://postgres@127.0.0.1:5432/bench [--generate --members 1000000] [--parallel N (default: cores)]
-//     [--filter-workers N|server (default: server)] [--skip-single] [--warm-runs N]
+//     [--filter-workers N|server (default: server)] [--skip-single] [--warm-runs N] [--known-first]
 //
 // --filter-workers N sets max_parallel_workers_per_gather inside Marquee's filter transactions
 // only (default "server": PostgreSQL's own setting, as the server's member sources use); the
 // single statement always runs with the server's settings. --skip-single times Marquee only
-// (no single statement, no agreement check).
+// (no single statement, no agreement check). --known-first runs the cold evaluation with known
+// query times before the one without (to check that order does not favour either).
 import Audiences
 import CinemaData
 import Foundation
@@ -19,6 +22,7 @@ import NIOCore
 import PostgresNIO
 import Roaring
 import Storage
+import Synchronization
 
 struct Options {
     var database = ProcessInfo.processInfo.environment["MARQUEE_BENCH_DATABASE_URL"] ?? ""
@@ -30,6 +34,7 @@ struct Options {
     /// `max_parallel_workers_per_gather` in Marquee's filter transactions; nil: the server's.
     var filterWorkers: Int?
     var skipSingle = false
+    var knownFirst = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -51,6 +56,7 @@ struct Options {
                 guard let workers = value.flatMap(Int.init), workers >= 0 else { Self.usage("--filter-workers needs server or a whole number ≥ 0") }
                 filterWorkers = workers
             case "--skip-single": skipSingle = true
+            case "--known-first": knownFirst = true
             case "--help", "-h": Self.usage(exitCode: 0)
             default: Self.usage("unknown argument \(argument)")
             }
@@ -62,7 +68,7 @@ struct Options {
         if let problem { FileHandle.standardError.write(Data("AudienceBenchmark: \(problem)\n".utf8)) }
         print("""
             usage: AudienceBenchmark --database postgres://… [--generate] [--members N] [--parallel N]
-                                     [--filter-workers N|server] [--skip-single] [--warm-runs N]
+                                     [--filter-workers N|server] [--skip-single] [--warm-runs N] [--known-first]
             (MARQUEE_BENCH_DATABASE_URL can stand for --database; see docs/audiences-benchmark.md)
             """)
         exit(exitCode)
@@ -75,6 +81,16 @@ func seconds(_ duration: Duration) -> Double {
 
 func format(_ seconds: Double) -> String {
     seconds >= 1 ? String(format: "%.2f s", seconds) : String(format: "%.2f ms", seconds * 1000)
+}
+
+func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.1f×", a / b) }
+
+/// Usage statistics kept in memory, carrying query times from one cache to the next.
+final class MemoryUsageStore: FilterUsageStore {
+    private let records = Mutex<[FilterUsage]>([])
+    var isEmpty: Bool { records.withLock { $0.isEmpty } }
+    func loadUsage() async throws -> [FilterUsage] { records.withLock { $0 } }
+    func saveUsage(_ usage: [FilterUsage]) async throws { records.withLock { $0 = usage } }
 }
 
 func run(_ options: Options) async throws {
@@ -102,9 +118,9 @@ try await Store.withStore(configuration, logger: logger, migrate: false) { store
     let source = PostgresMemberSource(client: database.client, maxConcurrentQueries: parallel,
                                       statementTimeout: .seconds(600), parallelWorkersPerQuery: options.filterWorkers, logger: logger)
     let clock = ContinuousClock()
-    print("| audience | filters | members | single SQL | Marquee cold | Marquee warm (median of \(warmRuns)) | single / cold | single / warm |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    var totals = (single: 0.0, cold: 0.0, warm: 0.0)
+    print("| audience | filters | members | single SQL | Marquee cold | cold, times known | Marquee warm (median of \(warmRuns)) | single / cold | single / cold, times known | single / warm |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    var totals = (single: 0.0, cold: 0.0, known: 0.0, warm: 0.0)
     for (name, definition) in CinemaCatalog.benchmarkAudiences {
         let audience = try catalog.resolve(definition)
         // (a) The single statement, its ids fetched the same way Marquee fetches a filter's.
@@ -124,11 +140,32 @@ try await Store.withStore(configuration, logger: logger, migrate: false) { store
             while let value = buffer.readInteger(as: UInt32.self) { values.append(value ^ 0x8000_0000) }
             singleMembers = Bitmap(values)
         }
-        // (b) Cold: a new, empty cache. (c) Warm: the same cache again.
-        let engine = AudienceEngine(cache: FilterCache())
-        let coldStarted = clock.now
-        let cold = try await engine.evaluate(tenant: "bench", audience: audience, source: source)
-        let coldSeconds = seconds(coldStarted.duration(to: clock.now))
+        // (b) Cold: a new, empty cache, without and with the filters' last query times
+        // (carried by a usage store, as after a restart). (c) Warm: the last cache again.
+        let usage = MemoryUsageStore()
+        var engine = AudienceEngine(cache: FilterCache(usageStore: usage))
+        func evaluateCold(knownTimes: Bool) async throws -> (AudienceResult, Double) {
+            if knownTimes, usage.isEmpty {  // the times of a cold run, as a previous day would leave them
+                let earlier = FilterCache(usageStore: usage)
+                _ = try await AudienceEngine(cache: earlier).evaluate(tenant: "bench", audience: audience, source: source)
+                try await earlier.saveUsage()
+            }
+            engine = AudienceEngine(cache: FilterCache(usageStore: usage))
+            if knownTimes { try await engine.cache.loadUsage() }
+            let started = clock.now
+            let result = try await engine.evaluate(tenant: "bench", audience: audience, source: source)
+            let elapsed = seconds(started.duration(to: clock.now))
+            try await engine.cache.saveUsage()
+            return (result, elapsed)
+        }
+        let (cold, coldSeconds, known, knownSeconds): (AudienceResult, Double, AudienceResult, Double)
+        if options.knownFirst {
+            (known, knownSeconds) = try await evaluateCold(knownTimes: true)
+            (cold, coldSeconds) = try await evaluateCold(knownTimes: false)
+        } else {
+            (cold, coldSeconds) = try await evaluateCold(knownTimes: false)
+            (known, knownSeconds) = try await evaluateCold(knownTimes: true)
+        }
         var warmTimes: [Double] = []
         var warm = cold
         for _ in 0..<warmRuns {
@@ -139,13 +176,13 @@ try await Store.withStore(configuration, logger: logger, migrate: false) { store
         warmTimes.sort()
         let warmMedian = warmTimes[warmTimes.count / 2]
         if options.skipSingle { singleMembers = cold.members }
-        guard cold.members == singleMembers, warm.members == singleMembers else {
-            fatalError("\(name): counts differ: single \(singleMembers.count), cold \(cold.count), warm \(warm.count)")
+        guard cold.members == singleMembers, known.members == singleMembers, warm.members == singleMembers else {
+            fatalError("\(name): counts differ: single \(singleMembers.count), cold \(cold.count), times known \(known.count), warm \(warm.count)")
         }
-        totals.single += single; totals.cold += coldSeconds; totals.warm += warmMedian
-        print("| \(name) | \(audience.requests.count + (audience.universe == nil ? 0 : 1)) | \(cold.count) | \(format(single)) | \(format(coldSeconds)) | \(format(warmMedian)) | \(String(format: "%.1f×", single / coldSeconds)) | \(String(format: "%.0f×", single / warmMedian)) |")
+        totals.single += single; totals.cold += coldSeconds; totals.known += knownSeconds; totals.warm += warmMedian
+        print("| \(name) | \(audience.requests.count + (audience.universe == nil ? 0 : 1)) | \(cold.count) | \(format(single)) | \(format(coldSeconds)) | \(format(knownSeconds)) | \(format(warmMedian)) | \(ratio(single, coldSeconds)) | \(ratio(single, knownSeconds)) | \(String(format: "%.0f×", single / warmMedian)) |")
     }
-    print("| **total** | | | \(format(totals.single)) | \(format(totals.cold)) | \(format(totals.warm)) | \(String(format: "%.1f×", totals.single / totals.cold)) | \(String(format: "%.0f×", totals.single / totals.warm)) |")
+    print("| **total** | | | \(format(totals.single)) | \(format(totals.cold)) | \(format(totals.known)) | \(format(totals.warm)) | \(ratio(totals.single, totals.cold)) | \(ratio(totals.single, totals.known)) | \(String(format: "%.0f×", totals.single / totals.warm)) |")
 }
 }
 

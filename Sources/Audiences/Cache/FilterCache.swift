@@ -60,6 +60,12 @@ public final class FilterCache: Sendable {
         }
     }
 
+    /// How long the last query for `key` took (from the usage statistics, so also after the
+    /// entry expired or the process restarted); nil when unknown.
+    public func lastQueryDuration(of key: FilterCacheKey) -> Duration? {
+        state.withLock { $0.usage[key]?.lastDuration }
+    }
+
     /// Drops `tenant`'s entries (of `filterID` only, when given), e.g. after a filter was edited
     /// or deleted; queries running for them still answer their waiters but are not cached.
     public func invalidate(tenant: String, filterID: String? = nil) {
@@ -88,7 +94,7 @@ public final class FilterCache: Sendable {
 
     private enum Decision {
         case hit(Bitmap)
-        case start(QueryGate)
+        case start(QueryGate, expected: Duration)
         case joined
         case cancelled
     }
@@ -124,14 +130,15 @@ public final class FilterCache: Sendable {
                     }
                     state.loads[key] = Load(reason: reason, starter: id, waiters: [id: continuation])
                     if countsUse { state.stats.misses += 1 }
-                    return .start(state.gate(for: key.tenant, capacity: source.maxConcurrentQueries))
+                    return .start(state.gate(for: key.tenant, capacity: source.maxConcurrentQueries),
+                                  expected: reason == .miss ? state.usage[key]?.lastDuration ?? .zero : .zero)
                 }
                 switch decision {
                 case .hit(let members): continuation.resume(returning: LoadOutcome(members: members, origin: .cache))
                 case .cancelled: continuation.resume(throwing: CancellationError())
                 case .joined: break
-                case .start(let gate):
-                    Task { await self.load(key, request: request, source: source, gate: gate) }
+                case .start(let gate, let expected):
+                    Task { await self.load(key, request: request, source: source, gate: gate, headStart: expected) }
                 }
             }
         } onCancel: {
@@ -141,13 +148,17 @@ public final class FilterCache: Sendable {
         return FilterFetch(members: outcome.members, origin: outcome.origin, duration: started.duration(to: clock.now()))
     }
 
-    /// Runs the query of a registered load (holding a permit of the tenant's gate), stores the
-    /// result and answers the load's waiters.
-    func load(_ key: FilterCacheKey, request: FilterRequest, source: some MemberSource, gate: QueryGate) async {
+    /// Runs the query of a registered load (holding a permit of the tenant's gate, asked for with
+    /// `headStart`: the key's last query duration for misses, so the slowest of an audience's
+    /// filters starts first; none for refreshes and pre-warming, which keeps its most-used-first
+    /// order), stores the result and answers the load's waiters.
+    func load(_ key: FilterCacheKey, request: FilterRequest, source: some MemberSource, gate: QueryGate,
+              headStart: Duration = .zero) async
+    {
         var queryDuration = Duration.zero
         let result: Result<Bitmap, any Error>
         do {
-            let members = try await gate.withPermit {
+            let members = try await gate.withPermit(headStart: headStart) {
                 let started = clock.now()
                 defer { queryDuration = started.duration(to: clock.now()) }
                 return try await source.members(of: request.filter, parameters: request.parameters)

@@ -34,6 +34,8 @@ public struct FilterCacheStats: Hashable, Sendable, Codable {
     public var budgetBytes = 0
     /// Queries running or waiting for a permit now.
     public var loadsInFlight = 0
+    /// Queries waiting for a permit of their tenant's source now (all permits in use).
+    public var queriesQueued = 0
     /// Requests waiting for a running query now.
     public var waiters = 0
     /// Usage records held.

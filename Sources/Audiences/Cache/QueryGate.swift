@@ -1,14 +1,21 @@
 import Synchronization
 
-/// An async counting semaphore (FIFO, cancellation-aware): at most `capacity` bodies run at once.
+/// An async counting semaphore (cancellation-aware): at most `capacity` bodies run at once.
 /// The filter cache keeps one per tenant so a source never sees more concurrent filter queries
 /// than its `maxConcurrentQueries`.
+///
+/// Waiters are served in order of arrival, except that a body expected to run long asks with a
+/// head start and is served as if it had arrived that much earlier (at most `maxHeadStart`).
+/// When an audience's filters queue together, the slowest starts first and the short ones run
+/// beside it, instead of the slowest starting last (a cold audience is bounded by its slowest
+/// filter). A waiter that has waited longer than another's head start is still served first,
+/// so no waiter starves.
 ///
 /// `Sendable` without `@unchecked`: all state is inside a `Mutex`.
 final class QueryGate: Sendable {
     private struct State {
         var available: Int
-        var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+        var waiters: [Waiter] = []
         var nextID = 0
         /// Ids that asked for a permit but have not yet queued or been granted one.
         var pending: Set<Int> = []
@@ -16,7 +23,17 @@ final class QueryGate: Sendable {
         var cancelled: Set<Int> = []
     }
 
+    private struct Waiter {
+        var id: Int
+        /// Arrival minus head start: the smallest is served next.
+        var rank: ContinuousClock.Instant
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
     private enum Decision { case granted, queued, cancelled }
+
+    /// The largest head start honoured, so a misreported duration cannot hold others back long.
+    static let maxHeadStart = Duration.seconds(60)
 
     private let state: Mutex<State>
     let capacity: Int
@@ -26,18 +43,21 @@ final class QueryGate: Sendable {
         state = Mutex(State(available: max(1, capacity)))
     }
 
-    /// Runs `body` holding a permit, waiting for one first; throws `CancellationError` if the
+    /// Runs `body` holding a permit, waiting for one first (served as if it had arrived
+    /// `headStart` earlier, e.g. the body's expected duration); throws `CancellationError` if the
     /// task is cancelled while waiting.
-    func withPermit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await acquire()
+    func withPermit<T: Sendable>(headStart: Duration = .zero, _ body: () async throws -> T) async throws -> T {
+        try await acquire(rank: ContinuousClock.now - min(max(headStart, .zero), Self.maxHeadStart))
         defer { release() }
         return try await body()
     }
 
     /// Permits in use (for tests and diagnostics).
     var inUse: Int { state.withLock { capacity - $0.available } }
+    /// Bodies waiting for a permit.
+    var waiting: Int { state.withLock { $0.waiters.count } }
 
-    private func acquire() async throws {
+    private func acquire(rank: ContinuousClock.Instant) async throws {
         let id = state.withLock { state in
             state.nextID += 1
             state.pending.insert(state.nextID)
@@ -52,7 +72,7 @@ final class QueryGate: Sendable {
                         state.available -= 1
                         return .granted
                     }
-                    state.waiters.append((id, continuation))
+                    state.waiters.append(Waiter(id: id, rank: rank, continuation: continuation))
                     return .queued
                 }
                 switch decision {
@@ -79,7 +99,9 @@ final class QueryGate: Sendable {
                 state.available += 1
                 return nil
             }
-            return state.waiters.removeFirst().continuation  // the permit passes on
+            // The permit passes on to the earliest rank (the earliest arrival on a tie).
+            let next = state.waiters.indices.min { state.waiters[$0].rank < state.waiters[$1].rank }!
+            return state.waiters.remove(at: next).continuation
         }
         next?.resume()
     }

@@ -53,8 +53,12 @@ public struct AudienceEngine: Sendable {
         var requests = audience.requests
         if let universe = audience.universe { requests.append(universe) }
         var results = [FilterFetch?](repeating: nil, count: requests.count)
+        // Slowest first (by each key's last query time), so it overlaps with the short ones.
+        let expected = requests.map { cache.lastQueryDuration(of: $0.key(tenant: tenant)) ?? .zero }
+        let order = requests.indices.sorted { expected[$0] > expected[$1] }
         try await withThrowingTaskGroup(of: (Int, FilterFetch).self) { group in
-            for (index, request) in requests.enumerated() {
+            for index in order {
+                let request = requests[index]
                 group.addTask {
                     do {
                         return (index, try await cache.fetch(request, tenant: tenant, source: source))

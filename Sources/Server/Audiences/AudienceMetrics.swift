@@ -16,6 +16,7 @@ final class AudienceMetrics: Sendable {
     let entries = Gauge(label: "marquee_audience_cache_entries")
     let bytesHeld = Gauge(label: "marquee_audience_cache_bytes")
     let budget = Gauge(label: "marquee_audience_cache_budget_bytes")
+    let queriesQueued = Gauge(label: "marquee_filter_queries_queued")
 
     init() {
         for counter in [hits, misses, coalesced, evictions, expirations, refreshes, refreshFailures, prewarmed, queryFailures] {
@@ -40,6 +41,7 @@ final class AudienceMetrics: Sendable {
         entries.record(stats.entries)
         bytesHeld.record(stats.bytesHeld)
         budget.record(stats.budgetBytes)
+        queriesQueued.record(stats.queriesQueued)
     }
 
     /// A filter query finished: its duration, by reason and outcome.
