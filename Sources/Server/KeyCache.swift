@@ -78,11 +78,13 @@ public final class KeyCache: Sendable {
     let uncachedLookupWait: Duration
     let retryInterval: Duration
     let maxPendingLookups: Int
+    /// Keys remembered at most (entries are only added for valid keys).
+    let maxEntries: Int
     let state = Mutex(State())
 
     public init(accounts: any AccountRepository, ttl: Duration = .seconds(10), refreshAhead: Duration? = nil,
                 outageGrace: Duration = .seconds(15 * 60), lookupWait: Duration = .seconds(2), uncachedLookupWait: Duration = .seconds(10),
-                retryInterval: Duration = .seconds(1), maxPendingLookups: Int = 1_000) {
+                retryInterval: Duration = .seconds(1), maxPendingLookups: Int = 1_000, maxEntries: Int = 10_000) {
         self.accounts = accounts
         self.ttl = ttl
         self.refreshAhead = refreshAhead ?? ttl / 5
@@ -91,6 +93,7 @@ public final class KeyCache: Sendable {
         self.uncachedLookupWait = uncachedLookupWait
         self.retryInterval = retryInterval
         self.maxPendingLookups = maxPendingLookups
+        self.maxEntries = max(1, maxEntries)
     }
 
     enum Plan {
@@ -179,7 +182,7 @@ public final class KeyCache: Sendable {
         let id = state.nextLookup
         state.nextLookup += 1
         if ofUnknownKey { state.unknownKeyLookups += 1 }
-        let task = Task { [accounts, ttl, outageGrace, retryInterval] () async throws -> Principal? in
+        let task = Task { [accounts, ttl, outageGrace, retryInterval, maxEntries] () async throws -> Principal? in
             let result = await Result { try await accounts.authenticate(secretHash: hash).map { Principal(key: $0.0, tenant: $0.1) } }
             self.state.withLock { state in
                 if ofUnknownKey { state.unknownKeyLookups -= 1 }
@@ -194,13 +197,23 @@ public final class KeyCache: Sendable {
                     return
                 }
                 guard !state.overtakes(principal, since: generation) else { return }
-                if state.entries.count > 10_000 { state.entries.removeAll() }  // bound memory; refills from the database
                 state.entries[hash] = Entry(principal: principal, expires: now + ttl, usableUntil: now + max(ttl, outageGrace))
+                if state.entries.count > maxEntries { Self.prune(&state.entries, keeping: maxEntries * 9 / 10, now: now) }
             }
             return try result.get()
         }
         state.lookups[hash] = Lookup(id: id, task: task)
         return task
+    }
+
+    /// Bounds memory: drops the entries past their grace, then those confirmed longest ago, down to
+    /// `keeping` (below the cap, so the sort is paid once per many additions). Dropping every entry,
+    /// as this did before, left the keys confirmed just before an outage without their fallback.
+    static func prune(_ entries: inout [String: Entry], keeping: Int, now: ContinuousClock.Instant) {
+        entries = entries.filter { $0.value.usableUntil > now }
+        guard entries.count > keeping else { return }
+        let newest = entries.sorted { $0.value.usableUntil > $1.value.usableUntil }.prefix(max(1, keeping))
+        entries = Dictionary(uniqueKeysWithValues: newest.map { ($0.key, $0.value) })
     }
 
     /// Forgets every key of a tenant whose settings changed, so this instance reads them anew.

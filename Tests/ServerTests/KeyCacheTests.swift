@@ -377,6 +377,27 @@ struct KeyCacheTests {
         }
     }
 
+    /// Past `maxEntries` the keys confirmed longest ago are dropped, not every key: the cache used
+    /// to empty itself, so the keys confirmed just before an outage had no fallback in it.
+    @Test func theNewestKeysSurviveTheEntryCap() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, ttl: .milliseconds(20), refreshAhead: .zero, outageGrace: .seconds(60), maxEntries: 3)
+            var keys: [IssuedKey] = []
+            for _ in 0..<5 {
+                let (_, issued) = try await Self.readKey(accounts)
+                #expect(try await cache.authenticate(secret: issued.secret) != nil)
+                keys.append(issued)
+            }
+            accounts.failing.withLock { $0 = true }
+            try await Task.sleep(for: .milliseconds(50))  // expired, within the grace
+            for issued in keys.suffix(2) {
+                #expect(try await cache.authenticate(secret: issued.secret)?.key.id == issued.key.id, "a key confirmed last lost its fallback")
+            }
+            await #expect(throws: APIError.self, "the key confirmed first was dropped") { try await cache.authenticate(secret: keys[0].secret) }
+        }
+    }
+
     /// While the database answers, an expired entry is not served: a key revoked on another
     /// instance stops working here after `ttl`.
     @Test func aRevocationElsewhereIsHonouredAfterExpiry() async throws {
