@@ -8,22 +8,21 @@ private final class RunLog: Sendable {
     let labels = Mutex<[String]>([])
 }
 
-/// The order in which queued filter queries get a permit: arrival order, with a head start of
-/// the key's last query time for misses, so an audience's slowest filter starts first.
+/// The order in which queued filter queries get a permit: first come, first served between
+/// arrivals (an audience evaluation is one arrival), the longest expected first within one.
 @Suite("Query order")
 struct QueryOrderTests {
-    /// Runs `bodies` (label, head start) against a gate of one permit held by a blocker, each
-    /// queued after the previous one (`pause` between them), and returns the order they ran in.
-    private static func order(of bodies: [(String, Duration)], pause: Duration = .zero) async throws -> [String] {
+    /// Runs `bodies` (label, queue position) against a gate of one permit held by a blocker, each
+    /// queued after the previous one, and returns the order they ran in.
+    private static func order(of bodies: [(String, QueuePosition?)]) async throws -> [String] {
         let gate = QueryGate(capacity: 1)
         let ran = RunLog()
         let (blocked, unblock) = AsyncStream.makeStream(of: Void.self)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await gate.withPermit { for await _ in blocked {} } }
             #expect(await eventually { gate.inUse == 1 })
-            for (index, (label, headStart)) in bodies.enumerated() {
-                if index > 0 { try await Task.sleep(for: pause) }
-                group.addTask { try await gate.withPermit(headStart: headStart) { ran.labels.withLock { $0.append(label) } } }
+            for (index, (label, position)) in bodies.enumerated() {
+                group.addTask { try await gate.withPermit(at: position) { ran.labels.withLock { $0.append(label) } } }
                 #expect(await eventually { gate.waiting == index + 1 })
             }
             unblock.finish()
@@ -32,60 +31,95 @@ struct QueryOrderTests {
         }
     }
 
-    @Test func waitersWithoutAHeadStartAreServedInArrivalOrder() async throws {
-        #expect(try await Self.order(of: [("a", .zero), ("b", .zero), ("c", .zero)]) == ["a", "b", "c"])
+    @Test func separateArrivalsAreServedInArrivalOrder() async throws {
+        #expect(try await Self.order(of: [("a", nil), ("b", nil), ("c", nil)]) == ["a", "b", "c"])
     }
 
-    @Test func aLongerHeadStartIsServedFirst() async throws {
-        let order = try await Self.order(of: [("short", .milliseconds(10)), ("none", .zero), ("slow", .seconds(20)), ("medium", .seconds(3))])
-        #expect(order == ["slow", "medium", "short", "none"])
+    @Test func withinOneArrivalTheLongestExpectedGoesFirst() async throws {
+        let now = ContinuousClock.now
+        let order = try await Self.order(of: [
+            ("short", QueuePosition(arrival: now, expected: .milliseconds(10))), ("unknown", QueuePosition(arrival: now)),
+            ("slow", QueuePosition(arrival: now, expected: .seconds(20))), ("medium", QueuePosition(arrival: now, expected: .seconds(3))),
+            ("unknown too", QueuePosition(arrival: now)),
+        ])
+        #expect(order == ["slow", "medium", "short", "unknown", "unknown too"])
     }
 
-    @Test func aWaiterThatWaitedLongerThanAHeadStartStillGoesFirst() async throws {
-        // "early" queues 200 ms before "late", whose head start is only 20 ms.
-        let order = try await Self.order(of: [("early", .zero), ("late", .milliseconds(20))], pause: .milliseconds(200))
-        #expect(order == ["early", "late"])
+    @Test func aLaterArrivalDoesNotOvertakeHoweverLong() async throws {
+        let now = ContinuousClock.now
+        let order = try await Self.order(of: [
+            ("later, slow", QueuePosition(arrival: now + .milliseconds(1), expected: .seconds(3600))),
+            ("earlier", QueuePosition(arrival: now)),
+        ])
+        #expect(order == ["earlier", "later, slow"])
     }
 
-    @Test func theHeadStartIsCapped() async throws {
-        // Both beyond the cap: treated alike, so arrival order decides.
-        let order = try await Self.order(of: [("first", .seconds(120)), ("second", .seconds(3600))])
-        #expect(order == ["first", "second"])
-    }
-
-    @Test func anAudiencesSlowestFilterGetsTheNextPermit() async throws {
+    /// A filter cache with one permit per tenant, held by a query of `lives_in` until the source
+    /// is released; `spent_at_least` has taken 5 s before, the others 10 ms.
+    private static func blockedCache() async throws -> (FilterCache, AudienceEngine, InMemoryMemberSource, Task<FilterFetch, any Error>) {
         let clock = ManualClock()
-        let spent = FilterRequest(filter: Fixtures.spent, parameters: ["amount": .decimal("100")])
-        // Each query "takes" a time by filter (the source advances the cache's clock).
         let source = InMemoryMemberSource(maxConcurrentQueries: 1, onQuery: { query in
             clock.advance(by: query.filterID == spent.filter.id ? .seconds(5) : .milliseconds(10))
         }) { filter, _ in filter.id == "lives_in" ? [1, 2] : [1, 2, 3] }
         let cache = FilterCache(clock: clock)
-        let engine = AudienceEngine(cache: cache)
+        for request in [spent, horror, Self.optedOut] { _ = try await cache.fetch(request, tenant: "t", source: source) }
+        #expect(cache.lastQueryDuration(of: spent.key(tenant: "t")) == .seconds(5))
+        cache.invalidate(tenant: "t")  // results dropped, query times kept
+        source.hold()
+        let blocker = Task { try await cache.fetch(oslo, tenant: "t", source: source) }
+        #expect(await eventually { source.heldCount == 1 })
+        return (cache, AudienceEngine(cache: cache), source, blocker)
+    }
+
+    static let spent = FilterRequest(filter: Fixtures.spent, parameters: ["amount": .decimal("100")])
+    static let horror = FilterRequest(filter: Fixtures.genre, parameters: ["genre": .string("horror"), "since": .date("2024-01-01")])
+    static let optedOut = FilterRequest(filter: Fixtures.optedOut)
+    static let oslo = FilterRequest(filter: Fixtures.city, parameters: ["city": .string("Oslo")])
+
+    /// Queries run after the blocker, by filter id.
+    private static func runAfterBlocker(_ source: InMemoryMemberSource, count: Int) -> [String] {
+        source.queries.suffix(count).map(\.filterID)
+    }
+
+    @Test func theCacheQueuesAMissByItsKeysLastQueryTime() async throws {
+        let (cache, _, source, blocker) = try await Self.blockedCache()
+        let arrival = ContinuousClock.now  // one evaluation's
+        let short = Task { try await cache.fetch(Self.horror, tenant: "t", source: source, arrival: arrival) }
+        #expect(await eventually { cache.stats().queriesQueued == 1 })
+        let slow = Task { try await cache.fetch(Self.spent, tenant: "t", source: source, arrival: arrival) }
+        #expect(await eventually { cache.stats().queriesQueued == 2 })
+        source.release()
+        _ = try await (blocker.value, short.value, slow.value)
+        #expect(Self.runAfterBlocker(source, count: 2) == ["spent_at_least", "watched_genre"])
+    }
+
+    @Test func aLaterEvaluationsSlowFilterWaitsItsTurn() async throws {
+        let (cache, engine, source, blocker) = try await Self.blockedCache()
+        let first = Task { try await engine.evaluate(tenant: "t", definition: .filter("opted_out"), catalog: Fixtures.catalog, source: source) }
+        #expect(await eventually { cache.stats().queriesQueued == 1 })
+        let second = Task {
+            try await engine.evaluate(tenant: "t", definition: .filter("spent_at_least", params: ["amount": "100"]),
+                                      catalog: Fixtures.catalog, source: source)
+        }
+        #expect(await eventually { cache.stats().queriesQueued == 2 })
+        source.release()
+        _ = try await (blocker.value, first.value, second.value)
+        #expect(Self.runAfterBlocker(source, count: 2) == ["opted_out", "spent_at_least"])
+    }
+
+    @Test func anAudiencesSlowestFilterGetsTheNextPermit() async throws {
+        let (cache, engine, source, blocker) = try await Self.blockedCache()
         let audience = AudienceDefinition.all([
             .filter("watched_genre", params: ["genre": "horror", "since": "2024-01-01"]),
             .filter("opted_out", exclude: true),
             .filter("spent_at_least", params: ["amount": "100"]),
         ])
-        _ = try await engine.evaluate(tenant: "t", definition: audience, catalog: Fixtures.catalog, source: source)
-        #expect(cache.lastQueryDuration(of: spent.key(tenant: "t")) == .seconds(5))
-        cache.invalidate(tenant: "t")  // results dropped, query times kept
-
-        // Another audience holds the tenant's only permit while this one's three filters queue.
-        source.hold()
-        let blocker = Task {
-            try await engine.evaluate(tenant: "t", definition: .filter("lives_in", params: ["city": "Oslo"]),
-                                      catalog: Fixtures.catalog, source: source)
-        }
-        #expect(await eventually { source.heldCount == 1 })
         let evaluation = Task { try await engine.evaluate(tenant: "t", definition: audience, catalog: Fixtures.catalog, source: source) }
         #expect(await eventually { cache.stats().queriesQueued == 3 })
         source.release()
         _ = try await blocker.value
-        let result = try await evaluation.value
-        #expect(result.count == 0)  // every member opted out
+        #expect(try await evaluation.value.count == 0)  // every member opted out
         #expect(cache.stats().queriesQueued == 0)
-        let order = source.queries.suffix(3).map(\.filterID)
-        #expect(order.first == "spent_at_least", "queries after the blocker: \(order)")
+        #expect(Self.runAfterBlocker(source, count: 3).first == "spent_at_least")
     }
 }

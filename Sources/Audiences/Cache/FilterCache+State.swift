@@ -137,7 +137,6 @@ extension FilterCache {
             snapshot.entries = entries.count
             snapshot.loadsInFlight = loads.count
             snapshot.waiters = loads.values.reduce(0) { $0 + $1.waiters.count }
-            snapshot.queriesQueued = gates.values.reduce(0) { $0 + $1.waiting }
             snapshot.usageRecords = usage.count
             return snapshot
         }

@@ -45,10 +45,16 @@ public final class FilterCache: Sendable {
     /// The members `request` selects for `tenant`: from a fresh entry, from a query already
     /// running for the same key, or from a new query on `source`. Counts as a use of the key.
     ///
+    /// A query it starts queues for a permit as arriving at `arrival` (default: now; an audience
+    /// evaluation passes its start, so its filters queue together, the slowest first: see
+    /// `QueuePosition`).
+    ///
     /// Cancelling the calling task stops the wait (throws `CancellationError`); a query it
     /// started keeps running for the other waiters and the cache.
-    public func fetch(_ request: FilterRequest, tenant: String, source: some MemberSource) async throws -> FilterFetch {
-        try await acquire(request, key: request.key(tenant: tenant), source: source, reason: .miss)
+    public func fetch(_ request: FilterRequest, tenant: String, source: some MemberSource,
+                      arrival: ContinuousClock.Instant? = nil) async throws -> FilterFetch
+    {
+        try await acquire(request, key: request.key(tenant: tenant), source: source, reason: .miss, arrival: arrival ?? .now)
     }
 
     /// A fresh entry's members without counting a use or querying (nil when not cached).
@@ -78,7 +84,10 @@ public final class FilterCache: Sendable {
 
     /// Counters and gauges now.
     public func stats() -> FilterCacheStats {
-        state.withLock { $0.snapshot }
+        let (snapshot, gates) = state.withLock { ($0.snapshot, Array($0.gates.values)) }
+        var stats = snapshot
+        stats.queriesQueued = gates.reduce(0) { $0 + $1.waiting }  // outside the lock every fetch takes
+        return stats
     }
 
     /// The usage records held, most used first.
@@ -94,14 +103,14 @@ public final class FilterCache: Sendable {
 
     private enum Decision {
         case hit(Bitmap)
-        case start(QueryGate, expected: Duration)
+        case start(QueryGate, QueuePosition)
         case joined
         case cancelled
     }
 
     /// The shared path of `fetch` (reason `.miss`, counts a use) and pre-warming.
     func acquire(_ request: FilterRequest, key: FilterCacheKey, source: some MemberSource,
-                 reason: FilterQueryEvent.Reason) async throws -> FilterFetch
+                 reason: FilterQueryEvent.Reason, arrival: ContinuousClock.Instant = .now) async throws -> FilterFetch
     {
         let started = clock.now()
         let countsUse = reason == .miss
@@ -131,14 +140,14 @@ public final class FilterCache: Sendable {
                     state.loads[key] = Load(reason: reason, starter: id, waiters: [id: continuation])
                     if countsUse { state.stats.misses += 1 }
                     return .start(state.gate(for: key.tenant, capacity: source.maxConcurrentQueries),
-                                  expected: reason == .miss ? state.usage[key]?.lastDuration ?? .zero : .zero)
+                                  QueuePosition(arrival: arrival, expected: state.usage[key]?.lastDuration ?? .zero))
                 }
                 switch decision {
                 case .hit(let members): continuation.resume(returning: LoadOutcome(members: members, origin: .cache))
                 case .cancelled: continuation.resume(throwing: CancellationError())
                 case .joined: break
-                case .start(let gate, let expected):
-                    Task { await self.load(key, request: request, source: source, gate: gate, headStart: expected) }
+                case .start(let gate, let position):
+                    Task { await self.load(key, request: request, source: source, gate: gate, position: position) }
                 }
             }
         } onCancel: {
@@ -148,17 +157,15 @@ public final class FilterCache: Sendable {
         return FilterFetch(members: outcome.members, origin: outcome.origin, duration: started.duration(to: clock.now()))
     }
 
-    /// Runs the query of a registered load (holding a permit of the tenant's gate, asked for with
-    /// `headStart`: the key's last query duration for misses, so the slowest of an audience's
-    /// filters starts first; none for refreshes and pre-warming, which keeps its most-used-first
-    /// order), stores the result and answers the load's waiters.
+    /// Runs the query of a registered load (holding a permit of the tenant's gate, queued at
+    /// `position`; default: now), stores the result and answers the load's waiters.
     func load(_ key: FilterCacheKey, request: FilterRequest, source: some MemberSource, gate: QueryGate,
-              headStart: Duration = .zero) async
+              position: QueuePosition? = nil) async
     {
         var queryDuration = Duration.zero
         let result: Result<Bitmap, any Error>
         do {
-            let members = try await gate.withPermit(headStart: headStart) {
+            let members = try await gate.withPermit(at: position) {
                 let started = clock.now()
                 defer { queryDuration = started.duration(to: clock.now()) }
                 return try await source.members(of: request.filter, parameters: request.parameters)

@@ -34,7 +34,9 @@ public struct FilterCacheStats: Hashable, Sendable, Codable {
     public var budgetBytes = 0
     /// Queries running or waiting for a permit now.
     public var loadsInFlight = 0
-    /// Queries waiting for a permit of their tenant's source now (all permits in use).
+    /// Queries waiting for a permit of their tenant's source now (all permits in use). Queries
+    /// still queued on a tenant's previous gate (replaced when its `maxConcurrentQueries`
+    /// changed) are not counted.
     public var queriesQueued = 0
     /// Requests waiting for a running query now.
     public var waiters = 0

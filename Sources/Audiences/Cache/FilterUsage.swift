@@ -9,7 +9,8 @@ public struct FilterUsage: Hashable, Sendable, Codable {
     public var useCount: Int
     /// When it was last requested.
     public var lastUsed: CacheInstant
-    /// How long its last query took; nil when it was never computed by this process.
+    /// How long its last query took (kept by the usage store, so known after a restart once the
+    /// records are loaded); nil when never measured. Orders an audience's queued filters.
     public var lastDuration: Duration?
 
     /// A usage record.

@@ -4,12 +4,11 @@ import Synchronization
 /// The filter cache keeps one per tenant so a source never sees more concurrent filter queries
 /// than its `maxConcurrentQueries`.
 ///
-/// Waiters are served in order of arrival, except that a body expected to run long asks with a
-/// head start and is served as if it had arrived that much earlier (at most `maxHeadStart`).
-/// When an audience's filters queue together, the slowest starts first and the short ones run
-/// beside it, instead of the slowest starting last (a cold audience is bounded by its slowest
-/// filter). A waiter that has waited longer than another's head start is still served first,
-/// so no waiter starves.
+/// Waiters are served in order of their `QueuePosition`: first come, first served between
+/// arrivals (an audience evaluation is one arrival: all its filters share its start time), and
+/// the longest expected first within one. So an audience's slowest filter starts first and the
+/// short ones run beside it, instead of the slowest starting last (a cold audience is bounded by
+/// its slowest filter), and no later request overtakes an earlier one.
 ///
 /// `Sendable` without `@unchecked`: all state is inside a `Mutex`.
 final class QueryGate: Sendable {
@@ -25,15 +24,11 @@ final class QueryGate: Sendable {
 
     private struct Waiter {
         var id: Int
-        /// Arrival minus head start: the smallest is served next.
-        var rank: ContinuousClock.Instant
+        var position: QueuePosition
         var continuation: CheckedContinuation<Void, any Error>
     }
 
     private enum Decision { case granted, queued, cancelled }
-
-    /// The largest head start honoured, so a misreported duration cannot hold others back long.
-    static let maxHeadStart = Duration.seconds(60)
 
     private let state: Mutex<State>
     let capacity: Int
@@ -43,11 +38,10 @@ final class QueryGate: Sendable {
         state = Mutex(State(available: max(1, capacity)))
     }
 
-    /// Runs `body` holding a permit, waiting for one first (served as if it had arrived
-    /// `headStart` earlier, e.g. the body's expected duration); throws `CancellationError` if the
-    /// task is cancelled while waiting.
-    func withPermit<T: Sendable>(headStart: Duration = .zero, _ body: () async throws -> T) async throws -> T {
-        try await acquire(rank: ContinuousClock.now - min(max(headStart, .zero), Self.maxHeadStart))
+    /// Runs `body` holding a permit, waiting for one first (at `position`: now, nothing expected,
+    /// unless given); throws `CancellationError` if the task is cancelled while waiting.
+    func withPermit<T: Sendable>(at position: QueuePosition? = nil, _ body: () async throws -> T) async throws -> T {
+        try await acquire(at: position ?? QueuePosition(arrival: .now))
         defer { release() }
         return try await body()
     }
@@ -57,7 +51,7 @@ final class QueryGate: Sendable {
     /// Bodies waiting for a permit.
     var waiting: Int { state.withLock { $0.waiters.count } }
 
-    private func acquire(rank: ContinuousClock.Instant) async throws {
+    private func acquire(at position: QueuePosition) async throws {
         let id = state.withLock { state in
             state.nextID += 1
             state.pending.insert(state.nextID)
@@ -72,7 +66,7 @@ final class QueryGate: Sendable {
                         state.available -= 1
                         return .granted
                     }
-                    state.waiters.append(Waiter(id: id, rank: rank, continuation: continuation))
+                    state.waiters.append(Waiter(id: id, position: position, continuation: continuation))
                     return .queued
                 }
                 switch decision {
@@ -99,8 +93,8 @@ final class QueryGate: Sendable {
                 state.available += 1
                 return nil
             }
-            // The permit passes on to the earliest rank (the earliest arrival on a tie).
-            let next = state.waiters.indices.min { state.waiters[$0].rank < state.waiters[$1].rank }!
+            // The permit passes on to the first position (the first to queue on a tie).
+            let next = state.waiters.indices.min { state.waiters[$0].position < state.waiters[$1].position }!
             return state.waiters.remove(at: next).continuation
         }
         next?.resume()

@@ -31,7 +31,7 @@ public struct AudienceEngine: Sendable {
     public func evaluate(tenant: String, audience: ResolvedAudience, source: some MemberSource) async throws -> AudienceResult {
         let clock = ContinuousClock()
         let started = clock.now
-        let fetches = try await fetchAll(tenant: tenant, audience: audience, source: source)
+        let fetches = try await fetchAll(tenant: tenant, audience: audience, source: source, arrival: started)
         var evaluation = Evaluation(fetches: fetches, clock: clock)
         let root = evaluation.evaluate(audience.root)
         var domain: Bitmap?
@@ -48,12 +48,15 @@ public struct AudienceEngine: Sendable {
     }
 
     /// Every distinct request (and the universe when needed), concurrently.
-    private func fetchAll(tenant: String, audience: ResolvedAudience, source: some MemberSource) async throws -> EvaluationFetches {
+    private func fetchAll(tenant: String, audience: ResolvedAudience, source: some MemberSource,
+                          arrival: ContinuousClock.Instant) async throws -> EvaluationFetches
+    {
         let cache = cache
         var requests = audience.requests
         if let universe = audience.universe { requests.append(universe) }
         var results = [FilterFetch?](repeating: nil, count: requests.count)
-        // Slowest first (by each key's last query time), so it overlaps with the short ones.
+        // One arrival for all (they queue together, slowest first, behind earlier requests), and
+        // spawned slowest first (by each key's last query time) for permits that are free.
         let expected = requests.map { cache.lastQueryDuration(of: $0.key(tenant: tenant)) ?? .zero }
         let order = requests.indices.sorted { expected[$0] > expected[$1] }
         try await withThrowingTaskGroup(of: (Int, FilterFetch).self) { group in
@@ -61,7 +64,7 @@ public struct AudienceEngine: Sendable {
                 let request = requests[index]
                 group.addTask {
                     do {
-                        return (index, try await cache.fetch(request, tenant: tenant, source: source))
+                        return (index, try await cache.fetch(request, tenant: tenant, source: source, arrival: arrival))
                     } catch let error as CancellationError {
                         throw error
                     } catch {
