@@ -198,7 +198,7 @@ public final class KeyCache: Sendable {
                 }
                 guard !state.overtakes(principal, since: generation) else { return }
                 state.entries[hash] = Entry(principal: principal, expires: now + ttl, usableUntil: now + max(ttl, outageGrace))
-                if state.entries.count > maxEntries { Self.prune(&state.entries, keeping: maxEntries * 9 / 10, now: now) }
+                if state.entries.count > maxEntries { Self.prune(&state.entries, keeping: maxEntries - maxEntries / 10, now: now) }
             }
             return try result.get()
         }
@@ -207,7 +207,8 @@ public final class KeyCache: Sendable {
     }
 
     /// Bounds memory: drops the entries past their grace, then those confirmed longest ago, down to
-    /// `keeping` (below the cap, so the sort is paid once per many additions). Dropping every entry,
+    /// `keeping` (a tenth below the cap, so with the default cap the sort is paid once per 1,000
+    /// additions). Dropping every entry,
     /// as this did before, left the keys confirmed just before an outage without their fallback.
     static func prune(_ entries: inout [String: Entry], keeping: Int, now: ContinuousClock.Instant) {
         entries = entries.filter { $0.value.usableUntil > now }

@@ -8,7 +8,7 @@ import Synchronization
 /// arrivals (an audience evaluation is one arrival: all its filters share its start time), and
 /// the longest expected first within one. So an audience's slowest filter starts first and the
 /// short ones run beside it, instead of the slowest starting last (a cold audience is bounded by
-/// its slowest filter), and no later request overtakes an earlier one.
+/// its slowest filter), and a later request's queued query does not overtake an earlier one's.
 ///
 /// `Sendable` without `@unchecked`: all state is inside a `Mutex`.
 final class QueryGate: Sendable {
