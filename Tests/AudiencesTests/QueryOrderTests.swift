@@ -93,6 +93,37 @@ struct QueryOrderTests {
         #expect(Self.runAfterBlocker(source, count: 2) == ["spent_at_least", "watched_genre"])
     }
 
+    @Test func aKeyNeverMeasuredIsExpectedToTakeAsLongAsItsFilter() async throws {
+        let (cache, _, source, blocker) = try await Self.blockedCache()
+        let newAmount = FilterRequest(filter: Fixtures.spent, parameters: ["amount": .decimal("250")])
+        #expect(cache.lastQueryDuration(of: newAmount.key(tenant: "t")) == nil)
+        #expect(cache.expectedQueryDuration(of: newAmount.key(tenant: "t")) == .seconds(5))
+        let arrival = ContinuousClock.now
+        let short = Task { try await cache.fetch(Self.horror, tenant: "t", source: source, arrival: arrival) }
+        #expect(await eventually { cache.stats().queriesQueued == 1 })
+        let slow = Task { try await cache.fetch(newAmount, tenant: "t", source: source, arrival: arrival) }
+        #expect(await eventually { cache.stats().queriesQueued == 2 })
+        source.release()
+        _ = try await (blocker.value, short.value, slow.value)
+        #expect(Self.runAfterBlocker(source, count: 2) == ["spent_at_least", "watched_genre"])
+    }
+
+    @Test func filterTimesAreKnownAfterARestart() async throws {
+        let clock = ManualClock()
+        let source = InMemoryMemberSource(maxConcurrentQueries: 1, onQuery: { _ in clock.advance(by: .seconds(7)) }) { _, _ in [1] }
+        let store = InMemoryUsageStore()
+        let before = FilterCache(clock: clock, usageStore: store)
+        _ = try await before.fetch(Self.spent, tenant: "t", source: source)
+        try await before.saveUsage()
+        let after = FilterCache(clock: clock, usageStore: store)
+        let newAmount = FilterRequest(filter: Fixtures.spent, parameters: ["amount": .decimal("250")]).key(tenant: "t")
+        #expect(after.expectedQueryDuration(of: newAmount) == .zero)
+        try await after.loadUsage()
+        #expect(after.expectedQueryDuration(of: Self.spent.key(tenant: "t")) == .seconds(7))
+        #expect(after.expectedQueryDuration(of: newAmount) == .seconds(7))
+        #expect(after.expectedQueryDuration(of: Self.horror.key(tenant: "t")) == .zero)
+    }
+
     @Test func aLaterEvaluationsSlowFilterWaitsItsTurn() async throws {
         let (cache, engine, source, blocker) = try await Self.blockedCache()
         let first = Task { try await engine.evaluate(tenant: "t", definition: .filter("opted_out"), catalog: Fixtures.catalog, source: source) }

@@ -35,12 +35,26 @@ extension FilterCache {
         var recency = LRUList<FilterCacheKey>()
         var loads: [FilterCacheKey: Load] = [:]
         var usage: [FilterCacheKey: FilterUsage] = [:]
+        /// The last query time of each (tenant, filter id), whatever its parameters.
+        var filterDurations: [FilterOfTenant: Duration] = [:]
         var gates: [String: QueryGate] = [:]
         var stats = FilterCacheStats()
         var nextWaiterID = 0
         /// Waiter ids allocated but not yet registered, and those cancelled in between.
         var pendingWaiters: Set<Int> = []
         var cancelledWaiters: Set<Int> = []
+
+        /// The key's last query time, else its filter's with other parameters (editing an audience
+        /// changes parameters more often than filters), else zero: how long a query is expected to take.
+        func expectedDuration(of key: FilterCacheKey) -> Duration {
+            usage[key]?.lastDuration ?? filterDurations[FilterOfTenant(key)] ?? .zero
+        }
+
+        mutating func recordDuration(_ duration: Duration, of key: FilterCacheKey) {
+            usage[key]?.lastDuration = duration
+            if filterDurations.count >= configuration.maxUsageRecords { filterDurations.removeAll() }  // a hint; bounds memory
+            filterDurations[FilterOfTenant(key)] = duration
+        }
 
         init(configuration: FilterCacheConfiguration) {
             self.configuration = configuration
@@ -152,5 +166,16 @@ extension FilterCache {
     public static func chargedBytes(_ members: Bitmap, key: FilterCacheKey) -> Int {
         members.sizeInBytes + entryOverheadBytes + 3 * key.parameters.utf8.count
             + key.tenant.utf8.count + key.filterID.utf8.count + key.fingerprint.utf8.count
+    }
+}
+
+/// A tenant's filter, whatever its version and parameters.
+struct FilterOfTenant: Hashable {
+    var tenant: String
+    var filterID: String
+
+    init(_ key: FilterCacheKey) {
+        tenant = key.tenant
+        filterID = key.filterID
     }
 }

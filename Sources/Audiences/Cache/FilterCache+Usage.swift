@@ -13,6 +13,9 @@ extension FilterCache {
         state.withLock { state in
             for record in records {
                 state.usage[record.key] = state.usage[record.key].map { $0.merged(with: record) } ?? record
+                if let duration = record.lastDuration, state.filterDurations[FilterOfTenant(record.key)] == nil {
+                    state.filterDurations[FilterOfTenant(record.key)] = duration
+                }
             }
             state.trimUsage()
         }

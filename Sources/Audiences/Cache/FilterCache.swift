@@ -72,6 +72,12 @@ public final class FilterCache: Sendable {
         state.withLock { $0.usage[key]?.lastDuration }
     }
 
+    /// How long a query for `key` is expected to take: its last query time, else its filter's
+    /// last with other parameters, else zero (what orders an audience's filters).
+    public func expectedQueryDuration(of key: FilterCacheKey) -> Duration {
+        state.withLock { $0.expectedDuration(of: key) }
+    }
+
     /// Drops `tenant`'s entries (of `filterID` only, when given), e.g. after a filter was edited
     /// or deleted; queries running for them still answer their waiters but are not cached.
     public func invalidate(tenant: String, filterID: String? = nil) {
@@ -140,7 +146,7 @@ public final class FilterCache: Sendable {
                     state.loads[key] = Load(reason: reason, starter: id, waiters: [id: continuation])
                     if countsUse { state.stats.misses += 1 }
                     return .start(state.gate(for: key.tenant, capacity: source.maxConcurrentQueries),
-                                  QueuePosition(arrival: arrival, expected: state.usage[key]?.lastDuration ?? .zero))
+                                  QueuePosition(arrival: arrival, expected: state.expectedDuration(of: key)))
                 }
                 switch decision {
                 case .hit(let members): continuation.resume(returning: LoadOutcome(members: members, origin: .cache))
@@ -181,7 +187,7 @@ public final class FilterCache: Sendable {
             state.stats.querySeconds += Double(queryDuration.nanoseconds) / 1e9
             switch result {
             case .success(let members):
-                state.usage[key]?.lastDuration = queryDuration
+                state.recordDuration(queryDuration, of: key)
                 if load.reason == .refresh { state.stats.refreshes += 1 }
                 if load.reason == .prewarm { state.stats.prewarmed += 1 }
                 if !load.discarded {

@@ -57,7 +57,7 @@ public struct AudienceEngine: Sendable {
         var results = [FilterFetch?](repeating: nil, count: requests.count)
         // One arrival for all (they queue together, slowest first, behind earlier requests), and
         // spawned slowest first (by each key's last query time) for permits that are free.
-        let expected = requests.map { cache.lastQueryDuration(of: $0.key(tenant: tenant)) ?? .zero }
+        let expected = requests.map { cache.expectedQueryDuration(of: $0.key(tenant: tenant)) }
         let order = requests.indices.sorted { expected[$0] > expected[$1] }
         try await withThrowingTaskGroup(of: (Int, FilterFetch).self) { group in
             for index in order {
