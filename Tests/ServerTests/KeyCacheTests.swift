@@ -163,7 +163,11 @@ struct KeyCacheTests {
             let (cache, _, issued) = try await Self.expiredKnownKey(accounts, lookupWait: .milliseconds(100))
             accounts.holding.withLock { $0 = true }
             #expect(try await cache.authenticate(secret: issued.secret)?.key.id == issued.key.id)
-            #expect(accounts.isWaiting, "answered while the lookup is still hung")
+            // The lookup cannot end before `release()`, so the answer came at the deadline. On a
+            // loaded machine the lookup may not have reached its hold yet (a CI run answered
+            // before it had): give it time, to check it is the one hung lookup.
+            for _ in 0..<1_000 where !accounts.isWaiting { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(accounts.isWaiting, "the lookup is hung")
             for _ in 0..<10 { #expect(try await cache.authenticate(secret: issued.secret) != nil) }
             #expect(accounts.lookups.withLock { $0 } == 2, "the hung lookup is shared, not repeated")
             accounts.release()
