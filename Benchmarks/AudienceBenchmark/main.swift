@@ -148,21 +148,20 @@ try await Store.withStore(configuration, logger: logger, migrate: false) { store
         let earlier = FilterCache(usageStore: usage)
         _ = try await AudienceEngine(cache: earlier).evaluate(tenant: "bench", audience: audience, source: source)
         try await earlier.saveUsage()
-        var engine = AudienceEngine(cache: FilterCache())
-        func evaluateCold(knownTimes: Bool) async throws -> (AudienceResult, Double) {
-            engine = AudienceEngine(cache: FilterCache(usageStore: usage))
+        func evaluateCold(knownTimes: Bool) async throws -> (AudienceEngine, AudienceResult, Double) {
+            let engine = AudienceEngine(cache: FilterCache(usageStore: usage))
             if knownTimes { try await engine.cache.loadUsage() }
             let started = clock.now
             let result = try await engine.evaluate(tenant: "bench", audience: audience, source: source)
-            return (result, seconds(started.duration(to: clock.now)))
+            return (engine, result, seconds(started.duration(to: clock.now)))
         }
-        let (cold, coldSeconds, known, knownSeconds): (AudienceResult, Double, AudienceResult, Double)
+        let engine: AudienceEngine, cold: AudienceResult, coldSeconds: Double, known: AudienceResult, knownSeconds: Double
         if options.knownFirst {
-            (known, knownSeconds) = try await evaluateCold(knownTimes: true)
-            (cold, coldSeconds) = try await evaluateCold(knownTimes: false)
+            (_, known, knownSeconds) = try await evaluateCold(knownTimes: true)
+            (engine, cold, coldSeconds) = try await evaluateCold(knownTimes: false)
         } else {
-            (cold, coldSeconds) = try await evaluateCold(knownTimes: false)
-            (known, knownSeconds) = try await evaluateCold(knownTimes: true)
+            (_, cold, coldSeconds) = try await evaluateCold(knownTimes: false)
+            (engine, known, knownSeconds) = try await evaluateCold(knownTimes: true)
         }
         var warmTimes: [Double] = []
         var warm = cold

@@ -208,8 +208,8 @@ public final class KeyCache: Sendable {
 
     /// Bounds memory: drops the entries past their grace, then those confirmed longest ago, down to
     /// `keeping` (a tenth below the cap, so with the default cap the sort is paid once per 1,000
-    /// additions). Dropping every entry,
-    /// as this did before, left the keys confirmed just before an outage without their fallback.
+    /// additions). Dropping every entry, as this did before, left the keys confirmed just before an
+    /// outage without their fallback.
     static func prune(_ entries: inout [String: Entry], keeping: Int, now: ContinuousClock.Instant) {
         entries = entries.filter { $0.value.usableUntil > now }
         guard entries.count > keeping else { return }

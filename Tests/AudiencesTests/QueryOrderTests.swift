@@ -81,16 +81,28 @@ struct QueryOrderTests {
         source.queries.suffix(count).map(\.filterID)
     }
 
+    /// Fetches `requests` directly from the cache as one arrival (as one evaluation would), each
+    /// queued behind the blocker before the next; releases the source and returns the order the
+    /// queries ran in after the blocker.
+    private static func runAsOneArrival(_ requests: [FilterRequest], cache: FilterCache, source: InMemoryMemberSource,
+                                        blocker: Task<FilterFetch, any Error>) async throws -> [String]
+    {
+        let arrival = ContinuousClock.now
+        var fetches: [Task<FilterFetch, any Error>] = []
+        for (index, request) in requests.enumerated() {
+            fetches.append(Task { try await cache.fetch(request, tenant: "t", source: source, arrival: arrival) })
+            #expect(await eventually { cache.stats().queriesQueued == index + 1 })
+        }
+        source.release()
+        _ = try await blocker.value
+        for fetch in fetches { _ = try await fetch.value }
+        return runAfterBlocker(source, count: requests.count)
+    }
+
     @Test func theCacheQueuesAMissByItsKeysLastQueryTime() async throws {
         let (cache, _, source, blocker) = try await Self.blockedCache()
-        let arrival = ContinuousClock.now  // one evaluation's
-        let short = Task { try await cache.fetch(Self.horror, tenant: "t", source: source, arrival: arrival) }
-        #expect(await eventually { cache.stats().queriesQueued == 1 })
-        let slow = Task { try await cache.fetch(Self.spent, tenant: "t", source: source, arrival: arrival) }
-        #expect(await eventually { cache.stats().queriesQueued == 2 })
-        source.release()
-        _ = try await (blocker.value, short.value, slow.value)
-        #expect(Self.runAfterBlocker(source, count: 2) == ["spent_at_least", "watched_genre"])
+        let order = try await Self.runAsOneArrival([Self.horror, Self.spent], cache: cache, source: source, blocker: blocker)
+        #expect(order == ["spent_at_least", "watched_genre"])
     }
 
     @Test func aKeyNeverMeasuredIsExpectedToTakeAsLongAsItsFilter() async throws {
@@ -98,14 +110,8 @@ struct QueryOrderTests {
         let newAmount = FilterRequest(filter: Fixtures.spent, parameters: ["amount": .decimal("250")])
         #expect(cache.lastQueryDuration(of: newAmount.key(tenant: "t")) == nil)
         #expect(cache.expectedQueryDuration(of: newAmount.key(tenant: "t")) == .seconds(5))
-        let arrival = ContinuousClock.now
-        let short = Task { try await cache.fetch(Self.horror, tenant: "t", source: source, arrival: arrival) }
-        #expect(await eventually { cache.stats().queriesQueued == 1 })
-        let slow = Task { try await cache.fetch(newAmount, tenant: "t", source: source, arrival: arrival) }
-        #expect(await eventually { cache.stats().queriesQueued == 2 })
-        source.release()
-        _ = try await (blocker.value, short.value, slow.value)
-        #expect(Self.runAfterBlocker(source, count: 2) == ["spent_at_least", "watched_genre"])
+        let order = try await Self.runAsOneArrival([Self.horror, newAmount], cache: cache, source: source, blocker: blocker)
+        #expect(order == ["spent_at_least", "watched_genre"])
     }
 
     @Test func filterTimesAreKnownAfterARestart() async throws {
