@@ -33,6 +33,8 @@ public final class KeyCache: Sendable {
 
     struct Lookup {
         var id: Int
+        /// `State.generation` when it started: a forget after it may concern its answer.
+        var generation: Int
         var task: Task<Principal?, any Error>
     }
 
@@ -100,8 +102,9 @@ public final class KeyCache: Sendable {
         case answer(Principal)
         /// Too many lookups of unknown keys already wait on the database.
         case unavailable
-        /// Wait for the lookup; if the database cannot answer, `fallback` (a recently confirmed key) or 503.
-        case wait(Task<Principal?, any Error>, fallback: Principal?)
+        /// Wait for the lookup (started at `generation`); if the database cannot answer, `fallback`
+        /// (a recently confirmed key) or 503.
+        case wait(Lookup, fallback: Principal?)
     }
 
     /// The principal for a secret, or nil when the key is unknown or revoked.
@@ -117,24 +120,29 @@ public final class KeyCache: Sendable {
             let (decision, generation) = state.withLock { state -> (Plan, Int) in
                 (plan(hash, now: now, in: &state), state.generation)
             }
-            let (lookup, fallback): (Task<Principal?, any Error>, Principal?)
+            let (lookup, fallback): (Lookup, Principal?)
             switch decision {
             case .answer(let principal): return principal
             case .unavailable: throw Self.unavailable
-            case .wait(let task, let principal): (lookup, fallback) = (task, principal)
+            case .wait(let joined, let principal): (lookup, fallback) = (joined, principal)
             }
             // A key with a fallback waits briefly; one without waits longer before 503.
-            let result = await outcome(of: lookup, within: fallback == nil ? uncachedLookupWait : lookupWait)
+            let result = await outcome(of: lookup.task, within: fallback == nil ? uncachedLookupWait : lookupWait)
             if case nil = result { markFailing(hash) }  // the next decision answers from the entry, if a forget kept it
-            // Only a principal can be stale (nil and 503 are safe), and only after a forget of its key or tenant.
-            func overtaken(_ principal: Principal) -> Bool { state.withLock { $0.overtakes(principal, since: generation) } }
+            // Only a principal can be stale (nil and 503 are safe), and only after a forget of its key or
+            // tenant since it was read: the lookup's answer since the lookup began (it may have begun
+            // before this request), the fallback since this decision.
+            func overtaken(_ principal: Principal, since generation: Int) -> Bool {
+                state.withLock { $0.overtakes(principal, since: generation) }
+            }
             switch result {
             case .success(let principal)?:
-                if let principal, overtaken(principal) { continue }
+                // The stale lookup has left `lookups` by now, so the next decision starts a fresh one.
+                if let principal, overtaken(principal, since: lookup.generation) { continue }
                 return principal
             case .failure?, nil:
                 guard let fallback else { throw Self.unavailable }
-                if overtaken(fallback) { continue }
+                if overtaken(fallback, since: generation) { continue }
                 return fallback
             }
         }
@@ -146,7 +154,7 @@ public final class KeyCache: Sendable {
 
     private func plan(_ hash: String, now: ContinuousClock.Instant, in state: inout State) -> Plan {
         guard let entry = state.entries[hash], entry.usableUntil > now else {
-            if let lookup = state.lookups[hash] { return .wait(lookup.task, fallback: nil) }
+            if let lookup = state.lookups[hash] { return .wait(lookup, fallback: nil) }
             // A lookup outlives its request's 503 while the database hangs: without a cap, random
             // bearer secrets would pile up lookups for as long as the hang lasts.
             guard state.unknownKeyLookups < maxPendingLookups else { return .unavailable }
@@ -154,15 +162,15 @@ public final class KeyCache: Sendable {
         }
         if entry.expires > now {
             if entry.expires - now <= refreshAhead, state.lookups[hash] == nil, entry.retryAfter.map({ $0 <= now }) ?? true {
-                _ = startLookup(hash, in: &state)
+                startLookup(hash, in: &state)
             }
             return .answer(entry.principal)
         }
         if let retryAfter = entry.retryAfter {  // the database is failing: do not make requests wait on it
-            if retryAfter <= now, state.lookups[hash] == nil { _ = startLookup(hash, in: &state) }
+            if retryAfter <= now, state.lookups[hash] == nil { startLookup(hash, in: &state) }
             return .answer(entry.principal)
         }
-        return .wait(state.lookups[hash]?.task ?? startLookup(hash, in: &state), fallback: entry.principal)
+        return .wait(state.lookups[hash] ?? startLookup(hash, in: &state), fallback: entry.principal)
     }
 
     /// The database's error is not passed on: it may name hosts and users. The server logs 5xx.
@@ -175,9 +183,10 @@ public final class KeyCache: Sendable {
     }
 
     /// Starts the database lookup of `hash`; its answer is cached unless a `forget` came first.
-    /// - Parameter ofUnknownKey: counted in `unknownKeyLookups` until it ends (a `forget` drops it
-    ///   from `lookups`, not from the database).
-    private func startLookup(_ hash: String, ofUnknownKey: Bool = false, in state: inout State) -> Task<Principal?, any Error> {
+    /// - Parameter ofUnknownKey: counted in `unknownKeyLookups` until it ends (it leaves `lookups`
+    ///   when it ends, or when a newer lookup of the key replaces it there).
+    @discardableResult
+    private func startLookup(_ hash: String, ofUnknownKey: Bool = false, in state: inout State) -> Lookup {
         let generation = state.generation
         let id = state.nextLookup
         state.nextLookup += 1
@@ -202,8 +211,9 @@ public final class KeyCache: Sendable {
             }
             return try result.get()
         }
-        state.lookups[hash] = Lookup(id: id, task: task)
-        return task
+        let lookup = Lookup(id: id, generation: generation, task: task)
+        state.lookups[hash] = lookup
+        return lookup
     }
 
     /// Bounds memory: drops the entries past their grace, then those confirmed longest ago, down to
@@ -229,8 +239,14 @@ public final class KeyCache: Sendable {
 
     private func forget(keyID: String?, tenantID: String?) {
         state.withLock { state in
-            state.entries = state.entries.filter { $0.value.principal.key.id != keyID && $0.value.principal.tenant.id != tenantID }
-            state.lookups = [:]  // answers read before this are not handed to later requests
+            let concerned = state.entries.filter { $0.value.principal.key.id == keyID || $0.value.principal.tenant.id == tenantID }
+            for hash in concerned.keys {
+                state.entries[hash] = nil
+                state.lookups[hash] = nil  // its answer is stale: the next request reads the key anew
+            }
+            // Other lookups in flight stay shared: their waiters check the answer against the forgets
+            // since the lookup began. Dropping them all, as this did, made every forget (any tenant's
+            // settings change) start a new wave of lookups while the database was slow.
             state.forgotten.append(Forgotten(generation: state.generation + 1, keyID: keyID, tenantID: tenantID))
             if state.forgotten.count > Self.forgetLog { state.forgotten.removeFirst(state.forgotten.count - Self.forgetLog) }
         }

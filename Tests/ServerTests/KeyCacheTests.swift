@@ -308,6 +308,48 @@ struct KeyCacheTests {
         }
     }
 
+    /// Another tenant's settings change while a key's lookup is in flight: requests arriving after
+    /// it share that lookup. `forget` used to drop every lookup in flight, so each one started a
+    /// new wave of lookups while the database was slow.
+    @Test func anUnrelatedForgetKeepsTheLookupShared() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, lookupWait: .seconds(5), uncachedLookupWait: .seconds(5))
+            let (_, issued) = try await Self.readKey(accounts)
+            accounts.holding.withLock { $0 = true }
+            let first = Task { try await cache.authenticate(secret: issued.secret) }
+            while !accounts.isWaiting { await Task.yield() }
+            cache.forget(tenantID: "another-tenant")
+            let second = Task { try await cache.authenticate(secret: issued.secret) }
+            try await Task.sleep(for: .milliseconds(100))  // time to start a lookup of its own, if it would
+            accounts.release()
+            #expect(try await first.value?.key.id == issued.key.id)
+            #expect(try await second.value?.key.id == issued.key.id)
+            #expect(accounts.lookups.withLock { $0 } == 1)
+        }
+    }
+
+    /// A request that joins a lookup begun before its key was revoked must not answer with the
+    /// key that lookup read: it checks the forgets since the lookup began, not since it joined.
+    @Test func joiningALookupOvertakenByARevocationAnswersNil() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let accounts = HeldAccounts(store.accounts)
+            let cache = KeyCache(accounts: accounts, lookupWait: .seconds(5), uncachedLookupWait: .seconds(5))
+            let (tenant, issued) = try await Self.readKey(accounts)
+            accounts.holding.withLock { $0 = true }
+            let first = Task { try await cache.authenticate(secret: issued.secret) }
+            while !accounts.isWaiting { await Task.yield() }  // the lookup has read the key as valid
+            #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
+            cache.forget(keyID: issued.key.id)
+            let second = Task { try await cache.authenticate(secret: issued.secret) }
+            try await Task.sleep(for: .milliseconds(100))  // it joins the held lookup
+            accounts.release()
+            #expect(try await first.value == nil, "answered with the key revoked while it waited")
+            #expect(try await second.value == nil, "the joined lookup's stale answer was used")
+            #expect(try await cache.authenticate(secret: issued.secret) == nil)
+        }
+    }
+
     /// More forgets during one wait than the log keeps: the request cannot tell whether its key
     /// was among them, so it decides again (here: the key was revoked before 256 others).
     @Test func forgetsBeyondTheLogCountAsConcerningTheKey() async throws {
@@ -327,8 +369,8 @@ struct KeyCacheTests {
         }
     }
 
-    /// `forget` drops lookups from `lookups` but not from the database: the cap used to count
-    /// only lookups started since the last forget (found by review).
+    /// A lookup outlives its request while the database hangs: the cap used to count only lookups
+    /// started since the last forget, when `forget` dropped them from `lookups` (found by review).
     @Test func aForgetDoesNotResetTheCap() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
             let accounts = HeldAccounts(store.accounts)
