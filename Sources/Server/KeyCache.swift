@@ -35,7 +35,7 @@ public final class KeyCache: Sendable {
         var id: Int
         /// `State.generation` when it started: a forget after it may concern its answer.
         var generation: Int
-        var task: Task<Principal?, any Error>
+        var task: SharedOutcome<Principal?>
     }
 
     /// What one `forget` was about.
@@ -127,7 +127,7 @@ public final class KeyCache: Sendable {
             case .wait(let joined, let principal): (lookup, fallback) = (joined, principal)
             }
             // A key with a fallback waits briefly; one without waits longer before 503.
-            let result = await outcome(of: lookup.task, within: fallback == nil ? uncachedLookupWait : lookupWait)
+            let result = await lookup.task.outcome(within: fallback == nil ? uncachedLookupWait : lookupWait)
             if case nil = result { markFailing(hash) }  // the next decision answers from the entry, if a forget kept it
             // Only a principal can be stale (nil and 503 are safe), and only after a forget of its key or
             // tenant since it was read: the lookup's answer since the lookup began (it may have begun
@@ -211,7 +211,7 @@ public final class KeyCache: Sendable {
             }
             return try result.get()
         }
-        let lookup = Lookup(id: id, generation: generation, task: task)
+        let lookup = Lookup(id: id, generation: generation, task: SharedOutcome(task))
         state.lookups[hash] = lookup
         return lookup
     }

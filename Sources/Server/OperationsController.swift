@@ -49,7 +49,7 @@ struct OperationsController {
 /// (a PostgreSQL that stops answering held `/readyz` for minutes).
 public final class DatabaseProbe: Sendable {
     let ping: @Sendable () async throws -> Void
-    let inFlight = Mutex<Task<Void, any Error>?>(nil)
+    let inFlight = Mutex<SharedOutcome<Void>?>(nil)
 
     public init(ping: @escaping @Sendable () async throws -> Void) { self.ping = ping }
 
@@ -60,10 +60,10 @@ public final class DatabaseProbe: Sendable {
                 defer { self.inFlight.withLock { $0 = nil } }
                 try await ping()
             }
-            running = task
-            return task
+            running = SharedOutcome(task)
+            return running!
         }
-        if case .success? = await outcome(of: ping, within: limit) { return true }
+        if case .success? = await ping.outcome(within: limit) { return true }
         return false
     }
 }
