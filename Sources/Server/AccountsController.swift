@@ -90,7 +90,7 @@ struct AccountsController {
 
     @Sendable func create(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
-        let input = try await body.decode(CreateKey.self, from: request)
+        let input = try await body.decode(CreateKey.self, from: request, fields: ["role"])
         let issued = try await accounts.createKey(tenantID: caller.tenant.id, role: input.role)
         return JSONResponse.make(KeyView(issued.key, secret: issued.secret), status: .created)
     }

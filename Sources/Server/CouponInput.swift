@@ -17,6 +17,9 @@ struct CouponView: Codable {
     /// Responses only: live uses (limited coupons).
     var redeemed: Int?
 
+    /// What a request may send (`redeemed` is the server's to say).
+    static let inputFields: Set<String> = ["code", "promotion", "kind", "maxRedemptions", "perCustomer", "customer", "startsAt", "endsAt"]
+
     init(_ coupon: CouponDefinition, redeemed: Int? = nil) {
         code = coupon.code
         promotion = coupon.promotionID
@@ -65,6 +68,7 @@ struct CouponBatchRequest: Codable {
     var startsAt: String?
     var endsAt: String?
 
+    static let fields: Set<String> = ["promotion", "count", "prefix", "length", "alphabet", "kind", "maxRedemptions", "perCustomer", "startsAt", "endsAt"]
     static let defaultAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  // no 0/O, 1/I
     static let maxCount = 1_000_000
 

@@ -35,7 +35,7 @@ struct CouponsController {
 
     @Sendable func create(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
-        let coupon = try await body.decode(CouponView.self, from: request).definition()
+        let coupon = try await body.decode(CouponView.self, from: request, fields: CouponView.inputFields).definition()
         try await requirePromotion(coupon.promotionID, tenant: caller.tenant.id)
         do {
             try await store.coupons.create(tenant: caller.tenant.id, coupon: coupon)
@@ -74,7 +74,7 @@ struct CouponsController {
 
     @Sendable func createBatch(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
-        let input = try await body.decode(CouponBatchRequest.self, from: request)
+        let input = try await body.decode(CouponBatchRequest.self, from: request, fields: CouponBatchRequest.fields)
         let issues = input.validate()
         guard issues.isEmpty else { throw APIError.validation(issues) }
         try await requirePromotion(input.promotion, tenant: caller.tenant.id)

@@ -34,6 +34,8 @@ public final class PromotionCatalog: Sendable {
         var digest: (generation: UInt64, value: String)?
         /// Codes marked exhausted since the last installed read, with their tickets.
         var recentMarks: [String: UInt64] = [:]
+        /// Reservations taken or ended here since the last installed read, with their tickets.
+        var recentHolds: [(hold: CouponAvailability.Hold, ticket: UInt64)] = []
     }
 
     let promotionRepository: any PromotionRepository
@@ -76,6 +78,7 @@ public final class PromotionCatalog: Sendable {
         let ticket = nextTicket()
         let coupons = try await couponRepository.list(tenant: tenant)
         let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
+        let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
         // Built off the event loops, and the old parts are dropped outside the lock: with a
         // million codes either took long enough to stall pricing, which takes the same lock.
         let (definitions, table, hasLimited) = await OffLoop.run {
@@ -83,7 +86,7 @@ public final class PromotionCatalog: Sendable {
              CouponTable(coupons.map { $0.coupon() }), coupons.contains { $0.kind == .limited })
         }
         // Availability first: the new table is never priced with the previous exhausted set.
-        installExhausted(tenant, consume exhausted, ticket: ticket)
+        installExhausted(tenant, consume exhausted, holders: holders, ticket: ticket)
         var replaced: Parts?
         await update(tenant) { parts in
             guard parts.couponsTicket < ticket else { return false }
@@ -100,7 +103,20 @@ public final class PromotionCatalog: Sendable {
     /// Re-reads which limited coupons have no use left. Applied in place: no snapshot rebuild.
     public func refreshAvailability(tenant: String) async throws {
         let ticket = nextTicket()
-        installExhausted(tenant, try await couponRepository.exhaustedCodes(tenant: tenant), ticket: ticket)
+        let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
+        let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
+        installExhausted(tenant, consume exhausted, holders: holders, ticket: ticket)
+    }
+
+    /// Records a reservation taken or ended here, so its customer's next price sees it at once
+    /// (the next refresh reads every instance's).
+    public func record(tenant: String, _ hold: CouponAvailability.Hold) {
+        let ticket = nextTicket()
+        entries.withLock { entries in
+            guard entries[tenant] != nil else { return }
+            entries[tenant]?.availability.record(hold)
+            entries[tenant]?.recentHolds.append((hold, ticket))
+        }
     }
 
     /// Marks a code exhausted at once (a reservation just found no use left).
@@ -121,21 +137,23 @@ public final class PromotionCatalog: Sendable {
     /// The marks are added to the read before the catalog lock is taken, and the old set is freed
     /// after it is released: inserting into a set of a million codes shared with the caller
     /// copied it under the lock every tenant's pricing takes (≈25 ms in a debug build).
-    private func installExhausted(_ tenant: String, _ read: consuming Set<String>, ticket: UInt64) {
+    private func installExhausted(_ tenant: String, _ read: consuming Set<String>, holders: [String: Set<String>], ticket: UInt64) {
         var codes = read
+        var holders = holders
         let marked = entries.withLock { entries in entries[tenant]?.recentMarks.filter { $0.value > ticket }.map(\.key) ?? [] }
         for code in marked { codes.insert(code) }
         entries.withLock { entries in
             var entry = entries[tenant] ?? Entry(snapshot: PromotionSnapshot(promotions: []))
             guard entry.parts.exhaustedTicket < ticket else { return }
             entry.recentMarks = entry.recentMarks.filter { $0.value > ticket }
+            entry.recentHolds.removeAll { $0.ticket <= ticket }
             // Marks made since the copy above are few: inserted into the new set, not a copy of it.
             let late = entry.recentMarks.keys.filter { !codes.contains($0) }
-            entry.availability.replace(with: &codes, alsoExhausted: late)
+            entry.availability.replace(with: &codes, holders: &holders, alsoExhausted: late, laterHolds: entry.recentHolds.map(\.hold))
             entry.parts.exhaustedTicket = ticket
             entries[tenant] = entry
         }
-        // `codes` now holds the old set (or the unused read): freed here, outside the lock.
+        // `codes` and `holders` now hold the old values (or the unused read): freed here, outside the lock.
     }
 
     /// Tenants holding limited coupons (the ones whose availability is worth polling).

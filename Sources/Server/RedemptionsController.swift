@@ -77,7 +77,7 @@ struct RedemptionsController {
             throw APIError(status: .badRequest, code: "idempotency_key_required",
                            message: "send an Idempotency-Key header (1-255 characters) so retries never count twice")
         }
-        let input = try await body.decode(ReserveInput.self, from: request)
+        let input = try await body.decode(ReserveInput.self, from: request, fields: ["coupon", "customer", "order", "cartTotal"])
         guard (1...256).contains(input.customer.count) else {
             throw APIError.badRequest("customer must be 1-256 characters", path: "/customer", code: "invalid_value")
         }
@@ -130,6 +130,17 @@ struct RedemptionsController {
         if let owner = coupon.customerID, owner != input.customer {
             throw APIError(status: .conflict, code: "not_allowed", message: "the coupon belongs to another customer", path: "/customer")
         }
+        // Pricing would not apply it: a use reserved now is one a later customer cannot have.
+        guard let promotion = catalog.snapshot(tenant: tenant).activePromotion(id: coupon.promotionID) else {
+            throw APIError(status: .conflict, code: "promotion_inactive",
+                           message: "the coupon's promotion \(coupon.promotionID) is disabled or deleted", path: "/coupon")
+        }
+        if let startsAt = promotion.startsAt, now < startsAt {
+            throw APIError(status: .conflict, code: "not_started", message: "the coupon's promotion starts at \(startsAt)", path: "/coupon")
+        }
+        if let endsAt = promotion.endsAt, now >= endsAt {
+            throw APIError(status: .conflict, code: "expired", message: "the coupon's promotion ended at \(endsAt)", path: "/coupon")
+        }
         return coupon
     }
 
@@ -144,6 +155,7 @@ struct RedemptionsController {
         if result.replayed { headers[.idempotentReplayed] = "true" }
         switch result.outcome {
         case .reserved:
+            if !result.replayed { catalog.record(tenant: tenant, .init(code: code, customer: result.redemption.customer, held: true)) }
             // A replay answers what the first attempt did (reserved, as created), not the
             // redemption's state now: GET /v1/redemptions/{id} tells that.
             var view = RedemptionView(result.redemption, status: .reserved)
@@ -172,6 +184,7 @@ struct RedemptionsController {
         let caller = try context.require(.price)
         let id = try context.parameters.require("id")
         if let confirmed = try await ledger.confirm(tenant: caller.tenant.id, id: id, now: .now) {
+            catalog.record(tenant: caller.tenant.id, .init(code: confirmed.coupon, customer: confirmed.customer, held: false))
             return JSONResponse.make(RedemptionView(confirmed))
         }
         throw try await conflict(tenant: caller.tenant.id, id: id, action: "confirm")
@@ -181,6 +194,7 @@ struct RedemptionsController {
         let caller = try context.require(.price)
         let id = try context.parameters.require("id")
         if let cancelled = try await ledger.cancel(tenant: caller.tenant.id, id: id, now: .now) {
+            catalog.record(tenant: caller.tenant.id, .init(code: cancelled.coupon, customer: cancelled.customer, held: false))
             return JSONResponse.make(RedemptionView(cancelled))
         }
         throw try await conflict(tenant: caller.tenant.id, id: id, action: "cancel")

@@ -33,9 +33,14 @@ public struct RequestBody: Sendable {
         }
     }
 
-    /// Decodes the body as `T`; malformed JSON or wrong shapes give 400 with a JSON pointer.
-    public func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+    /// Decodes the body as `T`; malformed JSON or wrong shapes give 400 with a JSON pointer, and
+    /// so does a member not in `fields` (when given): a misspelt optional field such as
+    /// `customerId` would otherwise be dropped in silence (a customer's coupon made public).
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, fields: Set<String>? = nil) async throws -> T {
         let (value, data) = try await checkedJSON(request)
+        if let fields, case .object(let members) = value, let unknown = members.keys.sorted().first(where: { !fields.contains($0) }) {
+            throw APIError.badRequest("unknown field \"\(unknown)\"", path: Self.pointer([PathKey(unknown)]), code: "unknown_field")
+        }
         do {
             return try Self.decoder.decode(T.self, from: data)
         } catch let error as DecodingError {

@@ -133,6 +133,19 @@ public struct SQLCouponRepository: CouponRepository {
         return codes
     }
 
+    /// Live reservations of used-up codes only: a few per checkout in flight, not every code.
+    public func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: Set<String>] {
+        var holders: [String: Set<String>] = [:]
+        for row in try await database.query("""
+            SELECT r.code, r.customer_id FROM redemptions r
+            JOIN coupon_usage u ON u.tenant_id = r.tenant_id AND u.code = r.code
+            WHERE r.tenant_id = $1 AND r.status = 'reserved' AND r.expires_at > $2 AND u.redeemed >= u.max_redemptions
+            """, [.text(tenant), .date(now.date)]) {
+            holders[try row.string("code"), default: []].insert(try row.string("customer_id"))
+        }
+        return holders
+    }
+
     /// SQL that joins `code` values with newlines, and the condition of a code holding one
     /// (those are read as rows of their own).
     var codeAggregation: (join: String, holdsNewline: String) {

@@ -8,10 +8,20 @@ struct CouponAvailabilityTests {
     @Test func replaceInstallsTheReadAndLaterMarksAndHandsBackTheOldSet() {
         let availability = CouponAvailability(exhausted: ["OLD-1", "OLD-2"])
         var codes: Set<String> = ["READ-1", "LATE-1"]
-        availability.replace(with: &codes, alsoExhausted: ["LATE-1", "LATE-2"])
+        var holders: [String: Set<String>] = ["READ-1": ["c1"], "LATE-1": ["c2"]]
+        availability.replace(with: &codes, holders: &holders, alsoExhausted: ["LATE-1", "LATE-2"],
+                             laterHolds: [.init(code: "LATE-2", customer: "c3", held: true), .init(code: "LATE-1", customer: "c2", held: false)])
         #expect(codes == ["OLD-1", "OLD-2"])
+        #expect(holders.isEmpty)
         for code in ["READ-1", "LATE-1", "LATE-2"] { #expect(availability.isExhausted(code)) }
         #expect(!availability.isExhausted("OLD-1"))
+        // A customer holding a live reservation still has their use; nobody else does.
+        #expect(!availability.isExhausted("READ-1", for: "c1"))
+        #expect(availability.isExhausted("READ-1", for: "c2"))
+        #expect(!availability.isExhausted("LATE-2", for: "c3"), "a hold taken after the read began was lost")
+        #expect(availability.isExhausted("LATE-1", for: "c2"), "a hold ended after the read began came back")
+        availability.record(.init(code: "READ-1", customer: "c1", held: false))
+        #expect(availability.isExhausted("READ-1", for: "c1"), "a confirmed or cancelled reservation still held the code")
         #expect(availability.markExhausted("NEW"))
         #expect(!availability.markExhausted("READ-1"))
     }

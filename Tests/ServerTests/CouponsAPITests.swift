@@ -9,9 +9,9 @@ struct CouponsAPITests {
          "action": {"type": "amountOff", "amount": "10.00", "per": "cart"}}
         """
 
-    static func cart(_ coupon: String) -> String {
+    static func cart(_ coupon: String, customer: String = "c1") -> String {
         """
-        {"currency": "EUR", "customer": {"id": "c1"}, "coupons": ["\(coupon)"],
+        {"currency": "EUR", "customer": {"id": "\(customer)"}, "coupons": ["\(coupon)"],
          "lines": [{"id": "1", "sku": "a", "quantity": 1, "unitPrice": "50.00"}]}
         """
     }
@@ -51,12 +51,18 @@ struct CouponsAPITests {
             let exhausted = try await server.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "blackfriday", "customer": "c2"}"#, headers: ["Idempotency-Key": "k2"])
             #expect(exhausted.status == 409)
             #expect(exhausted.errorCode == "exhausted")
-            // Pricing now reports the coupon as exhausted.
-            let pricedAfter = try await server.request("POST", "/v1/carts/price", key: acme.key, json: Self.cart("BLACKFRIDAY"))
+            // Pricing now reports the coupon as exhausted, except to c1, who holds its last use
+            // (checkout re-prices after reserving; the discount must not vanish).
+            let pricedAfter = try await server.request("POST", "/v1/carts/price", key: acme.key, json: Self.cart("BLACKFRIDAY", customer: "c2"))
             #expect((pricedAfter.json["coupons"] as? [[String: Any]])?.first?["status"] as? String == "exhausted")
             #expect(pricedAfter.json["discount"] as? String == "0.00")
+            let holder = try await server.request("POST", "/v1/carts/price", key: acme.key, json: Self.cart("BLACKFRIDAY"))
+            #expect((holder.json["coupons"] as? [[String: Any]])?.first?["status"] as? String == "applied", "\(holder.text)")
+            #expect(holder.json["discount"] as? String == "10.00")
 
             #expect(try await server.request("POST", "/v1/redemptions/\(id)/confirm", key: acme.key).json["status"] as? String == "confirmed")
+            let spent = try await server.request("POST", "/v1/carts/price", key: acme.key, json: Self.cart("BLACKFRIDAY"))
+            #expect((spent.json["coupons"] as? [[String: Any]])?.first?["status"] as? String == "exhausted", "a confirmed use was offered again")
             let confirmedAgain = try await server.request("POST", "/v1/redemptions/\(id)/confirm", key: acme.key)
             #expect(confirmedAgain.status == 409)
             #expect(try await server.request("POST", "/v1/redemptions/\(id)/cancel", key: acme.key).json["status"] as? String == "cancelled")
@@ -125,6 +131,29 @@ struct CouponsAPITests {
             #expect(hugePaths == ["/maxRedemptions", "/perCustomer"], "\(huge.text)")
             let hugeBatch = try await server.request("POST", "/v1/coupons/batches", key: acme.key, json: #"{"promotion": "bf", "count": 3, "kind": "limited", "maxRedemptions": 3000000000}"#)
             #expect(hugeBatch.status == 400, "\(hugeBatch.text)")
+            // A misspelt optional field is refused, not dropped: `customerId` made a public code
+            // of what was meant as one customer's (found by review).
+            for (path, body) in [("/v1/coupons", #"{"code": "MINE", "promotion": "bf", "kind": "limited", "maxRedemptions": 1, "customerId": "c9"}"#),
+                                 ("/v1/coupons/batches", #"{"promotion": "bf", "count": 3, "kind": "unlimited", "endAt": "2030-01-01T00:00:00Z"}"#),
+                                 ("/v1/redemptions", #"{"coupon": "welcome", "customer": "c1", "orderId": "o-1"}"#),
+                                 ("/v1/keys", #"{"role": "read", "rol": "admin"}"#)] {
+                let typo = try await server.request("POST", path, key: acme.key, json: body, headers: ["Idempotency-Key": "typo"])
+                let field = ["/v1/coupons": "/customerId", "/v1/coupons/batches": "/endAt", "/v1/redemptions": "/orderId", "/v1/keys": "/rol"][path]
+                #expect(typo.status == 400 && typo.errorCode == "unknown_field" && typo.errorPath == field, "\(path): \(typo.text)")
+            }
+            #expect(try await server.request("GET", "/v1/coupons/MINE", key: acme.key).status == 404)
+            // Nor is a use reserved that pricing would not discount (found by review: a disabled
+            // or ended promotion's coupon was reserved, using up what a later customer could have).
+            for (id, extra) in [("off", #""enabled": false"#), ("over", #""endsAt": "2020-01-01T00:00:00Z""#)] {
+                let promotion = #"{"id": "\#(id)", "name": "P", "coupon": true, "currency": "EUR", \#(extra), "action": {"type": "amountOff", "amount": "1.00", "per": "cart"}}"#
+                #expect(try await server.request("POST", "/v1/promotions", key: acme.key, json: promotion).status == 201)
+                let code = id.uppercased() + "-CODE"
+                #expect(try await server.request("POST", "/v1/coupons", key: acme.key, json: #"{"code": "\#(code)", "promotion": "\#(id)", "kind": "limited", "maxRedemptions": 1}"#).status == 201)
+                let refused = try await server.request("POST", "/v1/redemptions", key: acme.key, json: #"{"coupon": "\#(code)", "customer": "c1"}"#,
+                                                       headers: ["Idempotency-Key": "r-\(id)"])
+                #expect(refused.status == 409 && refused.errorCode == (id == "off" ? "promotion_inactive" : "expired"), "\(id): \(refused.text)")
+                #expect(try await server.request("GET", "/v1/coupons/\(code)", key: acme.key).json["redeemed"] as? Int == 0)
+            }
             let wrongPromotion = try await server.request("POST", "/v1/coupons", key: acme.key, json: #"{"code": "X1", "promotion": "nope", "kind": "unlimited"}"#)
             #expect(wrongPromotion.errorPath == "/promotion")
             // Tenant isolation.

@@ -1,4 +1,5 @@
 import Pricing
+import Rules
 import Server
 import Storage
 import Synchronization
@@ -57,6 +58,9 @@ struct PromotionCatalogTests {
             }
             return codes
         }
+        func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: Set<String>] {
+            try await base.reservationHolders(tenant: tenant, at: now)
+        }
         var isWaiting: Bool { held.withLock { $0 != nil } }
         func release() { held.withLock { $0?.resume(); $0 = nil } }
 
@@ -95,6 +99,37 @@ struct PromotionCatalogTests {
             let snapshot = catalog.snapshot(tenant: tenant)
             #expect(snapshot.coupon(code: "ONE")?.isAvailable == false, "the refresh undid the mark")
             #expect(snapshot.coupon(code: "TWO")?.isAvailable == false, "the mark discarded the refresh")
+        }
+    }
+
+    /// Checkout re-prices a cart after reserving: the customer who holds the last use of a code
+    /// (reserved on any instance, read by the refresh) still gets it; others find it exhausted.
+    /// Found by review: the refresh reported it `exhausted` to its holder and the discount vanished.
+    @Test(arguments: Backend.allCases)
+    func theHolderOfTheLastUseStillGetsItAfterARefresh(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("catalog")).id
+            _ = try await store.promotions.create(tenant: tenant, promotion: try Promotion(parsing: [
+                "id": "p", "name": "P", "action": ["type": "percentOff", "percent": "10"]]))
+            let coupon = CouponDefinition(code: "LAST", promotionID: "p", kind: .limited, maxRedemptions: 1)
+            try await store.coupons.create(tenant: tenant, coupon: coupon)
+            let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
+            try await catalog.reload(tenant: tenant)
+            let now = RuleDateTime.now
+            let reserved = try await store.ledger.reserve(ReservationRequest(
+                tenant: tenant, id: "r1", idempotencyKey: "k1", requestHash: "h", coupon: coupon, customer: "c1", order: nil,
+                cartTotal: nil, expiresAt: RuleDateTime(now.date.addingTimeInterval(600)), now: now))
+            #expect(reserved.outcome == .reserved)
+            try await catalog.refreshAvailability(tenant: tenant)
+            let snapshot = catalog.snapshot(tenant: tenant)
+            #expect(snapshot.coupon(code: "last", for: "c1")?.isAvailable == true, "its holder lost the reserved use")
+            #expect(snapshot.coupon(code: "last", for: "c2")?.isAvailable == false)
+            #expect(snapshot.coupon(code: "last")?.isAvailable == false)
+
+            // Once the order is placed the use is spent, for its holder too.
+            #expect(try await store.ledger.confirm(tenant: tenant, id: "r1", now: .now) != nil)
+            try await catalog.refreshAvailability(tenant: tenant)
+            #expect(catalog.snapshot(tenant: tenant).coupon(code: "last", for: "c1")?.isAvailable == false)
         }
     }
 }

@@ -1,3 +1,5 @@
+import Rules
+
 /// Where coupon definitions are stored (implemented by Storage).
 public protocol CouponRepository: Sendable {
     /// Every coupon of the tenant, in no particular order.
@@ -13,6 +15,8 @@ public protocol CouponRepository: Sendable {
     func delete(tenant: String, code: String) async throws -> Bool
     /// Codes of limited coupons with no use left (for pricing's availability).
     func exhaustedCodes(tenant: String) async throws -> Set<String>
+    /// Exhausted codes → customers holding a live (reserved, unexpired at `now`) use of them.
+    func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: Set<String>]
 }
 
 public enum CouponError: Error, Sendable, Hashable {

@@ -19,33 +19,80 @@ public final class CouponTable: Sendable {
     public var count: Int { coupons.count }
 }
 
-/// Which limited coupons have no use left. A tenant's successive snapshots share one and it is
-/// updated in place, so a code running out does not rebuild the snapshot (with a million
-/// single-use codes each rebuild took seconds, and a busy checkout exhausts codes every second).
+/// Which limited coupons have no use left, and who holds a live reservation of one. A tenant's
+/// successive snapshots share one and it is updated in place, so a code running out does not
+/// rebuild the snapshot (with a million single-use codes each rebuild took seconds, and a busy
+/// checkout exhausts codes every second).
+///
+/// A customer who reserved a code's last use still sees it apply when their cart is priced
+/// again (checkout re-prices after reserving); everyone else sees it exhausted.
 public final class CouponAvailability: Sendable {
-    let exhausted: Mutex<Set<String>>
+    struct State {
+        var exhausted: Set<String>
+        /// Normalised code → customers holding a live (reserved, unexpired) use of it.
+        var holders: [String: Set<String>]
+    }
 
-    public init(exhausted: Set<String> = []) {
-        self.exhausted = Mutex(exhausted)
+    let state: Mutex<State>
+
+    public init(exhausted: Set<String> = [], holders: [String: Set<String>] = [:]) {
+        self.state = Mutex(State(exhausted: exhausted, holders: holders))
     }
 
     /// Installs `codes` as the exhausted set, plus `later` codes (marked after it was read), and
-    /// hands the old set back in `codes`, for the caller to free outside its own locks (pricing
-    /// reads take them). Pass a set nothing else holds: `later` then inserts without copying it.
-    public func replace(with codes: inout Set<String>, alsoExhausted later: some Sequence<String> = [String]()) {
-        exhausted.withLock { current in
-            swap(&current, &codes)
-            for code in later { current.insert(code) }
+    /// `holders`, then applies `laterHolds` (reservations seen after the read began, oldest
+    /// first). Hands the old set and holders back in `codes` and `holders`, for the caller to free
+    /// outside its own locks (pricing reads take them). Pass values nothing else holds: `later`
+    /// then inserts without copying them.
+    public func replace(with codes: inout Set<String>, holders: inout [String: Set<String>],
+                        alsoExhausted later: some Sequence<String> = [String](), laterHolds: [Hold] = []) {
+        state.withLock { current in
+            swap(&current.exhausted, &codes)
+            swap(&current.holders, &holders)
+            for code in later { current.exhausted.insert(code) }
+            for hold in laterHolds { Self.apply(hold, to: &current.holders) }
         }
     }
 
     /// Marks a normalised code exhausted; false when it already was.
     @discardableResult
     public func markExhausted(_ code: String) -> Bool {
-        exhausted.withLock { $0.insert(code).inserted }
+        state.withLock { $0.exhausted.insert(code).inserted }
     }
 
-    public func isExhausted(_ code: String) -> Bool {
-        exhausted.withLock { $0.contains(code) }
+    /// Records that a customer took (or gave back, or used) a reservation of a code.
+    public func record(_ hold: Hold) {
+        state.withLock { Self.apply(hold, to: &$0.holders) }
+    }
+
+    /// Whether `code` has no use left for `customer` (one holding a live reservation has one).
+    public func isExhausted(_ code: String, for customer: String? = nil) -> Bool {
+        state.withLock { state in
+            guard state.exhausted.contains(code) else { return false }
+            guard let customer, let holders = state.holders[code] else { return true }
+            return !holders.contains(customer)
+        }
+    }
+
+    /// A reservation taken (`held`) or ended (confirmed, cancelled) by this instance.
+    public struct Hold: Sendable, Hashable {
+        public var code: String
+        public var customer: String
+        public var held: Bool
+
+        public init(code: String, customer: String, held: Bool) {
+            self.code = code
+            self.customer = customer
+            self.held = held
+        }
+    }
+
+    static func apply(_ hold: Hold, to holders: inout [String: Set<String>]) {
+        if hold.held {
+            holders[hold.code, default: []].insert(hold.customer)
+        } else {
+            holders[hold.code]?.remove(hold.customer)
+            if holders[hold.code]?.isEmpty == true { holders[hold.code] = nil }
+        }
     }
 }

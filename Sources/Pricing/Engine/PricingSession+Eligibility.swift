@@ -33,7 +33,7 @@ extension PricingSession {
                     state.status = .notStarted
                 } else if let endsAt = coupon.endsAt, endsAt <= instant {
                     state.status = .expired
-                } else if !snapshot.isAvailable(coupon) {
+                } else if !snapshot.isAvailable(coupon, for: cart.customer?.id) {
                     state.status = .exhausted
                 } else if let customer = coupon.customerID, customer != cart.customer?.id {
                     state.status = .conditionsNotMet

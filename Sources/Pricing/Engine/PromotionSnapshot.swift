@@ -164,17 +164,23 @@ public final class PromotionSnapshot: Sendable {
     /// The enabled promotions, in canonical order (priority descending, then id).
     public var activePromotions: [Promotion] { promotions.map(\.promotion) }
 
-    /// The coupon with this code (any spelling), if any.
-    public func coupon(code: String) -> Coupon? {
+    /// The enabled promotion with this id, if any.
+    public func activePromotion(id: String) -> Promotion? {
+        promotionIndex[id].map { promotions[$0].promotion }
+    }
+
+    /// The coupon with this code (any spelling), if any, as `customer` would find it.
+    public func coupon(code: String, for customer: String? = nil) -> Coupon? {
         let code = Coupon.normalize(code)
         guard let coupon = couponTable.coupons[code] else { return nil }
-        return isAvailable(coupon) ? coupon
+        return isAvailable(coupon, for: customer) ? coupon
             : Coupon(code: coupon.code, promotionID: coupon.promotionID, startsAt: coupon.startsAt, endsAt: coupon.endsAt,
                      customerID: coupon.customerID, kind: coupon.kind, isAvailable: false)
     }
 
-    /// Whether uses of `coupon` remain (always for unlimited ones).
-    func isAvailable(_ coupon: Coupon) -> Bool {
-        coupon.kind == .unlimited || (coupon.isAvailable && !availability.isExhausted(coupon.code))
+    /// Whether uses of `coupon` remain for `customer` (always for unlimited ones): a customer
+    /// holding a live reservation of the code keeps it.
+    func isAvailable(_ coupon: Coupon, for customer: String? = nil) -> Bool {
+        coupon.kind == .unlimited || (coupon.isAvailable && !availability.isExhausted(coupon.code, for: customer))
     }
 }
