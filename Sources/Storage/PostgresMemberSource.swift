@@ -24,10 +24,13 @@ public struct PostgresMemberSource: MemberSource {
     /// (and when it does not).
     public let parallelWorkersPerQuery: Int?
     let logger: Logger
+    /// Tests whose member tables sit in a Marquee test database; a tenant's source never does.
+    let allowsMarqueeDatabase: Bool
 
     /// A source over `client` (a pool someone runs), at most `maxConcurrentQueries` at once.
     public init(client: PostgresClient, maxConcurrentQueries: Int, statementTimeout: Duration,
-                parallelWorkersPerQuery: Int? = nil, logger: Logger) {
+                parallelWorkersPerQuery: Int? = nil, allowsMarqueeDatabase: Bool = false, logger: Logger) {
+        self.allowsMarqueeDatabase = allowsMarqueeDatabase
         self.client = client
         self.maxConcurrentQueries = max(1, maxConcurrentQueries)
         self.statementTimeout = statementTimeout
@@ -60,18 +63,41 @@ public struct PostgresMemberSource: MemberSource {
         return Bitmap(values)
     }
 
-    /// Prepares `filter` against the database without running it: the query must plan, return
-    /// exactly one column, and that column must compare with `bigint`.
+    /// Prepares `filter` against the database without running it (SQL `PREPARE`: parsed and
+    /// analysed with its parameters' types, never executed, so `1 / :n` or `:n::int` does not
+    /// fail on a sample value as it did when the check ran with one). The query must return
+    /// exactly one column, of an integer type: a `numeric` or `real` id was rounded to a member.
     public func check(_ filter: FilterDefinition) async throws {
         let (sql, order) = filter.positionalSQL()
-        let binds = try Self.bindings(order.map { name in
-            filter.parameter(named: name).map { ParameterValue.sample(of: $0.type) } ?? .string("")
-        })
-        let statement = "SELECT 1 FROM (\n\(sql)\n) AS s WHERE ROW(s.*) = ROW(NULL::bigint) LIMIT 0"
+        let types = order.map { name in filter.parameter(named: name).map { Self.sqlType(of: $0.type) } ?? "unknown" }
+        let name = "marquee_check_\(UInt64.random(in: 0...UInt64.max))"
+        let prepare = "PREPARE \(name)" + (types.isEmpty ? "" : "(" + types.joined(separator: ", ") + ")") + " AS "
+        let shape = prepare + "SELECT 1 FROM (\n\(sql)\n) AS s WHERE ROW(s.*) = ROW(NULL::bigint) LIMIT 0"
+        // `&` is defined on smallint, integer and bigint only (numeric, real, text have none).
+        let integer = prepare + "SELECT s.id & 0::int8 FROM (\n\(sql)\n) AS s(id) LIMIT 0"
         let logger = logger
         try await readOnly { connection in
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
-            for try await _ in rows {}
+            _ = try await connection.query(PostgresQuery(unsafeSQL: shape), logger: logger)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "DEALLOCATE \(name)"), logger: logger)
+            do {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: integer), logger: logger)
+            } catch {
+                throw MemberSourceError.invalidQuery("the query's column must be of an integer type (smallint, integer or bigint): member ids are unsigned 32-bit integers")
+            }
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "DEALLOCATE \(name)"), logger: logger)
+        }
+    }
+
+    /// The PostgreSQL type a parameter is bound as (see ``bindings(_:)``; strings stay untyped).
+    static func sqlType(of type: ParameterType) -> String {
+        switch type {
+        case .string: "unknown"
+        case .integer: "bigint"
+        case .decimal: "numeric"
+        case .date: "date"
+        case .boolean: "boolean"
+        case .stringArray: "text[]"
+        case .integerArray: "bigint[]"
         }
     }
 
@@ -93,7 +119,12 @@ public struct PostgresMemberSource: MemberSource {
 
     func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
-        var settings = "SELECT set_config('statement_timeout', '\(max(1, milliseconds))', true)"
+        // The first column says whether this is a Marquee database (its reservation function):
+        // checked on the connection itself, as no host name comparison can (`0.0.0.0`, another
+        // name or address of the same server), in the statement that is sent anyway.
+        var settings = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE proname = 'marquee_reserve'),"
+            + " set_config('statement_timeout', '\(max(1, milliseconds))', true)"
+        let limitsWorkers = parallelWorkersPerQuery != nil
         if let workers = parallelWorkersPerQuery {
             settings += ", set_config('max_parallel_workers_per_gather', '\(workers)', true)"
         }
@@ -104,7 +135,11 @@ public struct PostgresMemberSource: MemberSource {
                 try Task.checkCancellation()
                 _ = try await connection.query("BEGIN READ ONLY", logger: logger)
                 do {
-                    _ = try await connection.query(PostgresQuery(unsafeSQL: settings), logger: logger)
+                    var isMarquee = false
+                    for try await row in try await connection.query(PostgresQuery(unsafeSQL: settings), logger: logger) {
+                        isMarquee = limitsWorkers ? try row.decode((Bool, String, String).self).0 : try row.decode((Bool, String).self).0
+                    }
+                    guard !isMarquee || self.allowsMarqueeDatabase else { throw MemberSourceError.unavailable(Self.marquee) }
                     let result = try await body(connection)
                     _ = try await connection.query("COMMIT", logger: logger)
                     return result
@@ -117,6 +152,9 @@ public struct PostgresMemberSource: MemberSource {
             throw classify(error)
         }
     }
+
+    static let marquee = "a member source cannot be Marquee's own database, nor any database holding Marquee's tables"
+        + " (every tenant's keys, coupons and promotions)"
 
     func classify(_ error: any Error) -> any Error {
         if error is CancellationError || error is MemberSourceError { return error }

@@ -36,6 +36,17 @@ public struct SQLFilterRepository: FilterRepository {
             if let expectedVersion, expectedVersion != (current ?? 0) {
                 throw FilterRepositoryError.versionConflict(expected: expectedVersion, actual: current ?? 0)
             }
+            if filter.universe {
+                // The catalog check ran before this transaction: two concurrent universe saves
+                // both passed it. Serialised per tenant here (SQLite: by the database lock).
+                if db.dialect == .postgres {
+                    try await db.query("SELECT pg_advisory_xact_lock(827345003, hashtext($1))", [.text(tenant)])
+                }
+                if let other = try await db.query("SELECT id FROM filters WHERE tenant_id = $1 AND universe AND id <> $2 LIMIT 1",
+                                                  [.text(tenant), .text(filter.id)]).first {
+                    throw FilterRepositoryError.duplicateUniverse(existing: try other.string("id"))
+                }
+            }
             var stored = filter
             stored.version = (current ?? 0) + 1
             let document = String(decoding: try Self.encoder.encode(stored), as: UTF8.self)

@@ -18,7 +18,7 @@ struct FilterTransactionSettingsTests {
     static func source(_ store: Store, workers: Int?, timeout: Duration = .seconds(30)) throws -> PostgresMemberSource {
         let database = try require(store.database as? PostgresDatabase)
         return PostgresMemberSource(client: database.client, maxConcurrentQueries: 2, statementTimeout: timeout,
-                                    parallelWorkersPerQuery: workers, logger: TestDatabases.logger)
+                                    parallelWorkersPerQuery: workers, allowsMarqueeDatabase: true, logger: TestDatabases.logger)
     }
 
     static func serverValue(_ store: Store, _ name: String) async throws -> Int {

@@ -58,6 +58,29 @@ struct MemberSourceTests {
         }
     }
 
+    /// The PostgreSQL save check prepares without running: it ran the query with sample values
+    /// ("" and 0) and refused valid filters that divide by a parameter or cast one (found by
+    /// review). And it refuses ids of a non-integer type, which the fetch rounded to members.
+    @Test func thePostgresCheckPreparesWithoutSampleValuesAndWantsIntegerIDs() async throws {
+        try await TestDatabases.withStore(.postgres) { store in
+            let table = try await Self.table(store)
+            let source = try MemberSources.overTestDatabase(store)
+            let valid = [
+                Self.filter("SELECT id FROM \(table) WHERE spent > 100 / :n", [FilterParameter(name: "n", type: .integer)]),
+                Self.filter("SELECT id FROM \(table) WHERE age > :years::int", [FilterParameter(name: "years", type: .string)]),
+                Self.filter("SELECT age FROM \(table) WHERE city = ANY(:cities)", [FilterParameter(name: "cities", type: .stringArray)]),
+            ]
+            for filter in valid { try await source.check(filter) }
+            for sql in ["SELECT spent FROM \(table)", "SELECT id / 2.0 FROM \(table)", "SELECT age::real FROM \(table)"] {
+                await #expect(throws: MemberSourceError.invalidQuery(
+                    "the query's column must be of an integer type (smallint, integer or bigint): member ids are unsigned 32-bit integers"), "\(sql)") {
+                    try await source.check(Self.filter(sql))
+                }
+            }
+            try await store.database.query("DROP TABLE \(table)")
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func badQueriesAreInvalidQueriesNotCrashes(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in

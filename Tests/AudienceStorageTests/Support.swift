@@ -26,7 +26,7 @@ enum MemberSources {
         case .postgres:
             let database = try require(store.database as? PostgresDatabase)
             return PostgresMemberSource(client: database.client, maxConcurrentQueries: maxQueries, statementTimeout: .seconds(30),
-                                        logger: TestDatabases.logger)
+                                        allowsMarqueeDatabase: true, logger: TestDatabases.logger)
         }
     }
 

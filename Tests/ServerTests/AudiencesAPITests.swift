@@ -256,6 +256,16 @@ struct EmbeddedMemberSourceTests {
             try await server.store.memberSourceSettings.set(tenant: tenant.id, settings)  // as if written around the CLI's check
             let saved = try await server.request("POST", "/v1/filters", key: key, json: #"{"id": "peek", "name": "Peek", "sql": "SELECT 1 FROM tenants"}"#)
             #expect(saved.status == 503 && saved.text.contains("own database"), "\(saved.text)")
+
+            // Another name for the same server passes the URL comparison; the connection's own
+            // check refuses it (found by review: `0.0.0.0` read every tenant's tables).
+            let (otherName, otherKey) = try await server.tenant()
+            let alias = MemberSourceSettings(kind: .postgres(url: "postgres://\(own.username)@0.0.0.0:\(own.port)/\(own.database)"))
+            #expect(alias.problem(marquee: server.store.configuration) == nil, "the URL check now sees through 0.0.0.0: use another alias")
+            let other = try #require(try await server.store.accounts.tenant(named: otherName))
+            try await server.store.memberSourceSettings.set(tenant: other.id, alias)
+            let refused = try await server.request("POST", "/v1/filters", key: otherKey, json: #"{"id": "peek", "name": "Peek", "sql": "SELECT 1 FROM tenants"}"#)
+            #expect(refused.status == 503 && refused.text.contains("own database"), "\(refused.status) \(refused.text)")
         }
     }
 }

@@ -86,6 +86,10 @@ struct InputErrorsAPITests {
             #expect(renamed.text.contains("not-oslo"))
             let noUniverse = try await server.request("PUT", "/v1/filters/everyone", key: key, json: #"{"name": "All", "sql": "SELECT id FROM members"}"#)
             #expect(noUniverse.status == 409 && noUniverse.errorCode == "filter_in_use", "\(noUniverse.text)")
+            // Deleting the universe breaks it too, though no leaf names it (was 204, found by review).
+            let deleted = try await server.request("DELETE", "/v1/filters/everyone", key: key)
+            #expect(deleted.status == 409 && deleted.errorCode == "filter_in_use" && deleted.text.contains("not-oslo"), "\(deleted.text)")
+            #expect(try await server.request("GET", "/v1/filters/everyone", key: key).status == 200)
             let compatible = try await server.request("PUT", "/v1/filters/lives_in", key: key, json: #"{"name": "Lives in (city)", "sql": "SELECT id FROM members WHERE city = :city", "parameters": [{"name": "city", "type": "string"}]}"#)
             #expect(compatible.status == 200, "\(compatible.text)")
             let evaluated = try await server.request("POST", "/v1/audiences/not-oslo/evaluate", key: key)
@@ -112,6 +116,20 @@ struct InputErrorsAPITests {
                 }
                 #expect(statuses.filter { $0 == 201 }.count == 1 && statuses.filter { $0 == 409 }.count == 7, "\(path): \(statuses)")
             }
+            // Universes of different ids: each passed the catalog check before any was stored, and
+            // a tenant ended up with several (found by review). Now one is created, the rest 400.
+            let universes = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        let reply = try await server.request("POST", "/v1/filters", key: key,
+                                                             json: #"{"id": "all-\#(index)", "name": "All", "sql": "SELECT id FROM members", "universe": true}"#)
+                        return (reply.status, reply.errorPath)
+                    }
+                }
+                return try await group.reduce(into: [(Int, String?)]()) { $0.append($1) }
+            }
+            #expect(universes.filter { $0.0 == 201 }.count == 1, "\(universes)")
+            #expect(universes.filter { $0.0 == 400 && $0.1 == "/universe" }.count == 7, "\(universes)")
         }
     }
 }

@@ -60,6 +60,12 @@ struct FiltersController {
             throw APIError(status: .conflict, code: "filter_in_use",
                            message: "filter \"\(id)\" is used by audiences: " + users.map(\.id).joined(separator: ", "))
         }
+        // The universe is used by every audience with an exclusion, though none names it.
+        let catalog = try await service.catalog(tenant: caller.tenant.id)
+        if catalog.filters[id] != nil {
+            try await refuseBreakingSavedAudiences(catalog: catalog, changedTo: FilterCatalog(catalog.filters.values.filter { $0.id != id }),
+                                                   change: "deleting filter \"\(id)\"", tenant: caller.tenant.id)
+        }
         guard try await service.store.filters.delete(tenant: caller.tenant.id, id: id) else { throw APIError.notFound("filter") }
         service.filterChanged(tenant: caller.tenant.id, filterID: id)
         return Response(status: .noContent)
@@ -92,11 +98,10 @@ struct FiltersController {
         }
     }
 
-    /// 409 `filter_in_use` when saving `filter` would make saved audiences that resolve now stop
-    /// resolving (a renamed or retyped parameter, a universe taken away): like deleting a filter
-    /// in use, which is refused too. Audiences already broken do not block the save.
-    func refuseBreakingSavedAudiences(catalog: FilterCatalog, saving filter: FilterDefinition, tenant: String) async throws {
-        let updated = FilterCatalog(catalog.filters.values + [filter])  // the later filter replaces
+    /// 409 `filter_in_use` when changing the catalog to `updated` would make saved audiences that
+    /// resolve now stop resolving (a renamed or retyped parameter, a universe taken away or
+    /// deleted). Audiences already broken do not block the change.
+    func refuseBreakingSavedAudiences(catalog: FilterCatalog, changedTo updated: FilterCatalog, change: String, tenant: String) async throws {
         let limits = service.configuration.limits
         let broken = try await service.store.audiences.list(tenant: tenant).compactMap { audience -> (id: String, issues: [AudienceIssue])? in
             guard catalog.validate(audience.definition, limits: limits).isEmpty else { return nil }
@@ -106,7 +111,7 @@ struct FiltersController {
         guard let first = broken.first else { return }
         let problem = first.issues.first.map { ": \($0.message)" } ?? ""
         throw APIError(status: .conflict, code: "filter_in_use",
-                       message: "saving filter \"\(filter.id)\" would break saved audiences: "
+                       message: "\(change) would break saved audiences: "
                            + broken.map(\.id).sorted().joined(separator: ", ") + " (\(first.id)\(problem))")
     }
 
@@ -115,7 +120,8 @@ struct FiltersController {
         let catalog = try await service.catalog(tenant: tenant)
         let issues = catalog.issues(saving: filter, limits: service.configuration.filterLimits)
         guard issues.isEmpty else { throw AudienceErrors.validation(issues) }
-        try await refuseBreakingSavedAudiences(catalog: catalog, saving: filter, tenant: tenant)
+        try await refuseBreakingSavedAudiences(catalog: catalog, changedTo: FilterCatalog(catalog.filters.values + [filter]),  // the later filter replaces
+                                               change: "saving filter \"\(filter.id)\"", tenant: tenant)
         try await AudienceErrors.mapped {
             let source = try await service.sources.source(tenant: tenant)
             do {
