@@ -49,8 +49,15 @@ enum CinemaDemo {
             }
             let bar = ProgressBar(label: "members \(members)")
             if let into, let intoSettings {
-                try await Store.withStore(try DatabaseConfiguration(url: into), logger: logger, migrate: false) { target in
-                    try await CinemaGenerator(database: target.database, members: members).run(progress: bar.update)
+                let target = try DatabaseConfiguration(url: into)
+                do {
+                    try await Store.withStore(target, logger: logger, migrate: false) { target in
+                        try await CinemaGenerator(database: target.database, members: members).run(progress: bar.update)
+                    }
+                } catch {
+                    // postgres-nio reports a missing database as a tripped circuit breaker.
+                    throw ValidationError("generating into \(target.redacted) failed: \(error). The database must exist "
+                                          + "(e.g. createdb) and the URL's user must be able to create tables in it.")
                 }
                 try await store.memberSourceSettings.set(tenant: tenant.id, intoSettings)
             } else {

@@ -56,6 +56,12 @@ struct InputErrorsAPITests {
                                                   json: #"{"id": "everyone", "name": "x", "sql": "SELECT id FROM members WHERE id < 3", "x": 1e400}"#)
             #expect(hijack.status == 400 && hijack.errorCode == "id_mismatch", "\(hijack.text)")
             #expect(try await server.request("GET", "/v1/filters/everyone", key: key).json["name"] as? String == "All members")
+            // A missing member is pointed at itself, not at its parent ("" before, found by review).
+            for (path, body, pointer) in [("/v1/filters", #"{"id": "nameless", "sql": "SELECT id FROM members"}"#, "/name"),
+                                          ("/v1/audiences", #"{"id": "a", "definition": {"filter": "everyone"}}"#, "/name")] {
+                let missing = try await server.request("POST", path, key: key, json: body)
+                #expect(missing.status == 400 && missing.errorPath == pointer, "\(path): \(missing.text)")
+            }
             let renamed = try await server.request("PUT", "/v1/filters/aaa", key: key,
                                                    json: #"{"name": "A", "sql": "SELECT id FROM members", "x": 1e400}"#)
             #expect(renamed.status == 201 && renamed.json["id"] as? String == "aaa", "\(renamed.text)")

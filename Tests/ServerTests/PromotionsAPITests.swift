@@ -86,6 +86,20 @@ struct PromotionsAPITests {
 
             let unknownAction = try await server.request("POST", "/v1/promotions", key: acme.key, json: #"{"id": "x", "name": "x", "action": {"type": "freeLunch"}}"#)
             #expect(unknownAction.errorPath == "/action/type")
+            // A target reads line fields: `lines.sku` was accepted and never matched (found by review).
+            let lineless = try await server.request("POST", "/v1/promotions", key: acme.key, json: """
+                {"id": "t", "name": "t", "target": {"$or": [{"sku": "a"}, {"lines.sku": "b"}]}, "action": {"type": "percentOff", "percent": "10"}}
+                """)
+            #expect(lineless.status == 400 && lineless.errorCode == "validation_failed" && lineless.errorPath == "/target/$or/1/lines.sku", "\(lineless.text)")
+            let fine = try await server.request("POST", "/v1/promotions", key: acme.key, json: """
+                {"id": "t", "name": "t", "target": {"$or": [{"sku": "a"}, {"attributes.color": "red"}, {"unitPrice": {"$gte": 5}}]}, "action": {"type": "percentOff", "percent": "10"}}
+                """)
+            #expect(fine.status == 201, "\(fine.text)")
+            // One stored before the check still loads (and prices): the check is for new input only.
+            let stored = #"{"id":"t","name":"t","enabled":true,"target":{"lines.sku":"b"},"action":{"type":"percentOff","percent":"10"}}"#
+            let tenant = try #require(try await server.store.accounts.tenant(named: acme.name)).id
+            _ = try await server.store.database.query("UPDATE promotions SET document = $2::jsonb WHERE tenant_id = $1 AND id = 't'", [.text(tenant), .json(stored)])
+            #expect(try await server.store.promotions.list(tenant: tenant).count == 1)
             let badCart = try await server.request("POST", "/v1/carts/price", key: acme.key, json: """
                 {"currency": "EUR", "lines": [{"id": "1", "sku": "a", "quantity": 0, "unitPrice": "1.00"}, {"id": "2", "sku": "b", "quantity": 1, "unitPrice": "x"}]}
                 """)

@@ -17,8 +17,9 @@ extension AudienceIssue {
             self.init(code: "invalid_type", message: Self.message(context, fallback: "expected \(Self.jsonName(type)), found null"),
                       path: pointer(context.codingPath))
         case .keyNotFound(let key, let context):
+            // The pointer names the missing member, as for every other body (was its parent).
             self.init(code: "missing_field", message: "missing field '\(key.stringValue)'",
-                      path: pointer(context.codingPath))
+                      path: pointer(context.codingPath + [key]))
         case .dataCorrupted(let context):
             self.init(code: "invalid_value", message: Self.message(context, fallback: "invalid value"),
                       path: pointer(context.codingPath))

@@ -14,7 +14,10 @@ extension Promotion {
     ///   - generatedID: used when the document has no `id` (storage generates one); without it a
     ///     missing id is a `required` issue.
     ///   - limits: size limits for the `trigger` and `target` conditions.
-    public init(parsing document: JSONValue, generatedID: String? = nil, limits: RuleLimits = .default) throws(RuleErrors) {
+    ///   - checksTargetFields: report target fields no line has (off for documents stored before
+    ///     the check, which must still load).
+    public init(parsing document: JSONValue, generatedID: String? = nil, limits: RuleLimits = .default,
+                checksTargetFields: Bool = true) throws(RuleErrors) {
         var reader = DocumentReader()
         guard let members = reader.object(document, at: "", allowed: Promotion.fields) else {
             throw RuleErrors(issues: reader.issues)
@@ -48,6 +51,7 @@ extension Promotion {
         let trigger = reader.condition(members, "trigger", limits: limits)
         let coupon = reader.bool(members, "coupon", at: "", default: false)
         let target = reader.condition(members, "target", limits: limits)
+        if checksTargetFields, target != nil, let json = members["target"] { reader.checkLineFields(json, at: "/target") }
         let action = reader.required(members, "action", at: "").flatMap { reader.action($0, currency: currency) }
         var maxDiscount: Money?
         if let value = members["maxDiscount"], value != .null {
@@ -155,6 +159,33 @@ extension DocumentReader {
         } catch {
             issues.append(contentsOf: error.issues)
             return nil
+        }
+    }
+}
+
+extension DocumentReader {
+    /// The fields of a line document, which a target is evaluated on.
+    static let lineFields: Set<String> = ["id", "sku", "quantity", "unitPrice", "subtotal", "category", "brand", "attributes"]
+
+    /// Reports a target field that no line document has: `{"lines.sku": "A"}` parsed and
+    /// matched nothing, so the promotion silently never applied (found by review).
+    mutating func checkLineFields(_ condition: JSONValue, at path: String) {
+        guard case .object(let members) = condition else { return }
+        for (key, value) in members.sorted(by: { $0.key < $1.key }) {
+            let keyPath = JSONPointer.append(path, key)
+            switch key {
+            case "$and", "$or", "$nor":
+                guard case .array(let elements) = value else { continue }
+                for (index, element) in elements.enumerated() { checkLineFields(element, at: JSONPointer.append(keyPath, index)) }
+            case "$not":
+                checkLineFields(value, at: keyPath)
+            default:
+                let root = String(key.prefix { $0 != "." })
+                guard !key.hasPrefix("$"), !Self.lineFields.contains(root) else { continue }
+                report("unknown_field", "a target is evaluated on each line, whose fields are "
+                       + Self.lineFields.sorted().joined(separator: ", ") + "; \"\(root)\" is not one"
+                       + (root == "lines" ? " (write the line field without \"lines.\")" : ""), at: keyPath)
+            }
         }
     }
 }
