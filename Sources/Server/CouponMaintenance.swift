@@ -72,9 +72,15 @@ public final class CouponMaintenance: Service {
         }
     }
 
+    /// Each tenant on its own: one whose read fails must not leave the others' availability stale.
     func refreshAvailability() async throws {
         for tenant in catalog.tenantsWithLimitedCoupons {
-            try await catalog.refreshAvailability(tenant: tenant)
+            do {
+                try await catalog.refreshAvailability(tenant: tenant)
+            } catch {
+                if Task.isCancelled { throw error }
+                logger.warning("coupon availability refresh failed; will retry", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
+            }
         }
     }
 

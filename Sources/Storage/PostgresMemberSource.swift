@@ -76,12 +76,15 @@ public struct PostgresMemberSource: MemberSource {
         // `&` is defined on smallint, integer and bigint only (numeric, real, text have none).
         let integer = prepare + "SELECT s.id & 0::int8 FROM (\n\(sql)\n) AS s(id) LIMIT 0"
         let logger = logger
+        // A named statement outlives a rollback; only a failing DEALLOCATE could leave one
+        // behind (a failed PREPARE creates nothing), and then its random name collides with nothing.
         try await readOnly { connection in
             _ = try await connection.query(PostgresQuery(unsafeSQL: shape), logger: logger)
             _ = try await connection.query(PostgresQuery(unsafeSQL: "DEALLOCATE \(name)"), logger: logger)
+            // Only "no operator" is the column's type; a timeout or lost connection is classified as usual.
             do {
                 _ = try await connection.query(PostgresQuery(unsafeSQL: integer), logger: logger)
-            } catch {
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42883" {
                 throw MemberSourceError.invalidQuery("the query's column must be of an integer type (smallint, integer or bigint): member ids are unsigned 32-bit integers")
             }
             _ = try await connection.query(PostgresQuery(unsafeSQL: "DEALLOCATE \(name)"), logger: logger)
@@ -122,7 +125,9 @@ public struct PostgresMemberSource: MemberSource {
         // The first column says whether this is a Marquee database (its reservation function):
         // checked on the connection itself, as no host name comparison can (`0.0.0.0`, another
         // name or address of the same server), in the statement that is sent anyway.
-        var settings = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE proname = 'marquee_reserve'),"
+        // (or, for a copy of its tables without functions, three of its table names together).
+        var settings = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE proname = 'marquee_reserve')"
+            + " OR (SELECT count(DISTINCT relname) FROM pg_catalog.pg_class WHERE relname IN ('api_keys', 'member_sources', 'coupon_usage')) = 3,"
             + " set_config('statement_timeout', '\(max(1, milliseconds))', true)"
         let limitsWorkers = parallelWorkersPerQuery != nil
         if let workers = parallelWorkersPerQuery {

@@ -266,6 +266,27 @@ struct EmbeddedMemberSourceTests {
             try await server.store.memberSourceSettings.set(tenant: other.id, alias)
             let refused = try await server.request("POST", "/v1/filters", key: otherKey, json: #"{"id": "peek", "name": "Peek", "sql": "SELECT 1 FROM tenants"}"#)
             #expect(refused.status == 503 && refused.text.contains("own database"), "\(refused.status) \(refused.text)")
+
+            // A copy of Marquee's tables without its functions (a tables-only dump) is refused too;
+            // one of those names alone (a loyalty database's own `api_keys`) is not.
+            let copy = "copy_" + TestDatabases.uniqueName("db").replacingOccurrences(of: "-", with: "_")
+            try await server.store.database.query("CREATE DATABASE \(copy)")
+            let store = server.store
+            defer { Task { try? await store.database.query("DROP DATABASE IF EXISTS \(copy) WITH (FORCE)") } }
+            let copyURL = "postgres://\(own.username)@\(own.host):\(own.port)/\(copy)"
+            try await Store.withStore(try DatabaseConfiguration(url: copyURL), logger: TestDatabases.logger, migrate: false) { target in
+                for table in ["members", "api_keys"] { try await target.database.query("CREATE TABLE \(table) (id INTEGER)") }
+            }
+            let (copyName, copyKey) = try await server.tenant()
+            let copyTenant = try #require(try await server.store.accounts.tenant(named: copyName))
+            try await server.store.memberSourceSettings.set(tenant: copyTenant.id, MemberSourceSettings(kind: .postgres(url: copyURL)))
+            let filter = #"{"id": "everyone", "name": "All", "sql": "SELECT id FROM members"}"#
+            #expect(try await server.request("POST", "/v1/filters", key: copyKey, json: filter).status == 201)
+            try await Store.withStore(try DatabaseConfiguration(url: copyURL), logger: TestDatabases.logger, migrate: false) { target in
+                for table in ["member_sources", "coupon_usage"] { try await target.database.query("CREATE TABLE \(table) (id INTEGER)") }
+            }
+            let copied = try await server.request("POST", "/v1/audiences/evaluate", key: copyKey, json: #"{"definition": {"filter": "everyone"}}"#)
+            #expect(copied.status == 503 && copied.text.contains("own database"), "\(copied.status) \(copied.text)")
         }
     }
 }
