@@ -17,8 +17,9 @@ struct CouponView: Codable {
     /// Responses only: live uses (limited coupons).
     var redeemed: Int?
 
-    /// What a request may send (`redeemed` is the server's to say).
-    static let inputFields: Set<String> = ["code", "promotion", "kind", "maxRedemptions", "perCustomer", "customer", "startsAt", "endsAt"]
+    /// What a request may send; `batch` and `redeemed` are read-only (ignored).
+    static let inputFields: Set<String> = ["code", "promotion", "kind", "maxRedemptions", "perCustomer", "customer", "startsAt", "endsAt",
+                                           "batch", "redeemed"]
 
     init(_ coupon: CouponDefinition, redeemed: Int? = nil) {
         code = coupon.code

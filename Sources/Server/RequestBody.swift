@@ -38,14 +38,20 @@ public struct RequestBody: Sendable {
     /// `customerId` would otherwise be dropped in silence (a customer's coupon made public).
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, fields: Set<String>? = nil) async throws -> T {
         let (value, data) = try await checkedJSON(request)
-        if let fields, case .object(let members) = value, let unknown = members.keys.sorted().first(where: { !fields.contains($0) }) {
-            throw APIError.badRequest("unknown field \"\(unknown)\"", path: Self.pointer([PathKey(unknown)]), code: "unknown_field")
-        }
+        if let fields { try Self.refuseUnknownMembers(value, fields: fields) }
         do {
             return try Self.decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw Self.apiError(error, body: value)
         }
+    }
+
+    /// 400 `unknown_field` at the first member (in sorted order) of an object body not in `fields`.
+    /// Read-only members of a resource's responses belong in `fields` (ignored), so a body read
+    /// with GET can be sent back.
+    public static func refuseUnknownMembers(_ value: JSONValue, fields: Set<String>) throws {
+        guard case .object(let members) = value, let unknown = members.keys.sorted().first(where: { !fields.contains($0) }) else { return }
+        throw APIError.badRequest("unknown field \"\(unknown)\"", path: pointer([PathKey(unknown)]), code: "unknown_field")
     }
 
     /// The body bytes for Foundation's `JSONDecoder`, after Marquee's own parser accepted them

@@ -29,11 +29,13 @@ struct AudiencesController {
         var description: String?
         var definition: AudienceDefinition
         var version: Int?
+
+        static let fields: Set<String> = ["id", "name", "description", "definition", "version", "createdAt", "updatedAt"]
     }
 
     @Sendable func evaluateDraft(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
-        let draft = try await decode(DraftBody.self, request)
+        let draft = try await decode(DraftBody.self, request, fields: ["definition"])
         let result = try await AudienceErrors.mapped { try await service.evaluate(tenant: caller.tenant.id, definition: draft.definition) }
         return JSONResponse.make(result)
     }
@@ -58,7 +60,7 @@ struct AudiencesController {
 
     @Sendable func create(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
-        let input = try await decode(AudienceBody.self, request)
+        let input = try await decode(AudienceBody.self, request, fields: AudienceBody.fields)
         guard let id = input.id else { throw AudienceErrors.validation([AudienceIssue(code: "missing_field", message: "missing field 'id'", path: "/id")]) }
         let audience = try await validated(input, id: id, tenant: caller.tenant.id)
         let stored = try await AudienceErrors.mapped { try await service.store.audiences.create(tenant: caller.tenant.id, audience: audience) }
@@ -69,7 +71,7 @@ struct AudiencesController {
     @Sendable func replace(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
         let id = try context.parameters.require("id")
-        let input = try await decode(AudienceBody.self, request)
+        let input = try await decode(AudienceBody.self, request, fields: AudienceBody.fields)
         if let given = input.id, given != id { throw APIError.badRequest("the id in the body must match the URL", path: "/id", code: "id_mismatch") }
         let audience = try await validated(input, id: id, tenant: caller.tenant.id)
         let expected = try ETag.expectedVersion(request) ?? input.version
@@ -88,8 +90,10 @@ struct AudiencesController {
         return Response(status: .noContent)
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+    /// `fields`: the members the body may have (`createdAt`/`updatedAt` are read-only, ignored).
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request, fields: Set<String>) async throws -> T {
         let (value, data) = try await body.checkedJSON(request)
+        try RequestBody.refuseUnknownMembers(value, fields: fields)
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {

@@ -86,6 +86,8 @@ struct FiltersController {
             value = .object(members)
             data = Data(value.jsonText.utf8)  // numbers keep their text
         }
+        // A misspelt `universe` or `cacheTTLSeconds` was dropped in silence.
+        try RequestBody.refuseUnknownMembers(value, fields: ["id", "name", "description", "sql", "parameters", "cacheTTLSeconds", "universe", "version"])
         let filter = try decodeFilter(data, body: value)
         return (filter, members["version"] != nil ? filter.version : nil)
     }
