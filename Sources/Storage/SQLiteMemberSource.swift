@@ -45,6 +45,9 @@ public struct SQLiteMemberSource: MemberSource {
 
     /// Prepares `filter` without reading rows: it must compile and return exactly one column.
     public func check(_ filter: FilterDefinition) async throws {
+        if let marker = filter.sqliteOnlyPlaceholders.first {
+            throw MemberSourceError.invalidQuery("\(marker) is a parameter to SQLite that nothing binds (it would read NULL): write :name and declare it")
+        }
         let (sql, order) = filter.positionalSQL()
         let binds = order.map { name in Self.data(filter.parameter(named: name).map { ParameterValue.sample(of: $0.type) } ?? .string("")) }
         _ = try await readOnly { try await $0.query("WITH s(id) AS (\n\(sql)\n) SELECT id FROM s LIMIT 0", binds) }

@@ -92,6 +92,18 @@ struct MemberSourceTests {
             for sql in ["SELECT -1", "SELECT 4294967296", "SELECT 'x'"] {
                 await #expect(throws: MemberSourceError.self, "\(sql)") { _ = try await source.members(of: Self.filter(sql), parameters: [:]) }
             }
+            // SQLite's other parameter forms were bound to nothing (NULL), silently emptying the
+            // filter (found by review); PostgreSQL reads `?` and `@` as operators and keeps them.
+            if backend == .sqlite {
+                for marker in ["?", "?1", "@city", "$city"] {
+                    await #expect(throws: MemberSourceError.self, "\(marker)") {
+                        try await source.check(Self.filter("SELECT id FROM \(table) WHERE city = \(marker)"))
+                    }
+                }
+                try await source.check(Self.filter("SELECT id FROM \(table) WHERE city <> '?' AND city <> '@x' -- ?"))
+            } else {
+                try await source.check(Self.filter(#"SELECT id FROM \#(table) WHERE '{"a": 1}'::jsonb ? 'a' AND @ age > 1"#))
+            }
             // Writes are refused (read-only transaction / query_only connection); the data stays.
             let write = backend == .postgres
                 ? "WITH d AS (DELETE FROM \(table) RETURNING id) SELECT id FROM d"
