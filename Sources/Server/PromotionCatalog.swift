@@ -137,7 +137,7 @@ public final class PromotionCatalog: Sendable {
     /// The marks are added to the read before the catalog lock is taken, and the old set is freed
     /// after it is released: inserting into a set of a million codes shared with the caller
     /// copied it under the lock every tenant's pricing takes (≈25 ms in a debug build).
-    private func installExhausted(_ tenant: String, _ read: consuming Set<String>, holders: [String: Set<String>], ticket: UInt64) {
+    private func installExhausted(_ tenant: String, _ read: consuming Set<String>, holders: [String: [String: Int]], ticket: UInt64) {
         var codes = read
         var holders = holders
         let marked = entries.withLock { entries in entries[tenant]?.recentMarks.filter { $0.value > ticket }.map(\.key) ?? [] }

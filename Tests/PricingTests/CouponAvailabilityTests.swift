@@ -8,7 +8,7 @@ struct CouponAvailabilityTests {
     @Test func replaceInstallsTheReadAndLaterMarksAndHandsBackTheOldSet() {
         let availability = CouponAvailability(exhausted: ["OLD-1", "OLD-2"])
         var codes: Set<String> = ["READ-1", "LATE-1"]
-        var holders: [String: Set<String>] = ["READ-1": ["c1"], "LATE-1": ["c2"]]
+        var holders: [String: [String: Int]] = ["READ-1": ["c1": 2], "LATE-1": ["c2": 1]]
         availability.replace(with: &codes, holders: &holders, alsoExhausted: ["LATE-1", "LATE-2"],
                              laterHolds: [.init(code: "LATE-2", customer: "c3", held: true), .init(code: "LATE-1", customer: "c2", held: false)])
         #expect(codes == ["OLD-1", "OLD-2"])
@@ -20,6 +20,9 @@ struct CouponAvailabilityTests {
         #expect(availability.isExhausted("READ-1", for: "c2"))
         #expect(!availability.isExhausted("LATE-2", for: "c3"), "a hold taken after the read began was lost")
         #expect(availability.isExhausted("LATE-1", for: "c2"), "a hold ended after the read began came back")
+        // c1 holds two uses (perCustomer ≥ 2): confirming one keeps the other.
+        availability.record(.init(code: "READ-1", customer: "c1", held: false))
+        #expect(!availability.isExhausted("READ-1", for: "c1"), "one of two reservations ended and the other was forgotten")
         availability.record(.init(code: "READ-1", customer: "c1", held: false))
         #expect(availability.isExhausted("READ-1", for: "c1"), "a confirmed or cancelled reservation still held the code")
         #expect(availability.markExhausted("NEW"))

@@ -58,7 +58,7 @@ struct PromotionCatalogTests {
             }
             return codes
         }
-        func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: Set<String>] {
+        func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Int]] {
             try await base.reservationHolders(tenant: tenant, at: now)
         }
         var isWaiting: Bool { held.withLock { $0 != nil } }
@@ -111,23 +111,28 @@ struct PromotionCatalogTests {
             let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("catalog")).id
             _ = try await store.promotions.create(tenant: tenant, promotion: try Promotion(parsing: [
                 "id": "p", "name": "P", "action": ["type": "percentOff", "percent": "10"]]))
-            let coupon = CouponDefinition(code: "LAST", promotionID: "p", kind: .limited, maxRedemptions: 1)
+            let coupon = CouponDefinition(code: "LAST", promotionID: "p", kind: .limited, maxRedemptions: 2)
             try await store.coupons.create(tenant: tenant, coupon: coupon)
             let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
             try await catalog.reload(tenant: tenant)
             let now = RuleDateTime.now
-            let reserved = try await store.ledger.reserve(ReservationRequest(
-                tenant: tenant, id: "r1", idempotencyKey: "k1", requestHash: "h", coupon: coupon, customer: "c1", order: nil,
-                cartTotal: nil, expiresAt: RuleDateTime(now.date.addingTimeInterval(600)), now: now))
-            #expect(reserved.outcome == .reserved)
+            for id in ["r1", "r2"] {  // both uses, by one customer
+                let reserved = try await store.ledger.reserve(ReservationRequest(
+                    tenant: tenant, id: id, idempotencyKey: id, requestHash: "h", coupon: coupon, customer: "c1", order: nil,
+                    cartTotal: nil, expiresAt: RuleDateTime(now.date.addingTimeInterval(600)), now: now))
+                #expect(reserved.outcome == .reserved)
+            }
             try await catalog.refreshAvailability(tenant: tenant)
             let snapshot = catalog.snapshot(tenant: tenant)
             #expect(snapshot.coupon(code: "last", for: "c1")?.isAvailable == true, "its holder lost the reserved use")
             #expect(snapshot.coupon(code: "last", for: "c2")?.isAvailable == false)
             #expect(snapshot.coupon(code: "last")?.isAvailable == false)
 
-            // Once the order is placed the use is spent, for its holder too.
+            // Once an order is placed its use is spent; c1 still holds the other one.
             #expect(try await store.ledger.confirm(tenant: tenant, id: "r1", now: .now) != nil)
+            try await catalog.refreshAvailability(tenant: tenant)
+            #expect(catalog.snapshot(tenant: tenant).coupon(code: "last", for: "c1")?.isAvailable == true)
+            #expect(try await store.ledger.confirm(tenant: tenant, id: "r2", now: .now) != nil)
             try await catalog.refreshAvailability(tenant: tenant)
             #expect(catalog.snapshot(tenant: tenant).coupon(code: "last", for: "c1")?.isAvailable == false)
         }

@@ -15,8 +15,8 @@ public protocol CouponRepository: Sendable {
     func delete(tenant: String, code: String) async throws -> Bool
     /// Codes of limited coupons with no use left (for pricing's availability).
     func exhaustedCodes(tenant: String) async throws -> Set<String>
-    /// Exhausted codes → customers holding a live (reserved, unexpired at `now`) use of them.
-    func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: Set<String>]
+    /// Exhausted codes → customers holding live (reserved, unexpired at `now`) uses of them → how many.
+    func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Int]]
 }
 
 public enum CouponError: Error, Sendable, Hashable {

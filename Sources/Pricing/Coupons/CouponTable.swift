@@ -29,13 +29,14 @@ public final class CouponTable: Sendable {
 public final class CouponAvailability: Sendable {
     struct State {
         var exhausted: Set<String>
-        /// Normalised code → customers holding a live (reserved, unexpired) use of it.
-        var holders: [String: Set<String>]
+        /// Normalised code → customers holding live (reserved, unexpired) uses of it → how many
+        /// (with `perCustomer` ≥ 2 one customer can hold two; confirming one keeps the other).
+        var holders: [String: [String: Int]]
     }
 
     let state: Mutex<State>
 
-    public init(exhausted: Set<String> = [], holders: [String: Set<String>] = [:]) {
+    public init(exhausted: Set<String> = [], holders: [String: [String: Int]] = [:]) {
         self.state = Mutex(State(exhausted: exhausted, holders: holders))
     }
 
@@ -44,7 +45,7 @@ public final class CouponAvailability: Sendable {
     /// first). Hands the old set and holders back in `codes` and `holders`, for the caller to free
     /// outside its own locks (pricing reads take them). Pass values nothing else holds: `later`
     /// then inserts without copying them.
-    public func replace(with codes: inout Set<String>, holders: inout [String: Set<String>],
+    public func replace(with codes: inout Set<String>, holders: inout [String: [String: Int]],
                         alsoExhausted later: some Sequence<String> = [String](), laterHolds: [Hold] = []) {
         state.withLock { current in
             swap(&current.exhausted, &codes)
@@ -69,8 +70,8 @@ public final class CouponAvailability: Sendable {
     public func isExhausted(_ code: String, for customer: String? = nil) -> Bool {
         state.withLock { state in
             guard state.exhausted.contains(code) else { return false }
-            guard let customer, let holders = state.holders[code] else { return true }
-            return !holders.contains(customer)
+            guard let customer, let held = state.holders[code]?[customer] else { return true }
+            return held <= 0
         }
     }
 
@@ -87,12 +88,9 @@ public final class CouponAvailability: Sendable {
         }
     }
 
-    static func apply(_ hold: Hold, to holders: inout [String: Set<String>]) {
-        if hold.held {
-            holders[hold.code, default: []].insert(hold.customer)
-        } else {
-            holders[hold.code]?.remove(hold.customer)
-            if holders[hold.code]?.isEmpty == true { holders[hold.code] = nil }
-        }
+    static func apply(_ hold: Hold, to holders: inout [String: [String: Int]]) {
+        let count = (holders[hold.code]?[hold.customer] ?? 0) + (hold.held ? 1 : -1)
+        holders[hold.code, default: [:]][hold.customer] = count > 0 ? count : nil
+        if holders[hold.code]?.isEmpty == true { holders[hold.code] = nil }
     }
 }
