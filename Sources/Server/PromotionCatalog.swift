@@ -116,6 +116,10 @@ public final class PromotionCatalog: Sendable {
             guard entries[tenant] != nil else { return }
             entries[tenant]?.availability.record(hold)
             entries[tenant]?.recentHolds.append((hold, ticket))
+            // Pruned by each installed refresh; bounded should refreshes keep failing.
+            if let count = entries[tenant]?.recentHolds.count, count > CouponAvailability.maxHeldCodes {
+                entries[tenant]?.recentHolds.removeFirst(count - CouponAvailability.maxHeldCodes)
+            }
         }
     }
 

@@ -28,4 +28,16 @@ struct CouponAvailabilityTests {
         #expect(availability.markExhausted("NEW"))
         #expect(!availability.markExhausted("READ-1"))
     }
+
+    /// Local holds are bounded: with the refresh failing, every reservation added a code forever.
+    @Test func localHoldsStopAddingCodesAtTheCap() {
+        let availability = CouponAvailability(exhausted: ["LAST", "C0"])
+        for index in 0..<CouponAvailability.maxHeldCodes { availability.record(.init(code: "C\(index)", customer: "c", held: true)) }
+        availability.record(.init(code: "LAST", customer: "c1", held: true))
+        #expect(availability.isExhausted("LAST", for: "c1"), "a code past the cap was added")
+        availability.record(.init(code: "C0", customer: "c2", held: true))  // a code already held still counts
+        availability.record(.init(code: "C0", customer: "c", held: false))
+        #expect(!availability.isExhausted("C0", for: "c2"))
+        #expect(availability.isExhausted("C0", for: "c"))
+    }
 }

@@ -88,7 +88,13 @@ public final class CouponAvailability: Sendable {
         }
     }
 
+    /// Codes with local holds kept at most: every reservation is recorded (whether it took the
+    /// last use is not known here) and the 2 s refresh replaces them with the read; if that
+    /// read keeps failing, new codes stop being added rather than growing without bound.
+    public static let maxHeldCodes = 100_000
+
     static func apply(_ hold: Hold, to holders: inout [String: [String: Int]]) {
+        if hold.held, holders[hold.code] == nil, holders.count >= maxHeldCodes { return }
         let count = (holders[hold.code]?[hold.customer] ?? 0) + (hold.held ? 1 : -1)
         holders[hold.code, default: [:]][hold.customer] = count > 0 ? count : nil
         if holders[hold.code]?.isEmpty == true { holders[hold.code] = nil }
