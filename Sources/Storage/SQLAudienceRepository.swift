@@ -37,7 +37,7 @@ public struct SQLAudienceRepository: AudienceRepository {
             .first.map(Self.audience)
     }
 
-    public func create(tenant: String, audience: SavedAudience) async throws -> SavedAudience {
+    public func create(tenant: String, audience: SavedAudience, check: CatalogCheck?) async throws -> SavedAudience {
         var stored = audience
         stored.version = 1
         stored.createdAt = Self.millis(Date())
@@ -45,6 +45,7 @@ public struct SQLAudienceRepository: AudienceRepository {
         let definition = try Self.json(audience.definition)
         let snapshot = stored
         return try await database.transaction { db in
+            try await CatalogLock.take(tenant: tenant, in: db, check: check)
             // ON CONFLICT: a concurrent create of the same id is "exists", not a duplicate-key error.
             let inserted = try await db.query(
                 "INSERT INTO audiences (tenant_id, \(Self.columns)) VALUES ($1, $2, 1, $3, $4, $5::jsonb, $6, $6) ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id",
@@ -54,10 +55,11 @@ public struct SQLAudienceRepository: AudienceRepository {
         }
     }
 
-    public func update(tenant: String, audience: SavedAudience, expectedVersion: Int?) async throws -> SavedAudience {
+    public func update(tenant: String, audience: SavedAudience, expectedVersion: Int?, check: CatalogCheck?) async throws -> SavedAudience {
         let definition = try Self.json(audience.definition)
         let now = Self.millis(Date())
         return try await database.transaction { db in
+            try await CatalogLock.take(tenant: tenant, in: db, check: check)
             let lock = db.dialect == .postgres ? " FOR UPDATE" : ""  // two saves of one version cannot both pass
             guard let current = try await db.query(
                 "SELECT \(Self.columns) FROM audiences WHERE tenant_id = $1 AND id = $2" + lock, [.text(tenant), .text(audience.id)]).first

@@ -25,9 +25,12 @@ public struct SQLFilterRepository: FilterRepository {
         return try rows.first.map(Self.filter)
     }
 
-    public func save(tenant: String, filter: FilterDefinition, expectedVersion: Int?) async throws -> (filter: FilterDefinition, created: Bool) {
+    public func save(tenant: String, filter: FilterDefinition, expectedVersion: Int?, check: CatalogCheck?) async throws
+        -> (filter: FilterDefinition, created: Bool)
+    {
         let now = Date()
         return try await database.transaction { db in
+            try await CatalogLock.take(tenant: tenant, in: db, check: check)
             // Row-locked until the transaction ends, so two saves of one version cannot both pass
             // (SQLite: the whole database is).
             let lock = db.dialect == .postgres ? " FOR UPDATE" : ""
@@ -37,11 +40,8 @@ public struct SQLFilterRepository: FilterRepository {
                 throw FilterRepositoryError.versionConflict(expected: expectedVersion, actual: current ?? 0)
             }
             if filter.universe {
-                // The catalog check ran before this transaction: two concurrent universe saves
-                // both passed it. Serialised per tenant here (SQLite: by the database lock).
-                if db.dialect == .postgres {
-                    try await db.query("SELECT pg_advisory_xact_lock(827345003, hashtext($1))", [.text(tenant)])
-                }
+                // The catalog check before this transaction let two concurrent universe saves
+                // both pass; under the catalog lock only one does.
                 if let other = try await db.query("SELECT id FROM filters WHERE tenant_id = $1 AND universe AND id <> $2 LIMIT 1",
                                                   [.text(tenant), .text(filter.id)]).first {
                     throw FilterRepositoryError.duplicateUniverse(existing: try other.string("id"))
@@ -76,9 +76,10 @@ public struct SQLFilterRepository: FilterRepository {
         return filter
     }
 
-    @discardableResult
-    public func delete(tenant: String, id: String) async throws -> Bool {
-        let rows = try await database.query("DELETE FROM filters WHERE tenant_id = $1 AND id = $2 RETURNING id", [.text(tenant), .text(id)])
-        return !rows.isEmpty
+    public func delete(tenant: String, id: String, check: CatalogCheck?) async throws -> Bool {
+        try await database.transaction { db in
+            try await CatalogLock.take(tenant: tenant, in: db, check: check)
+            return !(try await db.query("DELETE FROM filters WHERE tenant_id = $1 AND id = $2 RETURNING id", [.text(tenant), .text(id)]).isEmpty)
+        }
     }
 }

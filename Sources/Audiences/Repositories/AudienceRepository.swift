@@ -2,10 +2,11 @@
 public protocol AudienceRepository: Sendable {
     func list(tenant: String) async throws -> [SavedAudience]
     func get(tenant: String, id: String) async throws -> SavedAudience?
-    /// Inserts `audience` (version 1); throws `AudienceRepositoryError.alreadyExists`.
-    func create(tenant: String, audience: SavedAudience) async throws -> SavedAudience
+    /// Inserts `audience` (version 1); throws `AudienceRepositoryError.alreadyExists`. `check`
+    /// runs first, in the same transaction, on the tenant's catalog under its lock.
+    func create(tenant: String, audience: SavedAudience, check: CatalogCheck?) async throws -> SavedAudience
     /// Replaces an audience, bumping its version; `expectedVersion` (when given) must match.
-    func update(tenant: String, audience: SavedAudience, expectedVersion: Int?) async throws -> SavedAudience
+    func update(tenant: String, audience: SavedAudience, expectedVersion: Int?, check: CatalogCheck?) async throws -> SavedAudience
     /// Deletes an audience and its snapshots; throws `AudienceRepositoryError.notFound`.
     func delete(tenant: String, id: String) async throws
 
@@ -25,4 +26,14 @@ public enum AudienceRepositoryError: Error, Hashable, Sendable {
     case notFound
     case alreadyExists(String)
     case versionConflict(expected: Int, actual: Int)
+}
+
+extension AudienceRepository {
+    public func create(tenant: String, audience: SavedAudience) async throws -> SavedAudience {
+        try await create(tenant: tenant, audience: audience, check: nil)
+    }
+
+    public func update(tenant: String, audience: SavedAudience, expectedVersion: Int?) async throws -> SavedAudience {
+        try await update(tenant: tenant, audience: audience, expectedVersion: expectedVersion, check: nil)
+    }
 }

@@ -63,7 +63,9 @@ struct AudiencesController {
         let input = try await decode(AudienceBody.self, request, fields: AudienceBody.fields)
         guard let id = input.id else { throw AudienceErrors.validation([AudienceIssue(code: "missing_field", message: "missing field 'id'", path: "/id")]) }
         let audience = try await validated(input, id: id, tenant: caller.tenant.id)
-        let stored = try await AudienceErrors.mapped { try await service.store.audiences.create(tenant: caller.tenant.id, audience: audience) }
+        let stored = try await AudienceErrors.mapped {
+            try await service.store.audiences.create(tenant: caller.tenant.id, audience: audience, check: resolves(audience))
+        }
         service.audienceChanged(tenant: caller.tenant.id)
         return JSONResponse.make(stored, status: .created, headers: ETag.header(stored.version))
     }
@@ -76,7 +78,8 @@ struct AudiencesController {
         let audience = try await validated(input, id: id, tenant: caller.tenant.id)
         let expected = try ETag.expectedVersion(request) ?? input.version
         let stored = try await AudienceErrors.mapped {
-            try await service.store.audiences.update(tenant: caller.tenant.id, audience: audience, expectedVersion: expected)
+            try await service.store.audiences.update(tenant: caller.tenant.id, audience: audience, expectedVersion: expected,
+                                                     check: resolves(audience))
         }
         service.audienceChanged(tenant: caller.tenant.id)
         return JSONResponse.make(stored, headers: ETag.header(stored.version))
@@ -118,6 +121,14 @@ struct AudiencesController {
         }
         guard issues.isEmpty else { throw AudienceErrors.validation(issues) }
         return SavedAudience(id: id, name: input.name, description: input.description ?? "", definition: input.definition)
+    }
+
+    /// The save's own check, on the catalog read under the tenant's catalog lock: `validated`
+    /// used the cached one, and a filter deleted meanwhile (here or on another instance) left a
+    /// saved audience that no longer resolved.
+    func resolves(_ audience: SavedAudience) -> CatalogCheck {
+        let limits = service.configuration.limits
+        return { state in _ = try FilterCatalog(state.filters).resolve(audience.definition, limits: limits, basePath: "/definition") }
     }
 
     static func isSlug(_ id: String) -> Bool {

@@ -55,18 +55,20 @@ struct FiltersController {
     @Sendable func delete(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
         let id = try context.parameters.require("id")
-        let users = try await service.store.audiences.list(tenant: caller.tenant.id).filter { $0.definition.uses(filter: id) }
-        if !users.isEmpty {
-            throw APIError(status: .conflict, code: "filter_in_use",
-                           message: "filter \"\(id)\" is used by audiences: " + users.map(\.id).joined(separator: ", "))
+        let limits = service.configuration.limits
+        // Checked in the delete's transaction under the tenant's catalog lock: the cached catalog
+        // can be seconds old (another instance's changes) and an audience save can race it.
+        let deleted = try await service.store.filters.delete(tenant: caller.tenant.id, id: id) { state in
+            let users = state.audiences.filter { $0.definition.uses(filter: id) }
+            if !users.isEmpty {
+                throw APIError(status: .conflict, code: "filter_in_use",
+                               message: "filter \"\(id)\" is used by audiences: " + users.map(\.id).joined(separator: ", "))
+            }
+            // The universe is used by every audience with an exclusion, though none names it.
+            try Self.refuseBreakingSavedAudiences(state, changedTo: FilterCatalog(state.filters.filter { $0.id != id }),
+                                                  change: "deleting filter \"\(id)\"", limits: limits)
         }
-        // The universe is used by every audience with an exclusion, though none names it.
-        let catalog = try await service.catalog(tenant: caller.tenant.id)
-        if catalog.filters[id] != nil {
-            try await refuseBreakingSavedAudiences(catalog: catalog, changedTo: FilterCatalog(catalog.filters.values.filter { $0.id != id }),
-                                                   change: "deleting filter \"\(id)\"", tenant: caller.tenant.id)
-        }
-        guard try await service.store.filters.delete(tenant: caller.tenant.id, id: id) else { throw APIError.notFound("filter") }
+        guard deleted else { throw APIError.notFound("filter") }
         service.filterChanged(tenant: caller.tenant.id, filterID: id)
         return Response(status: .noContent)
     }
@@ -103,9 +105,10 @@ struct FiltersController {
     /// 409 `filter_in_use` when changing the catalog to `updated` would make saved audiences that
     /// resolve now stop resolving (a renamed or retyped parameter, a universe taken away or
     /// deleted). Audiences already broken do not block the change.
-    func refuseBreakingSavedAudiences(catalog: FilterCatalog, changedTo updated: FilterCatalog, change: String, tenant: String) async throws {
-        let limits = service.configuration.limits
-        let broken = try await service.store.audiences.list(tenant: tenant).compactMap { audience -> (id: String, issues: [AudienceIssue])? in
+    static func refuseBreakingSavedAudiences(_ state: CatalogState, changedTo updated: FilterCatalog, change: String,
+                                             limits: AudienceLimits) throws {
+        let catalog = FilterCatalog(state.filters)
+        let broken = state.audiences.compactMap { audience -> (id: String, issues: [AudienceIssue])? in
             guard catalog.validate(audience.definition, limits: limits).isEmpty else { return nil }
             let issues = updated.validate(audience.definition, limits: limits)
             return issues.isEmpty ? nil : (audience.id, issues)
@@ -120,10 +123,9 @@ struct FiltersController {
     /// Validates, prepares against the member source, stores (see `FilterRepository.save`).
     func save(_ filter: FilterDefinition, tenant: String, expectedVersion: Int?) async throws -> (filter: FilterDefinition, created: Bool) {
         let catalog = try await service.catalog(tenant: tenant)
-        let issues = catalog.issues(saving: filter, limits: service.configuration.filterLimits)
+        let filterLimits = service.configuration.filterLimits, limits = service.configuration.limits
+        let issues = catalog.issues(saving: filter, limits: filterLimits)
         guard issues.isEmpty else { throw AudienceErrors.validation(issues) }
-        try await refuseBreakingSavedAudiences(catalog: catalog, changedTo: FilterCatalog(catalog.filters.values + [filter]),  // the later filter replaces
-                                               change: "saving filter \"\(filter.id)\"", tenant: tenant)
         try await AudienceErrors.mapped {
             let source = try await service.sources.source(tenant: tenant)
             do {
@@ -132,8 +134,16 @@ struct FiltersController {
                 throw AudienceErrors.validation([AudienceIssue(code: "invalid_sql", message: message, path: "/sql")])
             }
         }
+        // Checked again on the catalog read under the tenant's catalog lock (the cached one above
+        // may predate another instance's changes).
         let saved = try await AudienceErrors.mapped {
-            try await service.store.filters.save(tenant: tenant, filter: filter, expectedVersion: expectedVersion)
+            try await service.store.filters.save(tenant: tenant, filter: filter, expectedVersion: expectedVersion) { state in
+                let fresh = FilterCatalog(state.filters)
+                let issues = fresh.issues(saving: filter, limits: filterLimits)
+                guard issues.isEmpty else { throw AudienceValidationError(issues: issues) }
+                try Self.refuseBreakingSavedAudiences(state, changedTo: FilterCatalog(state.filters + [filter]),  // the later filter replaces
+                                                      change: "saving filter \"\(filter.id)\"", limits: limits)
+            }
         }
         service.filterChanged(tenant: tenant, filterID: filter.id)
         return saved
