@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import Roaring
 import SQLiteNIO
+import VaporCSQLite
 
 /// Runs filters on an SQLite file (the embedded database): each query on its own connection
 /// with `PRAGMA query_only` (read-only), rows read into a bitmap.
@@ -44,13 +45,35 @@ public struct SQLiteMemberSource: MemberSource {
     }
 
     /// Prepares `filter` without reading rows: it must compile and return exactly one column.
+    /// Every parameter SQLite finds must be one Marquee binds (`$1…$n` from `:name`): SQLite
+    /// also takes `?`, `?7`, `:7`, `@x`, `$x` (even in `$t$…$t$`) and `#x`, which nothing binds,
+    /// so they read NULL and silently emptied the filter (found by review).
     public func check(_ filter: FilterDefinition) async throws {
-        if let marker = filter.sqliteOnlyPlaceholders.first {
-            throw MemberSourceError.invalidQuery("\(marker) is a parameter to SQLite that nothing binds (it would read NULL): write :name and declare it")
-        }
         let (sql, order) = filter.positionalSQL()
+        let statement = "WITH s(id) AS (\n\(sql)\n) SELECT id FROM s LIMIT 0"
+        let bound = Set(order.indices.map { "$\($0 + 1)" })
+        if let foreign = try Self.parameterNames(in: statement, path: path).first(where: { !bound.contains($0) }) {
+            throw MemberSourceError.invalidQuery("\(foreign) is a parameter to SQLite that nothing binds (it would read NULL): write :name and declare it")
+        }
         let binds = order.map { name in Self.data(filter.parameter(named: name).map { ParameterValue.sample(of: $0.type) } ?? .string("")) }
-        _ = try await readOnly { try await $0.query("WITH s(id) AS (\n\(sql)\n) SELECT id FROM s LIMIT 0", binds) }
+        _ = try await readOnly { try await $0.query(statement, binds) }
+    }
+
+    /// The parameters of `sql` as SQLite numbers them (`?` for a nameless one), from a prepare on
+    /// a read-only handle of its own (sqlite-nio does not expose them). A statement that does not
+    /// prepare returns none: the query below reports its error.
+    static func parameterNames(in sql: String, path: String) throws -> [String] {
+        var database: OpaquePointer?
+        defer { sqlite_nio_sqlite3_close(database) }
+        guard sqlite_nio_sqlite3_open_v2(path, &database, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else {
+            throw MemberSourceError.unavailable("cannot open \(path)")
+        }
+        var statement: OpaquePointer?
+        defer { sqlite_nio_sqlite3_finalize(statement) }
+        guard sqlite_nio_sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else { return [] }
+        let count = sqlite_nio_sqlite3_bind_parameter_count(statement)
+        guard count > 0 else { return [] }
+        return (1...count).map { index in sqlite_nio_sqlite3_bind_parameter_name(statement, index).map { String(cString: $0) } ?? "?" }
     }
 
     func readOnly<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws -> T {

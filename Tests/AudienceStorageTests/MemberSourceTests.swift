@@ -95,12 +95,13 @@ struct MemberSourceTests {
             // SQLite's other parameter forms were bound to nothing (NULL), silently emptying the
             // filter (found by review); PostgreSQL reads `?` and `@` as operators and keeps them.
             if backend == .sqlite {
-                for marker in ["?", "?1", "@city", "$city"] {
+                for marker in ["?", "?1", "@city", "$city", ":1", "@1", "#city", "$t$x$t$"] {
                     await #expect(throws: MemberSourceError.self, "\(marker)") {
                         try await source.check(Self.filter("SELECT id FROM \(table) WHERE city = \(marker)"))
                     }
                 }
                 try await source.check(Self.filter("SELECT id FROM \(table) WHERE city <> '?' AND city <> '@x' -- ?"))
+                try await source.check(Self.filter("SELECT id AS `who@home` FROM \(table) WHERE [city] <> :c", [FilterParameter(name: "c", type: .string)]))
             } else {
                 try await source.check(Self.filter(#"SELECT id FROM \#(table) WHERE '{"a": 1}'::jsonb ? 'a' AND @ age > 1"#))
             }

@@ -16,12 +16,6 @@ extension FilterDefinition {
         return SQLPlaceholderScanner(sql).placeholders.map(\.name).filter { seen.insert($0).inserted }
     }
 
-    /// Tokens SQLite would take for parameters besides `:name` (`?`, `?1`, `@x`, `$x`), in order.
-    /// Marquee binds only `:name`, so on SQLite these would read NULL or another value.
-    public var sqliteOnlyPlaceholders: [String] {
-        SQLPlaceholderScanner(sql).sqliteMarkers
-    }
-
     /// A stable fingerprint (16 hex digits, FNV-1a 64) of what determines the filter's result:
     /// the SQL and the parameter declarations. Part of cache keys, so editing a filter's SQL
     /// never serves results of the old version; stable across processes (persisted usage keys).

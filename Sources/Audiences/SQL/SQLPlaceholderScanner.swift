@@ -15,9 +15,6 @@ struct SQLPlaceholderScanner {
     private(set) var placeholders: [Placeholder] = []
     /// Byte offsets of `$1`-style positional parameters (not allowed in filter SQL).
     private(set) var positional: [Int] = []
-    /// `?`, `?7`, `@name` and `$name` in code: parameters to SQLite, bound to nothing (NULL) or
-    /// to another placeholder's value there; PostgreSQL reads `?` and `@` as operators instead.
-    private(set) var sqliteMarkers: [String] = []
     /// Byte offsets of `;` in code.
     private(set) var semicolons: [Int] = []
     /// An unterminated literal, identifier or comment, described for a message.
@@ -91,18 +88,6 @@ struct SQLPlaceholderScanner {
             case UInt8(ascii: ";"):
                 semicolons.append(index)
                 index += 1
-            case UInt8(ascii: "?"):
-                var end = index + 1
-                while end < count, Self.isDigit(bytes[end]) { end += 1 }
-                sqliteMarkers.append(String(decoding: bytes[index..<end], as: UTF8.self))
-                noteCode(at: index)
-                index = end
-            case UInt8(ascii: "@") where next.map(Self.isIdentifierStart) ?? false:
-                var end = index + 1
-                while end < count, Self.isIdentifier(bytes[end]) { end += 1 }
-                sqliteMarkers.append(String(decoding: bytes[index..<end], as: UTF8.self))
-                noteCode(at: index)
-                index = end
             default:
                 noteCode(at: index)
                 index += 1
@@ -168,10 +153,7 @@ struct SQLPlaceholderScanner {
         if end < bytes.count, Self.isIdentifierStart(bytes[end]) {
             while end < bytes.count, Self.isIdentifierStart(bytes[end]) || Self.isDigit(bytes[end]) { end += 1 }
         }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "$") else {
-            if end > index + 1 { sqliteMarkers.append(String(decoding: bytes[index..<end], as: UTF8.self)) }
-            return index + 1
-        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "$") else { return index + 1 }
         if firstKeyword == nil { firstKeyword = "" }
         let tag = Array(bytes[index...end])
         var search = end + 1
