@@ -67,7 +67,7 @@ struct AccountsController {
         let caller = try context.require(.manage)
         let fields = try await body.jsonObject(request)
         if let unknown = fields.keys.sorted().first(where: { $0 != "rounding" }) {
-            throw APIError.badRequest("unknown setting '\(unknown)'", path: "/" + unknown, code: "unknown_field")
+            throw APIError.badRequest("unknown setting '\(unknown)'", path: RequestBody.pointer([RequestBody.PathKey(unknown)]), code: "unknown_field")
         }
         var tenant = caller.tenant
         if let value = fields["rounding"] {

@@ -43,7 +43,9 @@ struct CouponsController {
             throw APIError(status: .conflict, code: "already_exists", message: "coupon \(code) exists", path: "/code")
         }
         try await catalog.reloadCoupons(tenant: caller.tenant.id)
-        return JSONResponse.make(CouponView(coupon, redeemed: coupon.kind == .limited ? 0 : nil), status: .created)
+        // Not 0 for a code deleted and created again: its live uses still count (said 0 before).
+        let redeemed = coupon.kind == .limited ? try await store.ledger.liveUses(tenant: caller.tenant.id, code: coupon.code) : nil
+        return JSONResponse.make(CouponView(coupon, redeemed: redeemed), status: .created)
     }
 
     @Sendable func show(_ request: Request, context: MarqueeRequestContext) async throws -> Response {

@@ -8,6 +8,11 @@ enum CatalogLock {
         if db.dialect == .postgres {
             try await db.query("SELECT pg_advisory_xact_lock(827345003, hashtext($1))", [.text(tenant)])
         }
+        try await run(check, tenant: tenant, in: db)
+    }
+
+    /// Runs `check` on the catalog as `db` sees it (call with the lock held).
+    static func run(_ check: CatalogCheck?, tenant: String, in db: any SQLExecutor) async throws {
         guard let check else { return }
         let filters = try await db.query("SELECT document, version FROM filters WHERE tenant_id = $1 ORDER BY id", [.text(tenant)])
             .map(SQLFilterRepository.filter)

@@ -59,7 +59,7 @@ public struct SQLAudienceRepository: AudienceRepository {
         let definition = try Self.json(audience.definition)
         let now = Self.millis(Date())
         return try await database.transaction { db in
-            try await CatalogLock.take(tenant: tenant, in: db, check: check)
+            try await CatalogLock.take(tenant: tenant, in: db, check: nil)
             let lock = db.dialect == .postgres ? " FOR UPDATE" : ""  // two saves of one version cannot both pass
             guard let current = try await db.query(
                 "SELECT \(Self.columns) FROM audiences WHERE tenant_id = $1 AND id = $2" + lock, [.text(tenant), .text(audience.id)]).first
@@ -68,6 +68,7 @@ public struct SQLAudienceRepository: AudienceRepository {
             if let expectedVersion, expectedVersion != stored.version {
                 throw AudienceRepositoryError.versionConflict(expected: expectedVersion, actual: stored.version)
             }
+            try await CatalogLock.run(check, tenant: tenant, in: db)  // a stale edit is 412 first
             stored.version += 1
             stored.name = audience.name
             stored.description = audience.description

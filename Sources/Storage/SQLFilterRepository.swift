@@ -30,7 +30,7 @@ public struct SQLFilterRepository: FilterRepository {
     {
         let now = Date()
         return try await database.transaction { db in
-            try await CatalogLock.take(tenant: tenant, in: db, check: check)
+            try await CatalogLock.take(tenant: tenant, in: db, check: nil)
             // Row-locked until the transaction ends, so two saves of one version cannot both pass
             // (SQLite: the whole database is).
             let lock = db.dialect == .postgres ? " FOR UPDATE" : ""
@@ -39,6 +39,7 @@ public struct SQLFilterRepository: FilterRepository {
             if let expectedVersion, expectedVersion != (current ?? 0) {
                 throw FilterRepositoryError.versionConflict(expected: expectedVersion, actual: current ?? 0)
             }
+            try await CatalogLock.run(check, tenant: tenant, in: db)  // a stale edit is 412 first, as before
             if filter.universe {
                 // The catalog check before this transaction let two concurrent universe saves
                 // both pass; under the catalog lock only one does.

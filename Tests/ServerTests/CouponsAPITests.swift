@@ -104,6 +104,10 @@ struct CouponsAPITests {
             }
             let fresh = try await server.request("POST", "/v1/redemptions", key: acme.key, json: body, headers: ["Idempotency-Key": "order-78"])
             #expect(fresh.status == 404 && fresh.errorCode == "unknown_coupon")
+            // Created again, the code keeps its live use, and says so (the answer said 0).
+            let again = try await server.request("POST", "/v1/coupons", key: acme.key,
+                                                 json: #"{"code": "LASTCALL", "promotion": "bf", "kind": "limited", "maxRedemptions": 5}"#)
+            #expect(again.status == 201 && again.json["redeemed"] as? Int == 1, "\(again.text)")
         }
     }
 

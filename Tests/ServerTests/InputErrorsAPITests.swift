@@ -180,6 +180,10 @@ struct InputErrorsAPITests {
             #expect(deleted.status == 409 && deleted.errorCode == "filter_in_use", "\(deleted.status) \(deleted.text)")
             let demoted = try await server.request("PUT", "/v1/filters/everyone", key: key, json: #"{"name": "All", "sql": "SELECT id FROM members"}"#)
             #expect(demoted.status == 409 && demoted.errorCode == "filter_in_use", "\(demoted.status) \(demoted.text)")
+            // A stale edit is told so first (412), whatever else is wrong with it (was 409).
+            let stale = try await server.request("PUT", "/v1/filters/everyone", key: key, json: #"{"name": "All", "sql": "SELECT id FROM members"}"#,
+                                                 headers: ["If-Match": "\"7\""])
+            #expect(stale.status == 412, "\(stale.status) \(stale.text)")
         }
     }
 

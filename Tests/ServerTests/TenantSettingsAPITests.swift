@@ -29,6 +29,8 @@ struct TenantSettingsAPITests {
 
             let bad = try await server.request("PATCH", "/v1/tenant", key: acme.key, json: #"{"rounding": "up"}"#)
             #expect(bad.status == 400 && bad.errorPath == "/rounding", "\(bad.text)")
+            let slashed = try await server.request("PATCH", "/v1/tenant", key: acme.key, json: #"{"a/b": 1}"#)
+            #expect(slashed.status == 400 && slashed.errorPath == "/a~1b", "\(slashed.text)")  // escaped (was /a/b)
             let unknown = try await server.request("PATCH", "/v1/tenant", key: acme.key, json: #"{"rouding": "halfUp"}"#)
             #expect(unknown.status == 400 && unknown.errorPath == "/rouding")
             let pricingKey = try await server.request("POST", "/v1/keys", key: acme.key, json: #"{"role": "pricing"}"#).json["apiKey"] as? String
