@@ -6,6 +6,10 @@ import Audiences
 enum CatalogLock {
     static func take(tenant: String, in db: any SQLExecutor, check: CatalogCheck?) async throws {
         if db.dialect == .postgres {
+            // First statement of the transaction: under a REPEATABLE READ default its snapshot
+            // would be taken by the lock statement, before the previous holder committed, and
+            // the check would read a catalog without that holder's change (found by review).
+            try await db.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED", [])
             try await db.query("SELECT pg_advisory_xact_lock(827345003, hashtext($1))", [.text(tenant)])
         }
         try await run(check, tenant: tenant, in: db)
