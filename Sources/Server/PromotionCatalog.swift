@@ -116,9 +116,11 @@ public final class PromotionCatalog: Sendable {
             guard entries[tenant] != nil else { return }
             entries[tenant]?.availability.record(hold)
             entries[tenant]?.recentHolds.append((hold, ticket))
-            // Pruned by each installed refresh; bounded should refreshes keep failing.
-            if let count = entries[tenant]?.recentHolds.count, count > CouponAvailability.maxHeldCodes {
-                entries[tenant]?.recentHolds.removeFirst(count - CouponAvailability.maxHeldCodes)
+            // Pruned by each installed refresh; bounded should refreshes keep failing (down to
+            // 90 % at a time, so a full list is not shifted on every reservation).
+            let limit = CouponAvailability.maxHeldCodes
+            if let count = entries[tenant]?.recentHolds.count, count > limit {
+                entries[tenant]?.recentHolds.removeFirst(count - limit * 9 / 10)
             }
         }
     }
@@ -141,7 +143,7 @@ public final class PromotionCatalog: Sendable {
     /// The marks are added to the read before the catalog lock is taken, and the old set is freed
     /// after it is released: inserting into a set of a million codes shared with the caller
     /// copied it under the lock every tenant's pricing takes (≈25 ms in a debug build).
-    private func installExhausted(_ tenant: String, _ read: consuming Set<String>, holders: [String: [String: Int]], ticket: UInt64) {
+    private func installExhausted(_ tenant: String, _ read: consuming Set<String>, holders: [String: [String: Set<String>]], ticket: UInt64) {
         var codes = read
         var holders = holders
         let marked = entries.withLock { entries in entries[tenant]?.recentMarks.filter { $0.value > ticket }.map(\.key) ?? [] }

@@ -155,7 +155,7 @@ struct RedemptionsController {
         if result.replayed { headers[.idempotentReplayed] = "true" }
         switch result.outcome {
         case .reserved:
-            if !result.replayed { catalog.record(tenant: tenant, .init(code: code, customer: result.redemption.customer, held: true)) }
+            if !result.replayed { catalog.record(tenant: tenant, .init(code: code, customer: result.redemption.customer, reservation: result.redemption.id, held: true)) }
             // A replay answers what the first attempt did (reserved, as created), not the
             // redemption's state now: GET /v1/redemptions/{id} tells that.
             var view = RedemptionView(result.redemption, status: .reserved)
@@ -184,7 +184,7 @@ struct RedemptionsController {
         let caller = try context.require(.price)
         let id = try context.parameters.require("id")
         if let confirmed = try await ledger.confirm(tenant: caller.tenant.id, id: id, now: .now) {
-            catalog.record(tenant: caller.tenant.id, .init(code: confirmed.coupon, customer: confirmed.customer, held: false))
+            catalog.record(tenant: caller.tenant.id, .init(code: confirmed.coupon, customer: confirmed.customer, reservation: confirmed.id, held: false))
             return JSONResponse.make(RedemptionView(confirmed))
         }
         throw try await conflict(tenant: caller.tenant.id, id: id, action: "confirm")
@@ -194,7 +194,7 @@ struct RedemptionsController {
         let caller = try context.require(.price)
         let id = try context.parameters.require("id")
         if let cancelled = try await ledger.cancel(tenant: caller.tenant.id, id: id, now: .now) {
-            catalog.record(tenant: caller.tenant.id, .init(code: cancelled.coupon, customer: cancelled.customer, held: false))
+            catalog.record(tenant: caller.tenant.id, .init(code: cancelled.coupon, customer: cancelled.customer, reservation: cancelled.id, held: false))
             return JSONResponse.make(RedemptionView(cancelled))
         }
         throw try await conflict(tenant: caller.tenant.id, id: id, action: "cancel")

@@ -134,15 +134,14 @@ public struct SQLCouponRepository: CouponRepository {
     }
 
     /// Live reservations of used-up codes only: a few per checkout in flight, not every code.
-    public func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Int]] {
-        var holders: [String: [String: Int]] = [:]
+    public func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Set<String>]] {
+        var holders: [String: [String: Set<String>]] = [:]
         for row in try await database.query("""
-            SELECT r.code, r.customer_id, COUNT(*) AS uses FROM redemptions r
+            SELECT r.code, r.customer_id, r.id FROM redemptions r
             JOIN coupon_usage u ON u.tenant_id = r.tenant_id AND u.code = r.code
             WHERE r.tenant_id = $1 AND r.status = 'reserved' AND r.expires_at > $2 AND u.redeemed >= u.max_redemptions
-            GROUP BY r.code, r.customer_id
             """, [.text(tenant), .date(now.date)]) {
-            holders[try row.string("code"), default: [:]][try row.string("customer_id")] = try row.int("uses")
+            holders[try row.string("code"), default: [:]][try row.string("customer_id"), default: []].insert(try row.string("id"))
         }
         return holders
     }

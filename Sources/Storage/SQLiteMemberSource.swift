@@ -52,7 +52,10 @@ public struct SQLiteMemberSource: MemberSource {
         let (sql, order) = filter.positionalSQL()
         let statement = "WITH s(id) AS (\n\(sql)\n) SELECT id FROM s LIMIT 0"
         let bound = Set(order.indices.map { "$\($0 + 1)" })
-        if let foreign = try Self.parameterNames(in: statement, path: path).first(where: { !bound.contains($0) }) {
+        let path = path
+        // Blocking C calls: off the caller's executor (an HTTP event loop, say).
+        let names = try await Task.detached { try Self.parameterNames(in: statement, path: path) }.value
+        if let foreign = names.first(where: { !bound.contains($0) }) {
             throw MemberSourceError.invalidQuery("\(foreign) is a parameter to SQLite that nothing binds (it would read NULL): write :name and declare it")
         }
         let binds = order.map { name in Self.data(filter.parameter(named: name).map { ParameterValue.sample(of: $0.type) } ?? .string("")) }
@@ -68,6 +71,7 @@ public struct SQLiteMemberSource: MemberSource {
         guard sqlite_nio_sqlite3_open_v2(path, &database, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else {
             throw MemberSourceError.unavailable("cannot open \(path)")
         }
+        sqlite_nio_sqlite3_busy_timeout(database, 5000)  // as the query connection's busy_timeout
         var statement: OpaquePointer?
         defer { sqlite_nio_sqlite3_finalize(statement) }
         guard sqlite_nio_sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK else { return [] }

@@ -184,6 +184,11 @@ struct InputErrorsAPITests {
             let stale = try await server.request("PUT", "/v1/filters/everyone", key: key, json: #"{"name": "All", "sql": "SELECT id FROM members"}"#,
                                                  headers: ["If-Match": "\"7\""])
             #expect(stale.status == 412, "\(stale.status) \(stale.text)")
+            // Nor are saves refused on the cache's word: a filter another instance just created
+            // can be used at once (was 400 unknown filter for up to 5 s).
+            try await server.store.filters.save(tenant: tenant, filter: FilterDefinition(id: "fresh", name: "Fresh", sql: "SELECT id FROM members"))
+            let uses = try await server.request("POST", "/v1/audiences", key: key, json: #"{"id": "fresh-fans", "name": "F", "definition": {"filter": "fresh"}}"#)
+            #expect(uses.status == 201, "\(uses.text)")
         }
     }
 

@@ -58,7 +58,7 @@ struct PromotionCatalogTests {
             }
             return codes
         }
-        func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Int]] {
+        func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Set<String>]] {
             try await base.reservationHolders(tenant: tenant, at: now)
         }
         var isWaiting: Bool { held.withLock { $0 != nil } }

@@ -15,8 +15,9 @@ public protocol CouponRepository: Sendable {
     func delete(tenant: String, code: String) async throws -> Bool
     /// Codes of limited coupons with no use left (for pricing's availability).
     func exhaustedCodes(tenant: String) async throws -> Set<String>
-    /// Exhausted codes → customers holding live (reserved, unexpired at `now`) uses of them → how many.
-    func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Int]]
+    /// Exhausted codes → customers holding live (reserved, unexpired at `now`) uses of them → the
+    /// redemption ids.
+    func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Set<String>]]
 }
 
 public enum CouponError: Error, Sendable, Hashable {

@@ -29,14 +29,16 @@ public final class CouponTable: Sendable {
 public final class CouponAvailability: Sendable {
     struct State {
         var exhausted: Set<String>
-        /// Normalised code → customers holding live (reserved, unexpired) uses of it → how many
-        /// (with `perCustomer` ≥ 2 one customer can hold two; confirming one keeps the other).
-        var holders: [String: [String: Int]]
+        /// Normalised code → customers holding live (reserved, unexpired) uses of it → their
+        /// redemption ids. Ids, not counts: a hold recorded here that a refresh's read already
+        /// saw (or a release it already missed) is applied again without counting twice, and
+        /// with `perCustomer` ≥ 2 confirming one of two reservations keeps the other.
+        var holders: [String: [String: Set<String>]]
     }
 
     let state: Mutex<State>
 
-    public init(exhausted: Set<String> = [], holders: [String: [String: Int]] = [:]) {
+    public init(exhausted: Set<String> = [], holders: [String: [String: Set<String>]] = [:]) {
         self.state = Mutex(State(exhausted: exhausted, holders: holders))
     }
 
@@ -45,7 +47,7 @@ public final class CouponAvailability: Sendable {
     /// first). Hands the old set and holders back in `codes` and `holders`, for the caller to free
     /// outside its own locks (pricing reads take them). Pass values nothing else holds: `later`
     /// then inserts without copying them.
-    public func replace(with codes: inout Set<String>, holders: inout [String: [String: Int]],
+    public func replace(with codes: inout Set<String>, holders: inout [String: [String: Set<String>]],
                         alsoExhausted later: some Sequence<String> = [String](), laterHolds: [Hold] = []) {
         state.withLock { current in
             swap(&current.exhausted, &codes)
@@ -71,7 +73,7 @@ public final class CouponAvailability: Sendable {
         state.withLock { state in
             guard state.exhausted.contains(code) else { return false }
             guard let customer, let held = state.holders[code]?[customer] else { return true }
-            return held <= 0
+            return held.isEmpty
         }
     }
 
@@ -79,11 +81,14 @@ public final class CouponAvailability: Sendable {
     public struct Hold: Sendable, Hashable {
         public var code: String
         public var customer: String
+        /// The redemption's id.
+        public var reservation: String
         public var held: Bool
 
-        public init(code: String, customer: String, held: Bool) {
+        public init(code: String, customer: String, reservation: String, held: Bool) {
             self.code = code
             self.customer = customer
+            self.reservation = reservation
             self.held = held
         }
     }
@@ -93,10 +98,14 @@ public final class CouponAvailability: Sendable {
     /// read keeps failing, new codes stop being added rather than growing without bound.
     public static let maxHeldCodes = 100_000
 
-    static func apply(_ hold: Hold, to holders: inout [String: [String: Int]]) {
-        if hold.held, holders[hold.code] == nil, holders.count >= maxHeldCodes { return }
-        let count = (holders[hold.code]?[hold.customer] ?? 0) + (hold.held ? 1 : -1)
-        holders[hold.code, default: [:]][hold.customer] = count > 0 ? count : nil
-        if holders[hold.code]?.isEmpty == true { holders[hold.code] = nil }
+    static func apply(_ hold: Hold, to holders: inout [String: [String: Set<String>]]) {
+        if hold.held {
+            if holders[hold.code] == nil, holders.count >= maxHeldCodes { return }
+            holders[hold.code, default: [:]][hold.customer, default: []].insert(hold.reservation)
+        } else {
+            holders[hold.code]?[hold.customer]?.remove(hold.reservation)
+            if holders[hold.code]?[hold.customer]?.isEmpty == true { holders[hold.code]?[hold.customer] = nil }
+            if holders[hold.code]?.isEmpty == true { holders[hold.code] = nil }
+        }
     }
 }

@@ -113,7 +113,9 @@ struct AudiencesController {
         if input.name.trimmingCharacters(in: .whitespaces).isEmpty || input.name.count > 200 {
             issues.append(AudienceIssue(code: "invalid_name", message: "a name has 1 to 200 characters", path: "/name"))
         }
-        let catalog = try await service.catalog(tenant: tenant)
+        // Read now, not from the cache (seconds behind another instance's new filter); checked
+        // again under the catalog lock when saved.
+        let catalog = FilterCatalog(try await service.store.filters.list(tenant: tenant))
         do {
             _ = try catalog.resolve(input.definition, limits: service.configuration.limits, basePath: "/definition")
         } catch {

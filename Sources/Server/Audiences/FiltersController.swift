@@ -122,9 +122,11 @@ struct FiltersController {
 
     /// Validates, prepares against the member source, stores (see `FilterRepository.save`).
     func save(_ filter: FilterDefinition, tenant: String, expectedVersion: Int?) async throws -> (filter: FilterDefinition, created: Bool) {
-        let catalog = try await service.catalog(tenant: tenant)
         let filterLimits = service.configuration.filterLimits, limits = service.configuration.limits
-        let issues = catalog.issues(saving: filter, limits: filterLimits)
+        // The filter's own problems first (all of them, before the member source is asked);
+        // the catalog-wide ones (one universe, saved audiences) are checked under the lock below,
+        // as the cached catalog can be seconds behind another instance.
+        let issues = filter.validate(limits: filterLimits)
         guard issues.isEmpty else { throw AudienceErrors.validation(issues) }
         try await AudienceErrors.mapped {
             let source = try await service.sources.source(tenant: tenant)
