@@ -122,14 +122,13 @@ public struct PostgresMemberSource: MemberSource {
 
     func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
-        // The first column says whether this is a Marquee database (its reservation function):
+        // The first column says whether this is a Marquee database (its reservation function or,
+        // for a copy of its tables without functions, three of its table names together):
         // checked on the connection itself, as no host name comparison can (`0.0.0.0`, another
         // name or address of the same server), in the statement that is sent anyway.
-        // (or, for a copy of its tables without functions, three of its table names together).
         var settings = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE proname = 'marquee_reserve')"
             + " OR (SELECT count(DISTINCT relname) FROM pg_catalog.pg_class WHERE relname IN ('api_keys', 'member_sources', 'coupon_usage')) = 3,"
             + " set_config('statement_timeout', '\(max(1, milliseconds))', true)"
-        let limitsWorkers = parallelWorkersPerQuery != nil
         if let workers = parallelWorkersPerQuery {
             settings += ", set_config('max_parallel_workers_per_gather', '\(workers)', true)"
         }
@@ -142,7 +141,7 @@ public struct PostgresMemberSource: MemberSource {
                 do {
                     var isMarquee = false
                     for try await row in try await connection.query(PostgresQuery(unsafeSQL: settings), logger: logger) {
-                        isMarquee = limitsWorkers ? try row.decode((Bool, String, String).self).0 : try row.decode((Bool, String).self).0
+                        isMarquee = try row.makeRandomAccess()[0].decode(Bool.self)
                     }
                     guard !isMarquee || self.allowsMarqueeDatabase else { throw MemberSourceError.unavailable(Self.marquee) }
                     let result = try await body(connection)

@@ -28,8 +28,11 @@ public struct SQLAudienceRepository: AudienceRepository {
     static let columns = "id, version, name, description, definition, created_at, updated_at"
 
     public func list(tenant: String) async throws -> [SavedAudience] {
-        try await database.query("SELECT \(Self.columns) FROM audiences WHERE tenant_id = $1 ORDER BY id", [.text(tenant)])
-            .map(Self.audience)
+        try await Self.list(tenant: tenant, in: database)
+    }
+
+    static func list(tenant: String, in db: any SQLExecutor) async throws -> [SavedAudience] {
+        try await db.query("SELECT \(columns) FROM audiences WHERE tenant_id = $1 ORDER BY id", [.text(tenant)]).map(audience)
     }
 
     public func get(tenant: String, id: String) async throws -> SavedAudience? {
@@ -45,7 +48,8 @@ public struct SQLAudienceRepository: AudienceRepository {
         let definition = try Self.json(audience.definition)
         let snapshot = stored
         return try await database.transaction { db in
-            try await CatalogLock.take(tenant: tenant, in: db, check: check)
+            try await CatalogLock.take(tenant: tenant, in: db)
+            try await CatalogLock.check(check, tenant: tenant, in: db)
             // ON CONFLICT: a concurrent create of the same id is "exists", not a duplicate-key error.
             let inserted = try await db.query(
                 "INSERT INTO audiences (tenant_id, \(Self.columns)) VALUES ($1, $2, 1, $3, $4, $5::jsonb, $6, $6) ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id",
@@ -59,7 +63,7 @@ public struct SQLAudienceRepository: AudienceRepository {
         let definition = try Self.json(audience.definition)
         let now = Self.millis(Date())
         return try await database.transaction { db in
-            try await CatalogLock.take(tenant: tenant, in: db, check: nil)
+            try await CatalogLock.take(tenant: tenant, in: db)
             let lock = db.dialect == .postgres ? " FOR UPDATE" : ""  // two saves of one version cannot both pass
             guard let current = try await db.query(
                 "SELECT \(Self.columns) FROM audiences WHERE tenant_id = $1 AND id = $2" + lock, [.text(tenant), .text(audience.id)]).first
@@ -68,7 +72,7 @@ public struct SQLAudienceRepository: AudienceRepository {
             if let expectedVersion, expectedVersion != stored.version {
                 throw AudienceRepositoryError.versionConflict(expected: expectedVersion, actual: stored.version)
             }
-            try await CatalogLock.run(check, tenant: tenant, in: db)  // a stale edit is 412 first
+            try await CatalogLock.check(check, tenant: tenant, in: db)  // a stale edit is 412 first
             stored.version += 1
             stored.name = audience.name
             stored.description = audience.description

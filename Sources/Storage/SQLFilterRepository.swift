@@ -16,8 +16,11 @@ public struct SQLFilterRepository: FilterRepository {
     }()
 
     public func list(tenant: String) async throws -> [FilterDefinition] {
-        let rows = try await database.query("SELECT document, version FROM filters WHERE tenant_id = $1 ORDER BY id", [.text(tenant)])
-        return try rows.map(Self.filter)
+        try await Self.list(tenant: tenant, in: database)
+    }
+
+    static func list(tenant: String, in db: any SQLExecutor) async throws -> [FilterDefinition] {
+        try await db.query("SELECT document, version FROM filters WHERE tenant_id = $1 ORDER BY id", [.text(tenant)]).map(filter)
     }
 
     public func get(tenant: String, id: String) async throws -> FilterDefinition? {
@@ -30,7 +33,7 @@ public struct SQLFilterRepository: FilterRepository {
     {
         let now = Date()
         return try await database.transaction { db in
-            try await CatalogLock.take(tenant: tenant, in: db, check: nil)
+            try await CatalogLock.take(tenant: tenant, in: db)
             // Row-locked until the transaction ends, so two saves of one version cannot both pass
             // (SQLite: the whole database is).
             let lock = db.dialect == .postgres ? " FOR UPDATE" : ""
@@ -39,15 +42,7 @@ public struct SQLFilterRepository: FilterRepository {
             if let expectedVersion, expectedVersion != (current ?? 0) {
                 throw FilterRepositoryError.versionConflict(expected: expectedVersion, actual: current ?? 0)
             }
-            try await CatalogLock.run(check, tenant: tenant, in: db)  // a stale edit is 412 first, as before
-            if filter.universe {
-                // The catalog check before this transaction let two concurrent universe saves
-                // both pass; under the catalog lock only one does.
-                if let other = try await db.query("SELECT id FROM filters WHERE tenant_id = $1 AND universe AND id <> $2 LIMIT 1",
-                                                  [.text(tenant), .text(filter.id)]).first {
-                    throw FilterRepositoryError.duplicateUniverse(existing: try other.string("id"))
-                }
-            }
+            try await CatalogLock.check(check, tenant: tenant, in: db)  // a stale edit is 412 first, as before
             var stored = filter
             stored.version = (current ?? 0) + 1
             let document = String(decoding: try Self.encoder.encode(stored), as: UTF8.self)
@@ -79,7 +74,8 @@ public struct SQLFilterRepository: FilterRepository {
 
     public func delete(tenant: String, id: String, check: CatalogCheck?) async throws -> Bool {
         try await database.transaction { db in
-            try await CatalogLock.take(tenant: tenant, in: db, check: check)
+            try await CatalogLock.take(tenant: tenant, in: db)
+            try await CatalogLock.check(check, tenant: tenant, in: db)
             return !(try await db.query("DELETE FROM filters WHERE tenant_id = $1 AND id = $2 RETURNING id", [.text(tenant), .text(id)]).isEmpty)
         }
     }

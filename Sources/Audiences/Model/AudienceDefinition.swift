@@ -26,15 +26,7 @@ public indirect enum AudienceDefinition: Hashable, Sendable {
 }
 
 extension AudienceDefinition: Codable {
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-
-        static let all = Key("all"), any = Key("any"), filter = Key("filter"), params = Key("params"), exclude = Key("exclude")
-    }
+    private typealias Key = MemberKey
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)

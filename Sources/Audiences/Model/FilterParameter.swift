@@ -11,21 +11,13 @@ public struct FilterParameter: Hashable, Sendable, Codable {
         self.type = type
     }
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     /// Refuses members other than `name` and `type`: a misspelt one (`"defualt"`) was dropped.
     public init(from decoder: any Decoder) throws {
-        let keys = try decoder.container(keyedBy: AnyKey.self)
-        if let unknown = keys.allKeys.first(where: { $0.stringValue != "name" && $0.stringValue != "type" }) {
+        let container = try decoder.container(keyedBy: MemberKey.self)
+        if let unknown = container.allKeys.first(where: { $0.stringValue != "name" && $0.stringValue != "type" }) {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [unknown],
                                                     debugDescription: "unknown field '\(unknown.stringValue)' (a parameter has name, type)"))
         }
-        let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         type = try container.decode(ParameterType.self, forKey: .type)
     }

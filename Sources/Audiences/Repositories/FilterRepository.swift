@@ -34,6 +34,4 @@ extension FilterRepository {
 public enum FilterRepositoryError: Error, Hashable, Sendable {
     /// The filter was saved by someone else since version `expected` was read.
     case versionConflict(expected: Int, actual: Int)
-    /// Filter `existing` is already the tenant's universe (a tenant has one).
-    case duplicateUniverse(existing: String)
 }

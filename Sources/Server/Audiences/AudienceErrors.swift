@@ -39,9 +39,6 @@ enum AudienceErrors {
                 throw APIError.versionConflict("the audience changed: you edited version \(expected), the current version is \(actual)",
                                                current: actual)
             }
-        } catch FilterRepositoryError.duplicateUniverse(let existing) {
-            throw validation([AudienceIssue(code: "duplicate_universe", message: "filter '\(existing)' is already the universe; a tenant has one",
-                                            path: "/universe")])
         } catch FilterRepositoryError.versionConflict(let expected, let actual) {
             if expected == 0 {
                 throw APIError(status: .conflict, code: "already_exists", message: "the filter exists (version \(actual))", path: "/id")
