@@ -68,13 +68,14 @@ struct PromotionsController {
         fields["id"] = .string(id)
         // Expected version: If-Match, else the body's "version"; one of them is required so
         // two editors can never silently overwrite each other.
+        // Parsed first: a body "version" that is no valid version is a 400 at /version, not 428.
+        let promotion = try Promotion(parsing: .object(fields))
         var expected = try ETag.expectedVersion(request)
-        if expected == nil, case .number(let number)? = fields["version"] { expected = Int(number.description) }
+        if expected == nil, let version = fields["version"], version != .null { expected = promotion.version }
         guard let expected else {
             throw APIError(status: .preconditionRequired, code: "precondition_required",
                            message: "send If-Match: \"<version>\" (or \"version\" in the body) with the version you edited")
         }
-        let promotion = try Promotion(parsing: .object(fields))
         let stored = try await Self.mapped {
             try await repository.update(tenant: caller.tenant.id, promotion: promotion, expectedVersion: expected)
         }

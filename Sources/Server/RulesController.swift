@@ -25,6 +25,7 @@ struct RulesController {
     @Sendable func validate(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         _ = try context.require(.price)
         let object = try await body.jsonObject(request)
+        try RequestBody.refuseUnknownMembers(.object(object), fields: ["condition"])
         let condition = try Self.condition(in: object)
         return JSONResponse.make(Validated(valid: true, normalized: condition.normalized().json))
     }
@@ -32,6 +33,7 @@ struct RulesController {
     @Sendable func evaluate(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         _ = try context.require(.price)
         let object = try await body.jsonObject(request)
+        try RequestBody.refuseUnknownMembers(.object(object), fields: ["condition", "document", "explain"])  // a misspelt "explian" is not silently off
         let condition = try Self.condition(in: object)
         guard let document = object["document"] else {
             throw APIError.badRequest("missing field \"document\"", path: "/document", code: "missing_field")

@@ -94,14 +94,25 @@ public struct SQLAudienceRepository: AudienceRepository {
         }
     }
 
+    /// Refuses (`notFound`) when the audience is gone: a delete committed while the snapshot was
+    /// being evaluated must not leave it behind for a later audience of the same id. The shared row
+    /// lock makes a concurrent delete wait, and `delete` removes the audience before its snapshots.
     public func saveSnapshot(tenant: String, snapshot: AudienceSnapshot) async throws {
-        try await database.query(
-            """
-            INSERT INTO audience_snapshots (tenant_id, audience_id, id, definition, member_count, members, created_at)
-            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
-            """,
-            [.text(tenant), .text(snapshot.audienceID), .text(snapshot.id), .json(try Self.json(snapshot.definition)),
-             .int(snapshot.count), .blob(snapshot.members.serialized()), .date(Self.millis(snapshot.createdAt))])
+        let definition = try Self.json(snapshot.definition)
+        let members = snapshot.members.serialized()
+        try await database.transaction { db in
+            let lock = db.dialect == .postgres ? " FOR SHARE" : ""
+            guard try await !db.query("SELECT id FROM audiences WHERE tenant_id = $1 AND id = $2" + lock,
+                                      [.text(tenant), .text(snapshot.audienceID)]).isEmpty
+            else { throw AudienceRepositoryError.notFound }
+            try await db.query(
+                """
+                INSERT INTO audience_snapshots (tenant_id, audience_id, id, definition, member_count, members, created_at)
+                VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
+                """,
+                [.text(tenant), .text(snapshot.audienceID), .text(snapshot.id), .json(definition),
+                 .int(snapshot.count), .blob(members), .date(Self.millis(snapshot.createdAt))])
+        }
     }
 
     public func snapshots(tenant: String, audienceID: String) async throws -> [AudienceSnapshot] {

@@ -70,6 +70,12 @@ struct AudienceRepositoryTests {
             try await store.audiences.delete(tenant: tenant, id: "aud")
             #expect(try await store.audiences.snapshot(tenant: tenant, audienceID: "aud", id: "snap-1") == nil)
             await #expect(throws: AudienceRepositoryError.notFound) { try await store.audiences.delete(tenant: tenant, id: "aud") }
+            // A snapshot evaluated before the delete is refused, so a later audience of the same id starts with none.
+            await #expect(throws: AudienceRepositoryError.notFound) {
+                try await store.audiences.saveSnapshot(tenant: tenant, snapshot: snapshot)
+            }
+            _ = try await store.audiences.create(tenant: tenant, audience: SavedAudience(id: "aud", name: "new", definition: .filter("c")))
+            #expect(try await store.audiences.snapshots(tenant: tenant, audienceID: "aud").isEmpty)
         }
     }
 

@@ -31,6 +31,13 @@ struct AudienceTargetingTests {
         #expect(PromotionSnapshot(promotions: Self.promotions).audienceReferences.all)  // $size names none
         #expect(PromotionSnapshot(promotions: [F.promotion("p", .percentOff(percent: F.percent("1")),
                                                            trigger: ["customer.tier": "gold"])]).audienceReferences.isEmpty)
+        // Whole-list and presence comparisons depend on every membership, not only the named ones.
+        for trigger: JSONValue in [["customer.audiences": ["horror-fans"]], ["customer.audiences": .null],
+                                   ["customer.audiences": ["$in": ["horror-fans", .null]]]] {
+            let references = PromotionSnapshot(promotions: [F.promotion("p", .percentOff(percent: F.percent("1")), trigger: trigger)])
+                .audienceReferences
+            #expect(references.all, "\(trigger)")
+        }
     }
 
     @Test(arguments: [true, false])

@@ -57,6 +57,27 @@ import Testing
         #expect(byPath["/lines/4/name"] == "unknown_field")
     }
 
+    /// Integer ids are kept as their digits; one too long for 64 bits was rounded by the parser,
+    /// so it is refused rather than matched as another id.
+    @Test func integerIdsKeepTheirDigitsOrAreRefused() throws {
+        let cart = try Cart(parsing: JSONValue(parsing: """
+            {"currency": "EUR", "customer": {"id": 9223372036854775807},
+             "lines": [{"id": 1e2, "sku": -42, "quantity": 1, "unitPrice": "1.00"}]}
+            """))
+        #expect(cart.customer?.id == "9223372036854775807" && cart.lines.first?.id == "100" && cart.lines.first?.sku == "-42")
+        let document = try JSONValue(parsing: """
+            {"currency": "EUR", "customer": {"id": 12345678901234567890123},
+             "lines": [{"id": 12345678901234567890123, "sku": 9223372036854775808, "quantity": 1, "unitPrice": "1.00"}]}
+            """)
+        do {
+            _ = try Cart(parsing: document)
+            Issue.record("expected issues")
+        } catch {
+            #expect(Set(error.issues.map(\.path)) == ["/customer/id", "/lines/0/id", "/lines/0/sku"])
+            #expect(error.issues.allSatisfy { $0.code == "type_mismatch" })
+        }
+    }
+
     @Test func duplicateLineIdsAndUnknownCurrency() throws {
         let duplicate: JSONValue = ["currency": "EUR", "lines": [
             ["id": "1", "sku": "a", "quantity": 1, "unitPrice": "1.00"],

@@ -72,6 +72,21 @@ import Testing
         #expect(result.loyaltyPoints == 0)
     }
 
+    /// Points are awarded on the final line values: an exclusive points promotion whose lines a
+    /// promotion of its own level then discounts to 0 awards nothing, so it blocks nothing.
+    @Test func exclusivePointsThatEndAtZeroBlockNothing() {
+        let cart = F.cart([F.line("1", sku: "s1", price: "1.00"), F.line("2", sku: "s2", price: "50.00")])
+        let result = F.price(cart, [
+            F.promotion("points", .loyaltyPoints(.perUnitOfCurrency(PointsRate(parsing: "10000")!)), currency: nil,
+                        target: ["sku": "s1"], priority: 10, exclusive: true),
+            F.promotion("free", .percentOff(percent: F.percent("100")), target: ["sku": "s1"], priority: 10),
+            F.promotion("low", .percentOff(percent: F.percent("10")), target: ["sku": "s2"], priority: 1),
+        ])
+        #expect(result.appliedIDs.sorted() == ["free", "low"])
+        #expect(result.reason("points") == .noDiscount)
+        #expect(result.discount.decimalString == "6.00" && result.loyaltyPoints == 0)
+    }
+
     @Test func exclusiveThatDoesNotApplyBlocksNothing() {
         let result = F.price(Self.shoes, [
             F.promotion("vip", .percentOff(percent: F.percent("5")), target: ["category": "hats"], priority: 10, exclusive: true),

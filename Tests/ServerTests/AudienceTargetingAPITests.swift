@@ -48,9 +48,10 @@ struct AudienceTargetingAPITests {
                 """)
             #expect(promotion.status == 201, "\(promotion.text)")
 
-            // Members 1, 2, 3 watched horror; 6 did not; "x" is no member id; ids may be strings.
-            let first = try await Self.discounts(server, key: key, ["1": "5.00", #""3""#: "5.00", "6": "0.00", #""x""#: "0.00"])
-            #expect(first == ["1": "5.00", #""3""#: "5.00", "6": "0.00", #""x""#: "0.00"])
+            // Members 1, 2, 3 watched horror; 6 did not; "x" is no member id; ids may be strings,
+            // in canonical decimal ("03" and "+3" are other customers).
+            let expected = ["1": "5.00", #""3""#: "5.00", "6": "0.00", #""x""#: "0.00", #""03""#: "0.00", #""+3""#: "0.00"]
+            #expect(try await Self.discounts(server, key: key, expected) == expected)
 
             let metrics = try await server.request("GET", "/metrics").text
             #expect(metrics.contains("marquee_audience_memberships ") && metrics.contains("marquee_audience_membership_refresh_failures_total"))

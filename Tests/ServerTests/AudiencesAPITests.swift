@@ -110,6 +110,18 @@ struct AudiencesAPITests {
             #expect(try await server.request("GET", "/v1/audiences/oslo-horror/members/2", key: key).json["member"] as? Bool == true)
             #expect(try await server.request("GET", "/v1/audiences/oslo-horror/members/3", key: key).json["member"] as? Bool == false)
             #expect(try await server.request("GET", "/v1/audiences/oslo-horror/members/x", key: key).status == 400)
+            // Only canonical decimal ids: "02" or "-0" would be other customers elsewhere (coupons, conditions).
+            for odd in ["02", "-0", "%2B2"] {
+                #expect(try await server.request("GET", "/v1/audiences/oslo-horror/members/\(odd)", key: key).errorCode == "invalid_member_id", "\(odd)")
+            }
+            #expect(try await server.request("GET", "/v1/audiences/oslo-horror/members?limit=1&after=%2B1", key: key).errorCode == "invalid_cursor")
+            // Paging arguments and member ids are checked before any filter runs (this one fails when run).
+            #expect(try await server.request("POST", "/v1/filters", key: key, json: #"{"id": "negative", "name": "Negative", "sql": "SELECT -1 AS id"}"#).status == 201)
+            #expect(try await server.request("POST", "/v1/audiences", key: key, json: #"{"id": "broken", "name": "Broken", "definition": {"filter": "negative"}}"#).status == 201)
+            #expect(try await server.request("GET", "/v1/audiences/broken/members/abc", key: key).errorCode == "invalid_member_id")
+            #expect(try await server.request("GET", "/v1/audiences/broken/members?after=x", key: key).errorCode == "invalid_cursor")
+            #expect(try await server.request("GET", "/v1/audiences/broken/members/1", key: key).status == 400)  // the filter's own error
+            #expect(try await server.request("DELETE", "/v1/audiences/broken", key: key).status == 204)
 
             // A snapshot stays as approved when the filter changes afterwards.
             let snapshot = try await server.request("POST", "/v1/audiences/oslo-horror/snapshots", key: key)

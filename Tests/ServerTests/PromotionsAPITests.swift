@@ -55,6 +55,9 @@ struct PromotionsAPITests {
             #expect(stale.header("ETag") == "\"2\"")
             let unconditional = try await server.request("PUT", "/v1/promotions/shoes-10", key: acme.key, json: Self.shoes10)
             #expect(unconditional.status == 428)
+            let fractional = Self.shoes10.replacingOccurrences(of: "{", with: #"{"version": 1.5, "#, options: [], range: Self.shoes10.range(of: "{"))
+            let badVersion = try await server.request("PUT", "/v1/promotions/shoes-10", key: acme.key, json: fractional)
+            #expect(badVersion.status == 400 && badVersion.errorPath == "/version", "\(badVersion.text)")
 
             let repriced = try await server.request("POST", "/v1/carts/price", key: acme.key, json: Self.cart)
             #expect(repriced.json["discount"] as? String == "20.00")

@@ -63,6 +63,10 @@ struct RulesAPITests {
             #expect(notObject.status == 400)
             let badExplain = try await server.request("POST", "/v1/rules/evaluate", key: pricingKey, json: #"{"condition": {}, "document": {}, "explain": "yes"}"#)
             #expect(badExplain.errorPath == "/explain")
+            let misspelt = try await server.request("POST", "/v1/rules/evaluate", key: pricingKey, json: #"{"condition": {}, "document": {}, "explian": true}"#)
+            #expect(misspelt.errorCode == "unknown_field" && misspelt.errorPath == "/explian", "\(misspelt.text)")
+            let extra = try await server.request("POST", "/v1/rules/validate", key: pricingKey, json: #"{"condition": {}, "document": {}}"#)
+            #expect(extra.errorCode == "unknown_field" && extra.errorPath == "/document", "\(extra.text)")
         }
     }
 

@@ -6,7 +6,8 @@ public struct AudienceReferences: Sendable, Hashable {
     /// Audience ids named by `$eq`/`$in`/`$all`/`$ne`/`$nin` on `customer.audiences`.
     public internal(set) var ids: Set<String> = []
     /// A condition reads the memberships without naming them (`$size`, `$exists`, `$elemMatch`,
-    /// the whole `customer` object, …): every audience of the tenant is needed.
+    /// the whole `customer` object, a literal that is not a string, …): every audience of the
+    /// tenant is needed.
     public internal(set) var all = false
 
     /// No promotion reads `customer.audiences`.
@@ -34,7 +35,11 @@ public struct AudienceReferences: Sendable, Hashable {
         }
     }
 
+    /// A literal other than a plain string (`["a"]`, `null`, an object, a date) compares the whole
+    /// membership list or its presence, so it needs every audience, not only the ones named.
     private mutating func insert(_ literals: [RuleLiteral]) {
-        for case .value(.string(let id)) in literals { ids.insert(id) }
+        for literal in literals {
+            if case .value(.string(let id)) = literal { ids.insert(id) } else { all = true }
+        }
     }
 }

@@ -105,6 +105,7 @@ extension PricingSession {
         var anyDirty = false  // some line is dirty (else no reuse check needs to scan lines)
         // Per level, reused across levels (one allocation each per call).
         var order: [Int] = [], ranked: [Evaluation] = [], effects: [Int64] = []
+        var exclusivePoints: [(rate: LoyaltyRate, lines: [Int])] = []
         while start < candidates.count {
             let priority = snapshot.promotions[candidates[start].promotion].priority
             var end = start + 1
@@ -164,7 +165,21 @@ extension PricingSession {
                 anyDirty = true
                 applied.append(AppliedRecord(promotion: candidate.promotion, slot: candidate.slot, outcome: outcome, taken: taken,
                                              pointsLines: compiled.isDiscount ? [] : eligible))
-                if compiled.exclusive { blocked = true }
+                if compiled.exclusive {
+                    if case .loyaltyPoints(let rate) = compiled.action {
+                        exclusivePoints.append((rate, eligible))
+                    } else {
+                        blocked = true
+                    }
+                }
+            }
+            // An exclusive points promotion blocks the lower levels only if it still awards points
+            // now that its level is done (later promotions of the level may have brought its lines
+            // to 0); with the lower levels blocked, this is its final award.
+            if !blocked, !exclusivePoints.isEmpty {
+                let calculator = self.calculator
+                blocked = exclusivePoints.contains { calculator.points($0.rate, on: calculator.value(of: $0.lines)) > 0 }
+                exclusivePoints.removeAll()
             }
         }
         return applied

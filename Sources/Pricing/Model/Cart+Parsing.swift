@@ -65,17 +65,8 @@ extension Cart {
         // Each check below takes a fast path for a valid value and builds the member's JSON
         // pointer only when it has a problem to report (the same problems as the plain readers).
         guard let members = reader.knownObject(value, at: path, allowed: lineFields) else { return nil }
-        let id: String? = reader.required(members, "id", at: path).flatMap { value in
-            // Line ids may be sent as integers by POS systems; they are kept as text.
-            if case .number(let number) = value, number.isInteger { return number.description }
-            if let text = DocumentReader.plainString(value, maxLength: 256) { return text }
-            return reader.string(value, at: path + "/id", maxLength: 256)
-        }
-        let sku = reader.required(members, "sku", at: path).flatMap { value -> String? in
-            if case .number(let number) = value, number.isInteger { return number.description }
-            if let text = DocumentReader.plainString(value, maxLength: 256) { return text }
-            return reader.string(value, at: path + "/sku", maxLength: 256)
-        }
+        let id = reader.required(members, "id", at: path).flatMap { reader.idText($0, at: path + "/id") }
+        let sku = reader.required(members, "sku", at: path).flatMap { reader.idText($0, at: path + "/sku") }
         let quantity = reader.required(members, "quantity", at: path).flatMap { value -> Int? in
             if case .number(let number) = value, let integer = number.int64Value, integer >= 1, integer <= Int64(limits.maxQuantity) {
                 return Int(integer)
@@ -103,15 +94,7 @@ extension Cart {
     private static func parseCustomer(_ value: JSONValue, reader: inout DocumentReader) -> Customer? {
         guard let members = reader.knownObject(value, at: "/customer", allowed: customerFields) else { return nil }
         var id: String?
-        if let value = members["id"], value != .null {
-            if case .number(let number) = value, number.isInteger {
-                id = number.description
-            } else if let text = DocumentReader.plainString(value, maxLength: 256) {
-                id = text
-            } else {
-                id = reader.string(value, at: "/customer/id", maxLength: 256)
-            }
-        }
+        if let value = members["id"], value != .null { id = reader.idText(value, at: "/customer/id") }
         let tier = reader.plainOptionalString(members, "tier", at: "/customer")
         var loyaltyCard: Bool?
         if let value = members["loyaltyCard"], value != .null {
@@ -134,6 +117,21 @@ extension DocumentReader {
     static func plainString(_ value: JSONValue, maxLength: Int) -> String? {
         guard case .string(let text) = value, !text.isEmpty, text.utf8.count <= maxLength else { return nil }
         return text
+    }
+
+    /// An id (line, SKU, customer) sent as text or as a JSON integer, which POS systems send; an
+    /// integer is kept as its decimal text. Integers beyond 64 bits are refused: the parser has
+    /// rounded them, and a rounded id could be another line's or customer's.
+    mutating func idText(_ value: JSONValue, at path: String) -> String? {
+        if case .number(let number) = value {
+            if let integer = number.int64Value { return String(integer) }
+            if number.isInteger {
+                report("type_mismatch", "an integer id must fit in 64 bits; send longer ids as strings", at: path)
+                return nil
+            }
+        }
+        if let text = DocumentReader.plainString(value, maxLength: 256) { return text }
+        return string(value, at: path, maxLength: 256)
     }
 
     /// ``optionalString(_:_:at:maxLength:)`` that builds the member's JSON pointer only when

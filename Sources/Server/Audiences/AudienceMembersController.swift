@@ -52,11 +52,13 @@ struct AudienceMembersController {
     }
 
     @Sendable func members(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
-        try MemberListing.response(try await current(context), request: request, path: request.uri.path)
+        let page = try MemberListing.Page(request)
+        return MemberListing.response(try await current(context), page: page, path: request.uri.path)
     }
 
     @Sendable func membership(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
-        try MemberListing.membership(try await current(context), memberID: try context.parameters.require("memberId"))
+        let id = try MemberListing.memberID(try context.parameters.require("memberId"))
+        return MemberListing.membership(try await current(context), memberID: id)
     }
 
     @Sendable func createSnapshot(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
@@ -66,7 +68,7 @@ struct AudienceMembersController {
         let id = "snap-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let snapshot = AudienceSnapshot(id: id, audienceID: audience.id, definition: audience.definition, members: result.members,
                                         createdAt: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000))
-        try await service.store.audiences.saveSnapshot(tenant: caller.tenant.id, snapshot: snapshot)
+        try await AudienceErrors.mapped { try await service.store.audiences.saveSnapshot(tenant: caller.tenant.id, snapshot: snapshot) }
         return JSONResponse.make(SnapshotBody(snapshot), status: .created)
     }
 
@@ -90,10 +92,12 @@ struct AudienceMembersController {
     }
 
     @Sendable func snapshotMembers(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
-        try MemberListing.response(try await snapshot(context).members, request: request, path: request.uri.path)
+        let page = try MemberListing.Page(request)
+        return MemberListing.response(try await snapshot(context).members, page: page, path: request.uri.path)
     }
 
     @Sendable func snapshotMembership(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
-        try MemberListing.membership(try await snapshot(context).members, memberID: try context.parameters.require("memberId"))
+        let id = try MemberListing.memberID(try context.parameters.require("memberId"))
+        return MemberListing.membership(try await snapshot(context).members, memberID: id)
     }
 }

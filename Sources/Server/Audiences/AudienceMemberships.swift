@@ -42,9 +42,9 @@ public final class AudienceMemberships: Service, Sendable {
     }
 
     /// The audiences among `references` that `customerID` belongs to. Member ids are unsigned
-    /// 32-bit integers; any other customer id is in no audience.
+    /// 32-bit integers in canonical decimal; any other customer id ("+3", "003") is in no audience.
     public func audiences(tenant: String, customerID: String, references: AudienceReferences) -> [String] {
-        guard let member = UInt32(customerID), let members = tenants.withLock({ $0[tenant]?.members }) else { return [] }
+        guard let member = MemberID.parse(customerID), let members = tenants.withLock({ $0[tenant]?.members }) else { return [] }
         return members.compactMap { id, bitmap in
             (references.all || references.ids.contains(id)) && bitmap.contains(member) ? id : nil
         }

@@ -1,3 +1,4 @@
+import Audiences
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,15 +14,27 @@ import Roaring
 enum MemberListing {
     static let chunk = 8192
 
-    static func response(_ members: Bitmap, request: Request, path: String) throws -> Response {
-        let query = request.uri.queryParameters
+    /// The paging arguments, read before the audience is evaluated: bad input is refused without
+    /// running a filter, and with its own error rather than the member source's.
+    struct Page {
         var after: UInt32?
-        if let text = query["after"] {
-            guard let value = UInt32(text) else { throw APIError.badRequest("after must be a member id (unsigned 32-bit)", code: "invalid_cursor") }
-            after = value
+        var limit: Int?
+        var csv: Bool
+
+        init(_ request: Request) throws {
+            if let text = request.uri.queryParameters["after"] {
+                guard let value = MemberID.parse(text) else {
+                    throw APIError.badRequest("after must be a member id (unsigned 32-bit, decimal)", code: "invalid_cursor")
+                }
+                after = value
+            }
+            limit = try request.limit(maximum: 1_000_000)
+            csv = request.headers[.accept]?.contains("text/csv") ?? false
         }
-        let limit = try request.limit(maximum: 1_000_000)
-        let csv = request.headers[.accept]?.contains("text/csv") ?? false
+    }
+
+    static func response(_ members: Bitmap, page: Page, path: String) -> Response {
+        let (after, limit, csv) = (page.after, page.limit, page.csv)
         var headers = HTTPFields()
         headers[.contentType] = csv ? "text/csv; charset=utf-8" : "application/x-ndjson"
         headers[HTTPField.Name("X-Total-Count")!] = String(members.count)
@@ -70,11 +83,15 @@ enum MemberListing {
     }
 
     /// `{"memberId": N, "member": true|false}` for `/members/{memberId}`.
-    static func membership(_ members: Bitmap, memberID text: String) throws -> Response {
-        guard let id = UInt32(text) else {
-            throw APIError.badRequest("a member id is an unsigned 32-bit integer", path: nil, code: "invalid_member_id")
+    static func memberID(_ text: String) throws -> UInt32 {
+        guard let id = MemberID.parse(text) else {
+            throw APIError.badRequest("a member id is an unsigned 32-bit integer in decimal, without sign or leading zeros", path: nil, code: "invalid_member_id")
         }
-        return JSONResponse.make(Membership(memberId: id, member: members.contains(id)))
+        return id
+    }
+
+    static func membership(_ members: Bitmap, memberID id: UInt32) -> Response {
+        JSONResponse.make(Membership(memberId: id, member: members.contains(id)))
     }
 
     struct Membership: Encodable {
