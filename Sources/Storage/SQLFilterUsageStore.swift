@@ -18,16 +18,20 @@ public struct SQLFilterUsageStore: FilterUsageStore {
     public func loadUsage() async throws -> [FilterUsage] {
         let rows = try await database.query(
             "SELECT tenant_id, filter_id, fingerprint, parameters, typed_parameters, use_count, last_used_ns, last_duration_ns FROM filter_usage", [])
-        return try rows.map { row in
-            let parameters = try JSONDecoder().decode([String: ParameterValue].self, from: Data(row.string("typed_parameters").utf8))
-            let stored = try row.string("parameters")
-            return FilterUsage(
-                key: FilterCacheKey(tenant: try row.string("tenant_id"), filterID: try row.string("filter_id"), fingerprint: try row.string("fingerprint"),
-                                    parameters: stored.hasPrefix(Self.digestPrefix) ? FilterRequest.canonicalParameters(parameters) : stored),
-                parameters: parameters, useCount: try row.int("use_count"),
-                lastUsed: CacheInstant(nanosecondsSinceEpoch: Int64(try row.int("last_used_ns"))),
-                lastDuration: try row.optionalInt("last_duration_ns").map { .nanoseconds($0) })
-        }
+        // A row that no longer decodes (an older format, a hand edit) is skipped: it must not stop
+        // pre-warming every other filter.
+        return rows.compactMap { row in try? Self.usage(row) }
+    }
+
+    static func usage(_ row: SQLRow) throws -> FilterUsage {
+        let parameters = try JSONDecoder().decode([String: ParameterValue].self, from: Data(row.string("typed_parameters").utf8))
+        let stored = try row.string("parameters")
+        return FilterUsage(
+            key: FilterCacheKey(tenant: try row.string("tenant_id"), filterID: try row.string("filter_id"), fingerprint: try row.string("fingerprint"),
+                                parameters: stored.hasPrefix(Self.digestPrefix) ? FilterRequest.canonicalParameters(parameters) : stored),
+            parameters: parameters, useCount: try row.int("use_count"),
+            lastUsed: CacheInstant(nanosecondsSinceEpoch: Int64(try row.int("last_used_ns"))),
+            lastDuration: try row.optionalInt("last_duration_ns").map { .nanoseconds($0) })
     }
 
     public func saveUsage(_ usage: [FilterUsage]) async throws {

@@ -124,6 +124,14 @@ struct AudienceRepositoryTests {
             try await store.filterUsage.saveUsage([lower])
             let loaded = try await store.filterUsage.loadUsage().filter { $0.key.tenant == tenant }
             #expect(loaded == [record])
+            // A row that no longer decodes (an older format, a hand edit) is skipped, not the whole load.
+            try await store.database.query(
+                #"UPDATE filter_usage SET typed_parameters = '{"d": {"unknown": 1}}' WHERE tenant_id = $1 AND filter_id = $2"#,
+                [.text(tenant), .text("f")])
+            var other = record
+            other.key.filterID = "g"
+            try await store.filterUsage.saveUsage([other])
+            #expect(try await store.filterUsage.loadUsage().filter { $0.key.tenant == tenant } == [other])
         }
     }
 

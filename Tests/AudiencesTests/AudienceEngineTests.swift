@@ -84,6 +84,18 @@ struct AudienceEngineTests {
         #expect(source.queryCount == 4)
     }
 
+    /// The universe belongs to no node: its query shows in the root, which is not "cached" when
+    /// only the leaves were.
+    @Test func theRootCountsTheUniverseQuery() async throws {
+        let engine = engine(), source = source()
+        _ = try await engine.evaluate(tenant: "t", definition: .filter("opted_out"), catalog: Fixtures.catalog, source: source)
+        let result = try await engine.evaluate(tenant: "t", definition: Self.notOptedOut, catalog: Fixtures.catalog, source: source)
+        #expect(result.usedUniverse && result.queries == 1)
+        #expect(result.nodes.map(\.cached) == [false])
+        let again = try await engine.evaluate(tenant: "t", definition: Self.notOptedOut, catalog: Fixtures.catalog, source: source)
+        #expect(again.nodes.map(\.cached) == [true] && again.queries == 0)
+    }
+
     @Test func aFailingFilterReportsItsLeaves() async throws {
         let source = source()
         source.fail("lives_in")

@@ -75,6 +75,9 @@ struct InputErrorsAPITests {
             }
             let typo = try await server.request("POST", "/v1/audiences", key: key, json: #"{"id": "a", "name": "A", "definition": {"filter": "everyone"}, "descripton": "x"}"#)
             #expect(typo.status == 400 && typo.errorCode == "unknown_field" && typo.errorPath == "/descripton", "\(typo.text)")
+            let long = String(repeating: "x", count: 4001)
+            let tooLong = try await server.request("POST", "/v1/audiences", key: key, json: #"{"id": "a", "name": "A", "definition": {"filter": "everyone"}, "description": "\#(long)"}"#)
+            #expect(tooLong.status == 400 && tooLong.text.contains("invalid_description") && tooLong.text.contains("\"/description\""), "\(tooLong.status)")
             let renamed = try await server.request("PUT", "/v1/filters/aaa", key: key,
                                                    json: #"{"name": "A", "sql": "SELECT id FROM members"}"#)
             #expect(renamed.status == 201 && renamed.json["id"] as? String == "aaa", "\(renamed.text)")

@@ -39,7 +39,12 @@ public struct AudienceEngine: Sendable {
             domain = SetTerm.union([universe.members] + fetches.leaves.map(\.members))
         }
         let members = root.materialised(domain: domain)
-        let nodes = evaluation.nodes.map { $0.result(domainCount: domain?.count) }
+        var nodes = evaluation.nodes.map { $0.result(domainCount: domain?.count) }
+        if let universe = fetches.universe {
+            // The universe, fetched alongside the leaves, belongs to no node: the root shows it.
+            nodes[0].cached = nodes[0].cached && universe.cached
+            nodes[0].ms = max(nodes[0].ms, universe.duration.milliseconds)
+        }
         return AudienceResult(
             count: members.count, nodes: nodes, elapsedMs: (clock.now - started).milliseconds,
             usedUniverse: domain != nil,

@@ -19,7 +19,8 @@ public struct AudienceNodeResult: Hashable, Sendable, Codable {
     public var count: Int?
     /// Members the leaf's filter matched, before any exclusion (leaves only).
     public var matched: Int?
-    /// Leaves: served from the cache. Groups: every leaf below was.
+    /// Leaves: served from the cache. Groups: every leaf below was (the root: and the universe,
+    /// when the evaluation needed it).
     public var cached: Bool
     /// Leaves: time to get the filter's result (cache, shared or own query). Groups: the
     /// slowest child plus the group's own set algebra.

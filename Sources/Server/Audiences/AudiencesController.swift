@@ -113,6 +113,9 @@ struct AudiencesController {
         if input.name.trimmingCharacters(in: .whitespaces).isEmpty || input.name.count > 200 {
             issues.append(AudienceIssue(code: "invalid_name", message: "a name has 1 to 200 characters", path: "/name"))
         }
+        if (input.description ?? "").count > 4000 {  // as for filters
+            issues.append(AudienceIssue(code: "invalid_description", message: "the description is longer than 4000 characters", path: "/description"))
+        }
         // Read now, not from the cache (seconds behind another instance's new filter); checked
         // again under the catalog lock when saved.
         let catalog = FilterCatalog(try await service.store.filters.list(tenant: tenant))

@@ -6,7 +6,8 @@ import NIOCore
 import Roaring
 
 /// Member ids of an audience or snapshot as a response: NDJSON (`{"memberId":N}` per line,
-/// the default) or CSV (`Accept: text/csv`, header `member_id`), in ascending id order.
+/// the default) or CSV (`Accept: text/csv`, header `member_id`; see ``MemberFormat``), in
+/// ascending id order.
 ///
 /// Paging: `?after=ID` starts after that id; `?limit=N` returns at most N ids and, when more
 /// remain, `X-Next-Cursor: <last id>` and a `Link: <…?after=…&limit=N>; rel="next"` header.
@@ -29,7 +30,7 @@ enum MemberListing {
                 after = value
             }
             limit = try request.limit(maximum: 1_000_000)
-            csv = request.headers[.accept]?.contains("text/csv") ?? false
+            csv = try MemberFormat.chosen(accept: request.headers[.accept]) == .csv
         }
     }
 
