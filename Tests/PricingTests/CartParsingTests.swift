@@ -52,6 +52,11 @@ import Testing
         #expect(byPath["/lines/2/quantity"] == "type_mismatch")
         #expect(byPath["/lines/2/unitPrice"] == "too_precise")
         #expect(byPath["/lines/3/unitPrice"] == nil)  // exact JSON numbers are accepted
+        for (number, code) in [("1e25", "too_large"), ("1e-25", "too_precise")] {
+            let cart = try JSONValue(parsing: #"{"currency": "EUR", "lines": [{"id": "1", "sku": "a", "quantity": 1, "unitPrice": \#(number)}]}"#)
+            #expect(throws: RuleErrors(issues: [RuleIssue(code: code, message: code == "too_large" ? "amount is too large" : "amount has too many fraction digits",
+                                                          path: "/lines/0/unitPrice")])) { try Cart(parsing: cart) }
+        }
         #expect(byPath["/lines/4/sku"] == "required")
         #expect(byPath["/lines/4/unitPrice"] == "negative_amount")
         #expect(byPath["/lines/4/name"] == "unknown_field")
@@ -86,6 +91,11 @@ import Testing
         #expect(throws: RuleErrors(issues: [RuleIssue(code: "duplicate_line_id", message: "line id \"1\" is used twice", path: "/lines/1/id")])) {
             try Cart(parsing: duplicate)
         }
+        // Canonically equivalent but different bytes ("é" composed, "e" + U+0301): two ids, as for conditions.
+        let composed: JSONValue = ["id": "\u{e9}", "sku": "a", "quantity": 1, "unitPrice": "1.00"]
+        let decomposed: JSONValue = ["id": "e\u{301}", "sku": "b", "quantity": 1, "unitPrice": "1.00"]
+        #expect(try Cart(parsing: ["currency": "EUR", "lines": [composed, decomposed]]).lines.count == 2)
+        #expect(throws: RuleErrors.self) { try Cart(parsing: ["currency": "EUR", "lines": [composed, decomposed, decomposed]]) }
         let unknown: JSONValue = ["currency": "EURO", "lines": []]
         #expect(throws: RuleErrors.self) { try Cart(parsing: unknown) }
     }

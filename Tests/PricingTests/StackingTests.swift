@@ -87,6 +87,16 @@ import Testing
         #expect(result.discount.decimalString == "6.00" && result.loyaltyPoints == 0)
     }
 
+    /// Lines are ordered by the bytes of their ids: canonically equivalent ids ("é" composed or
+    /// not) are two lines whose order, and so every tie-break, never depends on the request.
+    @Test func equivalentLineIdsAreOrderedByBytes() {
+        let lines = [F.line("\u{e9}", sku: "s", price: "10.00"), F.line("e\u{301}", sku: "s", price: "10.00")]
+        let promotions = [F.promotion("one", .amountOff(amount: F.eur("0.03"), per: .cart), target: ["sku": "s"])]
+        let forward = F.price(F.cart(lines), promotions), backward = F.price(F.cart(lines.reversed()), promotions)
+        let discounts = { (result: PriceResult) in Dictionary(uniqueKeysWithValues: result.lines.map { (Array($0.id.utf8), $0.discount.decimalString) }) }
+        #expect(discounts(forward) == discounts(backward) && forward.discount.decimalString == "0.03")
+    }
+
     @Test func exclusiveThatDoesNotApplyBlocksNothing() {
         let result = F.price(Self.shoes, [
             F.promotion("vip", .percentOff(percent: F.percent("5")), target: ["category": "hats"], priority: 10, exclusive: true),

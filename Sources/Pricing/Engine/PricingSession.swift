@@ -73,8 +73,11 @@ struct PricingSession {
         quantity.reserveCapacity(count)
         net.reserveCapacity(count)
         cart.lines.withUnsafeBufferPointer { lines in
-            if !(lines.indices.dropFirst()).allSatisfy({ lines[$0 - 1].id < lines[$0].id }) {
-                order.sort { lines[$0].id < lines[$1].id }
+            // By UTF-8 bytes, as conditions compare strings: Swift's `<` treats canonically
+            // equivalent ids ("é" composed or not) as equal, which would leave their order to the request.
+            let precedes = { (a: Int, b: Int) in lines[a].id.utf8.lexicographicallyPrecedes(lines[b].id.utf8) }
+            if !(lines.indices.dropFirst()).allSatisfy({ precedes($0 - 1, $0) }) {
+                order.sort(by: precedes)
             }
             for index in order {
                 quantity.append(Int64(lines[index].quantity))

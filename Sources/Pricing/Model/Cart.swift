@@ -71,7 +71,9 @@ public struct Cart: Sendable, Hashable {
         for (index, line) in lines.enumerated() {
             let path = JSONPointer.append("/lines", index)
             if line.id.isEmpty { reader.report("empty", "must not be empty", at: path + "/id") }
-            if !ids.insert(line.id).inserted {
+            // A Set<String> treats canonically equivalent ids as one; they are distinct ids (conditions
+            // compare bytes), so only byte-identical ids are duplicates.
+            if !ids.insert(line.id).inserted, lines[..<index].contains(where: { $0.id.utf8.elementsEqual(line.id.utf8) }) {
                 reader.report("duplicate_line_id", "line id \"\(line.id)\" is used twice", at: path + "/id")
             }
             if line.quantity < 1 || line.quantity > limits.maxQuantity {

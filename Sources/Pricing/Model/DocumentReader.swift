@@ -135,7 +135,14 @@ struct DocumentReader {
         let text: String
         switch value {
         case .string(let string): text = string
-        case .number(let number): text = number.description
+        case .number(let number):
+            text = number.description
+            // Beyond 20 zeros the text is in exponent form, which amounts do not accept: say why.
+            if !number.isNegative, text.contains("e") {
+                report(number.exponent > 0 ? "too_large" : "too_precise",
+                       number.exponent > 0 ? "amount is too large" : "amount has too many fraction digits", at: path)
+                return nil
+            }
         default:
             report("type_mismatch", "expected a decimal string such as \"49.99\", found \(value.typeName)", at: path)
             return nil
