@@ -144,6 +144,11 @@ struct AudiencesAPITests {
             #expect(try await server.request("GET", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)/members/1", key: key).json["member"] as? Bool == true)
             #expect((try await server.request("GET", "/v1/audiences/oslo-horror/snapshots", key: key).json["snapshots"] as? [Any])?.count == 1)
             #expect(try await server.request("DELETE", "/v1/filters/lives_in", key: key).errorCode == "filter_in_use")
+            // Its metadata is read without its members: a damaged blob fails the member reads only.
+            try await server.store.database.query("UPDATE audience_snapshots SET members = $1 WHERE id = $2", [.blob([1, 2, 3]), .text(snapshotID)])
+            let metadata = try await server.request("GET", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)", key: key)
+            #expect(metadata.status == 200 && metadata.json["count"] as? Int == 2, "\(metadata.text)")
+            #expect(try await server.request("GET", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)/members/1", key: key).status == 500)
             #expect(try await server.request("DELETE", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)", key: key).status == 204)
             #expect(try await server.request("GET", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)", key: key).status == 404)
             #expect(try await server.request("DELETE", "/v1/audiences/oslo-horror", key: key).status == 204)
