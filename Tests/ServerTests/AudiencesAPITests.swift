@@ -103,14 +103,15 @@ struct AudiencesAPITests {
             #expect(Self.ids(all) == [1, 2] && all.header("Content-Type")?.hasPrefix("application/x-ndjson") == true)
             let csv = try await server.request("GET", "/v1/audiences/oslo-horror/members", key: key, headers: ["Accept": "text/csv"])
             #expect(csv.text == "member_id\n1\n2\n")
-            // Accept is negotiated: case-insensitive, q values, the most specific range; 406 when neither format is allowed.
+            // Accept is negotiated: case-insensitive, q values, the most specific range; 406 only when both formats are refused.
             for (accept, type) in [("TEXT/CSV", "text/csv"), ("application/x-ndjson, text/csv;q=0", "application/x-ndjson"),
                                    ("text/*;q=0.9, */*;q=0.1", "text/csv"), ("*/*", "application/x-ndjson"),
-                                   ("application/json", "application/x-ndjson"), ("text/csv;q=0.5, application/x-ndjson;q=0.4", "text/csv")] {
+                                   ("application/json", "application/x-ndjson"), ("text/csv;q=0.5, application/x-ndjson;q=0.4", "text/csv"),
+                                   ("text/plain", "application/x-ndjson"), ("application/x-ndjson;q=0, application/json, text/plain", "text/csv")] {
                 let reply = try await server.request("GET", "/v1/audiences/oslo-horror/members", key: key, headers: ["Accept": accept])
                 #expect(reply.status == 200 && reply.header("Content-Type")?.hasPrefix(type) == true, "\(accept)")
             }
-            let refused = try await server.request("GET", "/v1/audiences/oslo-horror/members", key: key, headers: ["Accept": "application/xml"])
+            let refused = try await server.request("GET", "/v1/audiences/oslo-horror/members", key: key, headers: ["Accept": "application/x-ndjson;q=0, text/*;q=0"])
             #expect(refused.status == 406 && refused.errorCode == "not_acceptable", "\(refused.text)")
             let page1 = try await server.request("GET", "/v1/audiences/oslo-horror/members?limit=1", key: key)
             #expect(Self.ids(page1) == [1] && page1.header("X-Next-Cursor") == "1")

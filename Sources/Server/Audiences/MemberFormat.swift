@@ -1,35 +1,48 @@
 import Foundation
 
 /// NDJSON or CSV for a member list, chosen from `Accept` (RFC 9110 §12.5.1): media ranges are
-/// case-insensitive, each format takes the q of its most specific matching range, `q=0` refuses
-/// it, and on a tie NDJSON (the default) wins. JSON clients (`application/json`) get NDJSON.
+/// case-insensitive and each format takes the q of its most specific matching range. A format
+/// Accept does not mention ranks below every mentioned one, and on a tie NDJSON (the default)
+/// wins, so `text/plain` or `application/xml` still get NDJSON as before; only a client that
+/// refuses both (`q=0`) gets 406. JSON clients (`application/json`) get NDJSON.
 enum MemberFormat {
     case ndjson, csv
-
-    static let ndjsonTypes: Set<String> = ["application/x-ndjson", "application/ndjson", "application/json"]
 
     static func chosen(accept: String?) throws -> MemberFormat {
         guard let accept, !accept.allSatisfy({ $0 == " " || $0 == "," }) else { return .ndjson }
         let ranges = accept.split(separator: ",").map(MediaRange.init)
-        let ndjson = quality(ranges) { $0.type == "application" && ($0.subtype == "*" || ndjsonTypes.contains($0.full)) }
-        let csv = quality(ranges) { $0.type == "text" && ($0.subtype == "*" || $0.subtype == "csv") }
-        guard ndjson > 0 || csv > 0 else {
-            throw APIError(status: .notAcceptable, code: "not_acceptable",
-                           message: "member lists are application/x-ndjson or text/csv; Accept allows neither", path: nil)
-        }
-        return csv > ndjson ? .csv : .ndjson
-    }
-
-    /// The q of the most specific range that matches (`*/*` when no closer one does), 0 if none.
-    private static func quality(_ ranges: [MediaRange], matching: (MediaRange) -> Bool) -> Double {
-        var best: (specificity: Int, q: Double)?
-        for range in ranges where range.full == "*/*" || matching(range) {
-            let specificity = range.full == "*/*" ? 0 : range.subtype == "*" ? 1 : 2
-            if best == nil || specificity > best!.specificity || (specificity == best!.specificity && range.q > best!.q) {
-                best = (specificity, range.q)
+        let ndjson = quality(ranges) { range in
+            guard range.type == "application" else { return nil }
+            switch range.subtype {
+            case "x-ndjson", "ndjson": return 3
+            case "json": return 2
+            case "*": return 1
+            default: return nil
             }
         }
-        return best?.q ?? 0
+        let csv = quality(ranges) { range in
+            guard range.type == "text" else { return nil }
+            return range.subtype == "csv" ? 3 : range.subtype == "*" ? 1 : nil
+        }
+        if ndjson == 0 && csv == 0 {
+            throw APIError(status: .notAcceptable, code: "not_acceptable",
+                           message: "member lists are application/x-ndjson or text/csv; Accept refuses both", path: nil)
+        }
+        let unmentioned = 0.0001  // below any q a client can write (three decimals)
+        return (csv ?? unmentioned) > (ndjson ?? unmentioned) ? .csv : .ndjson
+    }
+
+    /// The q of the most specific matching range (`specificity` gives a range's rank for this
+    /// format, nil when it does not match; `*/*` ranks 0), or nil when no range matches.
+    private static func quality(_ ranges: [MediaRange], specificity: (MediaRange) -> Int?) -> Double? {
+        var best: (specificity: Int, q: Double)?
+        for range in ranges {
+            guard let rank = range.full == "*/*" ? 0 : specificity(range) else { continue }
+            if best == nil || rank > best!.specificity || (rank == best!.specificity && range.q > best!.q) {
+                best = (rank, range.q)
+            }
+        }
+        return best?.q
     }
 
     struct MediaRange {
