@@ -116,11 +116,21 @@ public struct SQLAudienceRepository: AudienceRepository {
     }
 
     public func snapshots(tenant: String, audienceID: String) async throws -> [AudienceSnapshot] {
+        try await metadata(tenant: tenant, audienceID: audienceID, id: nil)
+    }
+
+    public func snapshotMetadata(tenant: String, audienceID: String, id: String) async throws -> AudienceSnapshot? {
+        try await metadata(tenant: tenant, audienceID: audienceID, id: id).first
+    }
+
+    /// Snapshots without the `members` column (megabytes for millions of ids): all of the
+    /// audience's, newest first, or the one `id`.
+    private func metadata(tenant: String, audienceID: String, id: String?) async throws -> [AudienceSnapshot] {
         let rows = try await database.query(
             """
             SELECT id, audience_id, definition, member_count, created_at FROM audience_snapshots
-            WHERE tenant_id = $1 AND audience_id = $2 ORDER BY created_at DESC, id DESC
-            """, [.text(tenant), .text(audienceID)])
+            WHERE tenant_id = $1 AND audience_id = $2\(id == nil ? "" : " AND id = $3") ORDER BY created_at DESC, id DESC
+            """, [.text(tenant), .text(audienceID)] + (id.map { [.text($0)] } ?? []))
         return try rows.map { row in
             var snapshot = AudienceSnapshot(id: try row.string("id"), audienceID: try row.string("audience_id"),
                                             definition: try Self.definition(row), members: Bitmap(),

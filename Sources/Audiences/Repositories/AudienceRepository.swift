@@ -14,6 +14,8 @@ public protocol AudienceRepository: Sendable {
     func saveSnapshot(tenant: String, snapshot: AudienceSnapshot) async throws
     /// Snapshots of one audience, newest first, without their members (count only).
     func snapshots(tenant: String, audienceID: String) async throws -> [AudienceSnapshot]
+    /// One snapshot without its members (count only); nil when missing.
+    func snapshotMetadata(tenant: String, audienceID: String, id: String) async throws -> AudienceSnapshot?
     /// One snapshot with its members; nil when missing.
     func snapshot(tenant: String, audienceID: String, id: String) async throws -> AudienceSnapshot?
     /// Deletes a snapshot; returns whether it existed.

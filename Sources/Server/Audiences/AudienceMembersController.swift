@@ -79,13 +79,12 @@ struct AudienceMembersController {
         return JSONResponse.make(["snapshots": snapshots.map(SnapshotBody.init)])
     }
 
-    /// Metadata only: the listing's query, which leaves the members (megabytes for millions of
-    /// ids, and unreadable if damaged) in the database.
+    /// Metadata only: the members (megabytes for millions of ids, unreadable if damaged) stay in
+    /// the database.
     @Sendable func showSnapshot(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.read)
-        let id = try context.parameters.require("snapshotId")
-        guard let snapshot = try await service.store.audiences.snapshots(tenant: caller.tenant.id, audienceID: try context.parameters.require("id"))
-            .first(where: { $0.id == id })
+        guard let snapshot = try await service.store.audiences.snapshotMetadata(
+            tenant: caller.tenant.id, audienceID: try context.parameters.require("id"), id: try context.parameters.require("snapshotId"))
         else { throw APIError.notFound("snapshot") }
         return JSONResponse.make(SnapshotBody(snapshot))
     }

@@ -35,12 +35,10 @@ enum MemberFormat {
     /// The q of the most specific matching range (`specificity` gives a range's rank for this
     /// format, nil when it does not match; `*/*` ranks 0), or nil when no range matches.
     private static func quality(_ ranges: [MediaRange], specificity: (MediaRange) -> Int?) -> Double? {
-        var best: (specificity: Int, q: Double)?
+        var best: (rank: Int, q: Double)?
         for range in ranges {
             guard let rank = range.full == "*/*" ? 0 : specificity(range) else { continue }
-            if best == nil || rank > best!.specificity || (rank == best!.specificity && range.q > best!.q) {
-                best = (rank, range.q)
-            }
+            if best.map({ (rank, range.q) > $0 }) ?? true { best = (rank, range.q) }
         }
         return best?.q
     }
