@@ -8,6 +8,9 @@ public enum MemberSourceError: Error, Sendable, Hashable, CustomStringConvertibl
     case timeout(Duration)
     /// The database could not be reached or the connection failed.
     case unavailable(String)
+    /// The tenant's member source changed (or was removed) after the request picked it up: the
+    /// old database is no longer queried, so nothing read from it is cached after the change.
+    case replaced
 
     public var description: String {
         switch self {
@@ -15,6 +18,7 @@ public enum MemberSourceError: Error, Sendable, Hashable, CustomStringConvertibl
         case .invalidQuery(let message): message
         case .timeout(let limit): "the filter query exceeded the statement timeout (\(limit))"
         case .unavailable(let message): "member source unavailable: \(message)"
+        case .replaced: "the tenant's member source changed while this request ran; retry"
         }
     }
 }

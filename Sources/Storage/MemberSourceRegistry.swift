@@ -40,7 +40,7 @@ public struct MemberSourceDefaults: Sendable {
 public final class MemberSourceRegistry: Sendable {
     struct Cached {
         var settings: MemberSourceSettings
-        var source: any SQLMemberSource
+        var source: RetiringMemberSource
         var loadedAt: ContinuousClock.Instant
         var pool: Task<Void, Never>?
     }
@@ -85,6 +85,7 @@ public final class MemberSourceRegistry: Sendable {
         }
         if let unchanged { return unchanged }
         let built = try make(settings)
+        let source = RetiringMemberSource(base: built.source)
         enum Outcome { case installed(replacing: Task<Void, Never>?, changed: Bool), builtConcurrently(any SQLMemberSource), shutDown }
         let outcome = state.withLock { state -> Outcome in
             if state.isShutDown { return .shutDown }
@@ -92,7 +93,8 @@ public final class MemberSourceRegistry: Sendable {
             // keeps a source whose pool was stopped under it.
             if let cached = state.sources[tenant], cached.settings == settings { return .builtConcurrently(cached.source) }
             let replaced = state.sources[tenant]
-            state.sources[tenant] = Cached(settings: settings, source: built.source, loadedAt: now, pool: built.pool)
+            replaced?.source.retired.retire()  // before the cache is told (see RetiringMemberSource)
+            state.sources[tenant] = Cached(settings: settings, source: source, loadedAt: now, pool: built.pool)
             return .installed(replacing: replaced?.pool, changed: replaced != nil)
         }
         switch outcome {
@@ -100,7 +102,7 @@ public final class MemberSourceRegistry: Sendable {
             replaced?.cancel()
             if changed { sourceChanged(tenant) }
             await built.database?.waitUntilRunning()
-            return built.source
+            return source
         case .builtConcurrently(let source):
             built.pool?.cancel()
             return source
@@ -113,6 +115,7 @@ public final class MemberSourceRegistry: Sendable {
     /// Forgets `tenant`'s source (after its settings changed here).
     public func drop(_ tenant: String) {
         guard let dropped = state.withLock({ $0.sources.removeValue(forKey: tenant) }) else { return }
+        dropped.source.retired.retire()
         dropped.pool?.cancel()
         sourceChanged(tenant)  // a source set again later must not find the old one's results
     }

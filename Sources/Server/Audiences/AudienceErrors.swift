@@ -59,7 +59,7 @@ enum AudienceErrors {
             return APIError(status: .badRequest, code: "filter_query_failed", message: prefix + message, path: path)
         case .timeout?:
             return APIError(status: .gatewayTimeout, code: "filter_timeout", message: prefix + String(describing: error), path: path)
-        case .unavailable?, nil:
+        case .unavailable?, .replaced?, nil:
             return APIError(status: .serviceUnavailable, code: "member_source_unavailable", message: prefix + String(describing: error))
         }
     }

@@ -87,7 +87,12 @@ public final class AudienceService: Service, FilterResolver, ReportsStage {
         let catalog = try await catalog(tenant: tenant)
         let audience = try catalog.resolve(definition, limits: configuration.limits, basePath: basePath)
         let source = try await sources.source(tenant: tenant)
-        return try await engine.evaluate(tenant: tenant, audience: audience, source: source)
+        do {
+            return try await engine.evaluate(tenant: tenant, audience: audience, source: source)
+        } catch let error as FilterQueryError where error.underlying as? MemberSourceError == .replaced {
+            // The tenant's source changed while this ran: once more, on the new one.
+            return try await engine.evaluate(tenant: tenant, audience: audience, source: try await sources.source(tenant: tenant))
+        }
     }
 
     public func resolveFilter(tenant: String, filterID: String) async throws -> (FilterDefinition, any MemberSource)? {
