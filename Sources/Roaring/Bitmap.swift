@@ -20,6 +20,9 @@ public struct Bitmap: Sendable {
             if let base = buffer.baseAddress { roaring_bitmap_add_many(storage.pointer, buffer.count, base) }
         }
         _ = roaring_bitmap_run_optimize(storage.pointer)
+        // Containers grow by doubling; a filter result is kept as built, and the cache charges
+        // its serialised size, which the memory held then matches.
+        _ = roaring_bitmap_shrink_to_fit(storage.pointer)
     }
 
     init(owning pointer: UnsafeMutablePointer<roaring_bitmap_t>) {
@@ -54,6 +57,13 @@ public struct Bitmap: Sendable {
     public mutating func optimize() {
         makeUnique()
         _ = roaring_bitmap_run_optimize(storage.pointer)
+    }
+
+    /// Gives back the spare capacity of the containers; returns the bytes freed.
+    @discardableResult
+    public mutating func shrinkToFit() -> Int {
+        makeUnique()
+        return Int(roaring_bitmap_shrink_to_fit(storage.pointer))
     }
 
     mutating func makeUnique() {

@@ -93,6 +93,18 @@ struct BitmapTests {
         }
     }
 
+    @Test func builtBitmapsHoldNoSpareCapacity() {
+        // The cache charges a filter result its serialised size; that matches the memory held
+        // only when the containers' spare capacity from building was given back.
+        let ids = (0..<3000).map { UInt32($0 * 17 % 60000) }
+        var built = Bitmap(ids.reversed())
+        #expect(built.shrinkToFit() == 0)
+        var grown = Bitmap()
+        for id in ids { grown.insert(id) }
+        #expect(grown.shrinkToFit() > 0)  // a bitmap grown one id at a time does have some
+        #expect(grown == built)
+    }
+
     @Test func readsBigEndianIDs() {
         let bytes: [UInt8] = [0, 0, 0, 1, 0, 0, 1, 0, 0xff, 0xff, 0xff, 0xff]
         #expect(Array(Bitmap(bigEndianUInt32: bytes)) == [1, 256, UInt32.max])

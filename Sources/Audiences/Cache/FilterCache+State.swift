@@ -159,7 +159,8 @@ extension FilterCache {
     /// Bytes charged per entry on top of the bitmap and the key (bookkeeping).
     static let entryOverheadBytes = 256
 
-    /// What an entry is charged against the memory budget: its bitmap, its key (whose
+    /// What an entry is charged against the memory budget: its bitmap (serialised size, which
+    /// is what it holds: `Bitmap(_:)` gives back the containers' spare capacity), its key (whose
     /// parameters are held three times: the key in the map and in the recency list, the typed
     /// request; client-chosen parameters of kilobytes each once made 300 MB count as 7 MB), and
     /// bookkeeping.
