@@ -107,19 +107,28 @@ def main():
         for thread in threads:
             thread.start()
         faults = []
+        terminated, restarted, during_traffic = 0, False, 0
         for fraction, fault in ((0.2, "terminate"), (0.45, "restart"), (0.7, "terminate")):
             while next_index["i"] < args.requests * fraction and any(t.is_alive() for t in threads):
                 time.sleep(0.01)
+            if next_index["i"] < args.requests:  # requests still to be sent: the fault meets traffic
+                during_traffic += 1
             if fault == "terminate":
                 killed = psql_value(args.database, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                              "WHERE application_name LIKE 'marquee%' AND pid <> pg_backend_pid()")
                 faults.append(f"terminated {killed}")
+                terminated += int(killed) if killed.isdigit() else 0
             else:
                 result = subprocess.run(args.restart, shell=True, capture_output=True, text=True, timeout=120)
                 faults.append(f"restart rc={result.returncode}")
+                restarted = result.returncode == 0
         for thread in threads:
             thread.join(timeout=300)
         print(f"faults: {', '.join(faults)}; client retries: {retries['n']}")
+        # Otherwise "no oversell" below could hold because nothing went wrong.
+        check("the faults happened: connections terminated", terminated > 0, ", ".join(faults))
+        check("the faults happened: PostgreSQL restarted", restarted, ", ".join(faults))
+        check("every fault met requests still to be sent", during_traffic == 3, f"{during_traffic} of 3")
         undecided = [i for i, (status, _) in answers.items() if status is None]
         check("every request got a definite answer", not undecided and len(answers) == args.requests, f"{len(undecided)} undecided")
         reserved = {i: body["id"] for i, (status, body) in answers.items() if status == 201}

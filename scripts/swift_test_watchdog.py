@@ -8,7 +8,8 @@ prints what is known: the API test servers that never stopped and their last sta
 each heartbeat fired (both need MARQUEE_TEST_TRACE=1, see Tests/ServerTests/TestServer.swift), the
 state, open files and context switches of every thread, the process's TCP sockets, PostgreSQL's
 sessions that are not idle, and a gdb thread dump; then it kills the run and exits with 75 so
-scripts/test.sh can run the suite again (up to five runs). Any test failure still fails the build.
+scripts/test.sh can run the suite again (up to five runs). Any test failure still fails the build,
+also one reported before the stall (then the exit is 1, not 75, and there is no second run).
 
 Usage: swift_test_watchdog.py [--stall SECONDS] [--binary TEST_BINARY] [swift test arguments...]
 """
@@ -39,6 +40,7 @@ def main() -> int:
     command = [binary, *args, "--testing-library", "swift-testing"] if binary else ["swift", "test", "--skip-build", *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     last_output = [time.monotonic()]
+    failures = [0]  # lines reporting a failed test or a recorded issue, seen so far
     servers: dict[str, str] = {}  # test server -> its last traced stage (MARQUEE_TEST_TRACE)
     heartbeats: dict[str, float] = {}  # kind -> when the test process last sent it
 
@@ -52,6 +54,8 @@ def main() -> int:
                 last_output[0] = time.monotonic()
             sys.stdout.buffer.write(line)
             sys.stdout.flush()
+            if "\u2718".encode() in line:  # Swift Testing's ✘: "recorded an issue", "failed"
+                failures[0] += 1
             trace = TRACE.match(line.decode(errors="replace"))
             if trace:
                 servers[trace.group(1)] = trace.group(2)
@@ -79,6 +83,10 @@ def main() -> int:
             except ProcessLookupError:
                 pass
             process.wait()
+            if failures[0]:
+                # A stall must not hide failures already reported: no second run that might pass.
+                print(f"*** the run had reported {failures[0]} failure line(s) before it stalled: failing", flush=True)
+                return 1
             return STALLED
     reader.join(timeout=10)
     return process.returncode

@@ -34,7 +34,7 @@ echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:
 # --- Swift tests (both backends) -----------------------------------------------------------
 swift build --build-tests
 # A stalled run (see scripts/swift_test_watchdog.py: 4 minutes without output) is run again,
-# up to five runs in all; any test failure fails at once. MARQUEE_TEST_TRACE makes each API
+# up to five runs in all; any test failure fails at once, also one printed before a stall. MARQUEE_TEST_TRACE makes each API
 # test server report its start and stop, so a stall names the servers that never stopped.
 # The test binary runs directly, as `swift test` would run it: `swift test` relays its output
 # through pipes of its own and was seen holding lines back, which hides what a stall looks like.

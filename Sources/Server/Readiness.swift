@@ -51,6 +51,11 @@ public final class Readiness: Sendable {
         state.withLock { !$0.pending.contains(step) }
     }
 
+    /// Waits registered for `step` (tests use it to act once a waiter really waits).
+    var waiting: Int {
+        state.withLock { $0.waiters.values.reduce(0) { $0 + $1.count } }
+    }
+
     public var pendingSteps: [String] {
         state.withLock { $0.pending.sorted() }
     }

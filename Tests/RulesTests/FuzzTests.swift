@@ -21,6 +21,7 @@ import Foundation
     @Test func mutatedConditionsAndRandomJSON() throws {
         var random = RandomConditions(seed: 7)
         var rng = SeededGenerator(seed: 99)
+        var parsedMutations = 0, parsedValues = 0
         for _ in 0..<3_000 {
             var bytes = Array(random.condition(depth: 3).jsonText.utf8)
             for _ in 0..<Int.random(in: 1...3, using: &rng) where !bytes.isEmpty {
@@ -32,6 +33,7 @@ import Foundation
                 }
             }
             if let condition = try? Condition(parsing: Data(bytes)) {
+                parsedMutations += 1
                 let compiled = condition.compile()
                 let document = random.document()
                 let expected = condition.evaluate(document)
@@ -41,11 +43,13 @@ import Foundation
             // Arbitrary JSON where a condition is expected.
             let value = random.value(depth: 4)
             if let condition = try? Condition(parsing: value) {
+                parsedValues += 1
                 let document = random.document()
                 let compiled = condition.compile()
                 #expect(compiled.explain(PreparedDocument(document)) == compiled.explain(document))
             }
         }
+        #expect(parsedMutations >= 20 && parsedValues >= 300)  // seeded: 30 and 632 did compare
     }
 
     @Test func jsonRoundTrip() throws {

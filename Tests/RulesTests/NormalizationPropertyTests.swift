@@ -59,8 +59,10 @@ import Testing
         let nodes = prepared.elements(of: prepared.member("items", of: prepared.root)!)
         #expect(nodes.count == elements.count)
         for (node, element) in zip(nodes, elements) { #expect(prepared.value(of: node) == element) }
+        var checked = 0
         for _ in 0..<150 {
             guard let condition = try? Condition(parsing: random.condition(depth: 3)) else { continue }
+            checked += 1
             let compiled = condition.compile()
             for (node, element) in zip(nodes, elements) {
                 let expected = condition.evaluate(element)
@@ -68,5 +70,6 @@ import Testing
                 #expect(compiled.explain(prepared, at: node) == compiled.explain(element))
             }
         }
+        #expect(checked >= 100)  // seeded: 150
     }
 }

@@ -40,17 +40,25 @@ struct ChangePropagationTests {
                     "UPDATE promotions SET document = $1::jsonb, version = version + 1 WHERE id = 'probe' AND tenant_id = (SELECT id FROM tenants WHERE name = $2)",
                     [.json(sqlDocument), .text(acme.name)])
                 try await eventually("11.00")
+                // B's digest agrees with A's while the promotion exists (an empty catalog's digest
+                // is the same on both whatever B loaded, so that alone would prove nothing)…
+                func agreedDigest() async throws -> String? {
+                    let statusA = try await a.request("GET", "/v1/status", key: acme.key).json
+                    var statusB = try await b.request("GET", "/v1/status", key: acme.key).json
+                    for _ in 0..<50 where statusB["digest"] as? String != statusA["digest"] as? String {
+                        try await Task.sleep(for: .milliseconds(50))
+                        statusB = try await b.request("GET", "/v1/status", key: acme.key).json
+                    }
+                    #expect(statusA["digest"] as? String == statusB["digest"] as? String)
+                    #expect((statusB["version"] as? Int ?? 0) > 0)
+                    return statusB["digest"] as? String
+                }
+                let withPromotion = try await agreedDigest()
                 #expect(try await a.request("DELETE", "/v1/promotions/probe", key: acme.key).status == 204)
                 try await eventually("0.00")
-
-                let statusA = try await a.request("GET", "/v1/status", key: acme.key).json
-                var statusB = try await b.request("GET", "/v1/status", key: acme.key).json
-                for _ in 0..<50 where statusB["digest"] as? String != statusA["digest"] as? String {
-                    try await Task.sleep(for: .milliseconds(50))
-                    statusB = try await b.request("GET", "/v1/status", key: acme.key).json
-                }
-                #expect(statusA["digest"] as? String == statusB["digest"] as? String)
-                #expect((statusB["version"] as? Int ?? 0) > 0)
+                // …and after the delete, when it is a different one.
+                let afterDelete = try await agreedDigest()
+                #expect(withPromotion != nil && withPromotion != afterDelete)
             }
         }
     }

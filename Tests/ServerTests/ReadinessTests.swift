@@ -1,4 +1,4 @@
-import Server
+@testable import Server
 import Synchronization
 import Testing
 
@@ -13,6 +13,8 @@ struct ReadinessTests {
             await readiness.waitUntilDone("migrations")
             done.set()
         }
+        // Cancelled while it waits (not before it started, which returns without waiting).
+        #expect(await Self.eventually { readiness.waiting == 1 })
         waiter.cancel()
         #expect(await done.isSet(within: .seconds(10)))
         #expect(readiness.pendingSteps == ["migrations"])
@@ -27,10 +29,21 @@ struct ReadinessTests {
                 flag.set()
             }
         }
+        #expect(await Self.eventually { readiness.waiting == 3 })  // all waiting, not yet started
         readiness.markDone("migrations")
         for flag in flags { #expect(await flag.isSet(within: .seconds(10))) }
         #expect(readiness.pendingSteps == ["promotions"])
         await readiness.waitUntilDone("migrations")  // done already: returns at once
+    }
+
+    /// Whether `condition` holds within 10 s (polled).
+    static func eventually(_ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
     }
 
     /// Set once; polled with a deadline, so a wait that never ends fails the test instead of

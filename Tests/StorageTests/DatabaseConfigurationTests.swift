@@ -10,7 +10,10 @@ struct DatabaseConfigurationTests {
         }
         #expect(settings.maxConnections == 4)
         #expect(settings.port == 5433)
-        guard case .postgres(let defaults) = try DatabaseConfiguration(url: "postgres://u@db/app") else { return }
+        guard case .postgres(let defaults) = try DatabaseConfiguration(url: "postgres://u@db/app") else {
+            Issue.record("not PostgreSQL")
+            return
+        }
         #expect(defaults.maxConnections == 16)
         // Before, these were silently replaced by 16.
         for bad in ["abc", "0", "-3", "", "100000"] {
