@@ -23,6 +23,8 @@ public struct Condition: Sendable, Hashable {
     /// Parses and validates a condition. Every problem is reported at once, each with a JSON
     /// pointer prefixed by `basePath` (e.g. `/trigger`).
     public init(parsing json: JSONValue, basePath: String = "", limits: RuleLimits = .default) throws(RuleErrors) {
+        let unwritable = json.unwritableNumberPaths(at: basePath)
+        guard unwritable.isEmpty else { throw RuleErrors(issues: unwritable.map(RuleIssue.numberOutOfRange)) }
         var parser = ConditionParser(limits: limits)
         let root = parser.parse(json, basePath: basePath)
         guard parser.issues.isEmpty, let root else {

@@ -80,7 +80,13 @@ extension ConditionParser {
     }
 
     mutating func convert(_ json: JSONValue, to kind: TypedLiteral.Kind, at path: String) -> RuleLiteral? {
-        if let literal = TypedLiteral.convert(json, to: kind) { return literal }
+        if let literal = TypedLiteral.convert(json, to: kind) {
+            if case .value(.number(let number)) = literal, !number.isWritable {
+                issues.append(.numberOutOfRange(at: path))
+                return nil
+            }
+            return literal
+        }
         issue("type_mismatch", "\(json.jsonText) is not a valid \(kind.rawValue)", at: path)
         return nil
     }

@@ -103,3 +103,27 @@ public struct JSONNumber: Sendable, Hashable {
         return Int64(magnitude)
     }
 }
+
+extension JSONNumber {
+    /// The largest exponent magnitude a number may have where it is written back out: JSON
+    /// responses go through Foundation's `Decimal` (exponents −128…127), and a stored rule whose
+    /// number cannot be written back would make its tenant's list unreadable.
+    public static let maxWritableExponent = 127
+
+    /// Whether the number can be written back exactly (see `maxWritableExponent`).
+    public var isWritable: Bool { abs(Int(exponent)) <= Self.maxWritableExponent }
+}
+
+extension JSONValue {
+    /// JSON pointers (under `path`) of the numbers in this value that cannot be written back
+    /// exactly (`JSONNumber.isWritable`), in document order.
+    public func unwritableNumberPaths(at path: String = "") -> [String] {
+        switch self {
+        case .number(let number): number.isWritable ? [] : [path]
+        case .array(let elements): elements.enumerated().flatMap { $1.unwritableNumberPaths(at: ConditionParser.pointer(path, $0)) }
+        case .object(let members):
+            members.keys.sorted().flatMap { members[$0]!.unwritableNumberPaths(at: ConditionParser.pointer(path, $0)) }
+        case .null, .bool, .string: []
+        }
+    }
+}

@@ -34,7 +34,10 @@ enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal_error","message":"response encoding failed"}}"#.utf8)
+        guard let data = try? encoder.encode(value) else {  // never a success status with an error body
+            let error = Data(#"{"error":{"code":"internal_error","message":"response encoding failed"}}"#.utf8)
+            return Response(status: .internalServerError, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: error)))
+        }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -29,6 +29,42 @@ struct InputErrorsAPITests {
         }
     }
 
+    /// A condition number Marquee cannot write back (1e400) was stored with 201 and an error
+    /// body, and made the tenant's promotion list answer an error until it was deleted.
+    @Test func conditionNumbersBeyondWhatCanBeWrittenBackAre400() async throws {
+        try await TestServer.with(.sqlite) { server in
+            let (_, key) = try await server.tenant()
+            func issues(_ reply: TestServer.Reply) -> [String] {
+                ((reply.json["error"] as? [String: Any])?["issues"] as? [[String: Any]] ?? []).compactMap {
+                    $0["code"] as? String == "out_of_range" ? $0["path"] as? String : nil
+                }
+            }
+            let cases = [
+                (#"{"total": {"$gt": 1e400}}"#, "/trigger/total/$gt"),
+                (#"{"total": {"$in": [1, -1e-400]}}"#, "/trigger/total/$in/1"),
+                (#"{"total": {"$gt": {"value": "1e400", "type": "DECIMAL"}}}"#, "/trigger/total/$gt/value"),
+            ]
+            for (trigger, path) in cases {
+                let body = #"{"id": "big", "name": "big", "trigger": \#(trigger), "action": {"type": "percentOff", "percent": "10"}}"#
+                let reply = try await server.request("POST", "/v1/promotions", key: key, json: body)
+                #expect(reply.status == 400 && issues(reply) == [path], "\(trigger): \(reply.text)")
+                let validated = try await server.request("POST", "/v1/rules/validate", key: key, json: #"{"condition": \#(trigger)}"#)
+                #expect(validated.status == 400 && issues(validated) == [path.replacingOccurrences(of: "/trigger", with: "/condition")],
+                        "\(validated.text)")
+            }
+            let list = try await server.request("GET", "/v1/promotions", key: key)
+            #expect(list.status == 200 && list.errorCode == nil, "\(list.text)")
+            let evaluated = try await server.request("POST", "/v1/rules/evaluate", key: key,
+                                                     json: #"{"condition": {"a": 1}, "document": {"a": [2, 1e400]}, "explain": true}"#)
+            #expect(evaluated.status == 400 && evaluated.errorCode == "out_of_range" && evaluated.errorPath == "/document/a/1", "\(evaluated.text)")
+            // The edge of the range is kept and written back exactly.
+            let edge = #"{"id": "edge", "name": "edge", "trigger": {"total": {"$lt": 1e127}}, "action": {"type": "percentOff", "percent": "10"}}"#
+            #expect(try await server.request("POST", "/v1/promotions", key: key, json: edge).status == 201)
+            let read = try await server.request("GET", "/v1/promotions/edge", key: key)
+            #expect(read.status == 200 && read.text.contains(#""$lt":1"# + String(repeating: "0", count: 127) + "}"), "\(read.text)")
+        }
+    }
+
     @Test func couponListLimitsAndChunkedBodiesOverTheLimit() async throws {
         try await TestServer.with(.sqlite) { server in
             let (_, key) = try await server.tenant()
