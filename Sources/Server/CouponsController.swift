@@ -50,7 +50,7 @@ struct CouponsController {
 
     @Sendable func show(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.read)
-        let code = try context.parameters.require("code")
+        let code = try Self.code(context)
         guard let coupon = try await store.coupons.get(tenant: caller.tenant.id, code: code) else { throw APIError.notFound("coupon") }
         let redeemed = coupon.kind == .limited ? try await store.ledger.liveUses(tenant: caller.tenant.id, code: coupon.code) : nil
         return JSONResponse.make(CouponView(coupon, redeemed: redeemed))
@@ -58,7 +58,7 @@ struct CouponsController {
 
     @Sendable func delete(_ request: Request, context: MarqueeRequestContext) async throws -> Response {
         let caller = try context.require(.manage)
-        let code = try context.parameters.require("code")
+        let code = try Self.code(context)
         guard try await store.coupons.delete(tenant: caller.tenant.id, code: code) else { throw APIError.notFound("coupon") }
         try await catalog.reloadCoupons(tenant: caller.tenant.id)
         return Response(status: .noContent)
@@ -141,5 +141,12 @@ struct CouponsController {
         guard try await store.promotions.get(tenant: tenant, id: id) != nil else {
             throw APIError(status: .badRequest, code: "unknown_promotion", message: "no promotion \"\(id)\"", path: "/promotion")
         }
+    }
+
+    /// The `{code}` path parameter, percent-decoded (the router hands it over as sent, so
+    /// `stra%C3%9Fe` or `%20pad%20` never met their normalised codes).
+    static func code(_ context: MarqueeRequestContext) throws -> String {
+        let raw = try context.parameters.require("code")
+        return raw.removingPercentEncoding ?? raw
     }
 }

@@ -128,6 +128,19 @@ struct CouponsAPITests {
             #expect(invalid.status == 400)
             let paths = Set(((invalid.json["error"] as? [String: Any])?["issues"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String })
             #expect(paths == ["/code", "/maxRedemptions", "/perCustomer"])
+            // GET and DELETE normalise a percent-encoded code as creation does (found by review).
+            #expect(try await server.request("POST", "/v1/coupons", key: acme.key, json: #"{"code": "straße", "promotion": "bf", "kind": "unlimited"}"#).status == 201)
+            let encoded = try await server.request("GET", "/v1/coupons/%20stra%C3%9Fe%20", key: acme.key)
+            #expect(encoded.status == 200 && encoded.json["code"] as? String == "STRASSE", "\(encoded.text)")
+            #expect(try await server.request("DELETE", "/v1/coupons/stra%C3%9Fe", key: acme.key).status == 204)
+            #expect(try await server.request("GET", "/v1/coupons/STRASSE", key: acme.key).status == 404)
+            // A personal coupon for a customer no redemption may name (found by review).
+            for customer in ["", String(repeating: "c", count: 257)] {
+                let mine = try await server.request("POST", "/v1/coupons", key: acme.key,
+                                                    json: #"{"code": "MINE1", "promotion": "bf", "kind": "unlimited", "customer": "\#(customer)"}"#)
+                let minePaths = ((mine.json["error"] as? [String: Any])?["issues"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+                #expect(mine.status == 400 && minePaths == ["/customer"], "\(mine.text)")
+            }
             // Counters are 32-bit on PostgreSQL: larger limits are a 400 on both backends (were a 500 there).
             let huge = try await server.request("POST", "/v1/coupons", key: acme.key, json: #"{"code": "BIG", "promotion": "bf", "kind": "limited", "maxRedemptions": 3000000000, "perCustomer": 3000000000}"#)
             #expect(huge.status == 400)

@@ -72,6 +72,9 @@ public struct CouponDefinition: Sendable, Hashable {
                 issues.append(RuleIssue(code: "not_allowed", message: "an unlimited coupon has no perCustomer", path: "/perCustomer"))
             }
         }
+        if let customerID, !(1...256).contains(customerID.count) {  // as a redemption's customer: else nobody could redeem it
+            issues.append(RuleIssue(code: "invalid_value", message: "customer must be 1-256 characters", path: "/customer"))
+        }
         if let startsAt, let endsAt, endsAt <= startsAt {
             issues.append(RuleIssue(code: "ends_before_start", message: "endsAt must be after startsAt", path: "/endsAt"))
         }
