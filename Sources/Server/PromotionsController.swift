@@ -52,7 +52,7 @@ struct PromotionsController {
         let document = try await body.json(request)
         let promotion = try Promotion(parsing: document, generatedID: "promo-" + KeySecret.newID().prefix(12))
         let stored = try await Self.mapped { try await repository.create(tenant: caller.tenant.id, promotion: promotion) }
-        try await catalog.reload(tenant: caller.tenant.id)
+        try await catalog.reloadPromotions(tenant: caller.tenant.id)  // as other instances do: the codes are untouched
         return JSONResponse.make(stored.document, status: .created, headers: ETag.header(stored.version))
     }
 
@@ -79,7 +79,7 @@ struct PromotionsController {
         let stored = try await Self.mapped {
             try await repository.update(tenant: caller.tenant.id, promotion: promotion, expectedVersion: expected)
         }
-        try await catalog.reload(tenant: caller.tenant.id)
+        try await catalog.reloadPromotions(tenant: caller.tenant.id)  // as other instances do: the codes are untouched
         return JSONResponse.make(stored.document, headers: ETag.header(stored.version))
     }
 
@@ -88,7 +88,7 @@ struct PromotionsController {
         let id = try context.parameters.require("id")
         let expected = try ETag.expectedVersion(request)
         try await Self.mapped { try await repository.delete(tenant: caller.tenant.id, id: id, expectedVersion: expected) }
-        try await catalog.reload(tenant: caller.tenant.id)
+        try await catalog.reloadPromotions(tenant: caller.tenant.id)  // as other instances do: the codes are untouched
         return Response(status: .noContent)
     }
 
