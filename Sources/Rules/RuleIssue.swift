@@ -21,7 +21,7 @@ public struct RuleIssue: Sendable, Hashable, Codable, CustomStringConvertible {
 
 extension RuleIssue {
     /// A number whose exponent is beyond what Marquee writes back (`JSONNumber.isWritable`).
-    static func numberOutOfRange(at path: String) -> RuleIssue {
+    public static func numberOutOfRange(at path: String) -> RuleIssue {
         RuleIssue(code: "out_of_range", message: "number out of range: the exponent may be at most \(JSONNumber.maxWritableExponent) in magnitude "
                       + "(send numbers between 1e-127 and 1e127 at 19 significant digits)", path: path)
     }

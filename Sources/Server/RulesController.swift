@@ -39,8 +39,8 @@ struct RulesController {
             throw APIError.badRequest("missing field \"document\"", path: "/document", code: "missing_field")
         }
         if let path = document.unwritableNumberPaths(at: "/document").first {  // an explanation could not echo it
-            throw APIError.badRequest("number out of range: the exponent may be at most \(JSONNumber.maxWritableExponent) in magnitude",
-                                      path: path, code: "out_of_range")
+            let issue = RuleIssue.numberOutOfRange(at: path)
+            throw APIError.badRequest(issue.message, path: issue.path, code: issue.code)
         }
         // Evaluation visits about (condition size × document size) values: bounded, so one
         // request cannot hold a core for minutes (a 0.9 MB body took 158 s before).

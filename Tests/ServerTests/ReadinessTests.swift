@@ -36,9 +36,10 @@ struct ReadinessTests {
         await readiness.waitUntilDone("migrations")  // done already: returns at once
     }
 
-    /// Whether `condition` holds within 10 s (polled).
-    static func eventually(_ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
+    /// Whether `condition` holds within `limit` (polled), so a wait that never ends fails the
+    /// test instead of hanging the run.
+    static func eventually(within limit: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + limit
         while !condition() {
             if ContinuousClock.now >= deadline { return false }
             try? await Task.sleep(for: .milliseconds(5))
@@ -46,20 +47,14 @@ struct ReadinessTests {
         return true
     }
 
-    /// Set once; polled with a deadline, so a wait that never ends fails the test instead of
-    /// hanging the run.
+    /// Set once; polled with a deadline (`eventually`).
     final class Flag: Sendable {
         private let value = Atomic<Bool>(false)
 
         func set() { value.store(true, ordering: .releasing) }
 
         func isSet(within limit: Duration) async -> Bool {
-            let deadline = ContinuousClock.now + limit
-            while !value.load(ordering: .acquiring) {
-                if ContinuousClock.now >= deadline { return false }
-                try? await Task.sleep(for: .milliseconds(10))
-            }
-            return true
+            await ReadinessTests.eventually(within: limit) { value.load(ordering: .acquiring) }
         }
     }
 }
