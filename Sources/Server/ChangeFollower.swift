@@ -114,7 +114,7 @@ public final class ChangeFollower: Service {
     }
 
     /// Applies every change after the current version: reloads each changed tenant's promotions
-    /// or coupons once, then advances the version.
+    /// or coupons once (only the changed codes, when the log names them), then advances the version.
     func catchUp() async throws {
         let version = state.withLock { $0.version }
         if let summary = try await changeLog.summary(after: version) {
@@ -123,6 +123,9 @@ public final class ChangeFollower: Service {
             }
             for tenant in summary.couponTenants.sorted() {
                 try await catalog.reloadCoupons(tenant: tenant)
+            }
+            for (tenant, codes) in summary.couponCodes.sorted(by: { $0.key < $1.key }) {
+                try await catalog.reloadCoupons(tenant: tenant, codes: codes)
             }
             state.withLock {
                 $0.version = summary.lastVersion

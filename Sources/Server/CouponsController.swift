@@ -42,7 +42,7 @@ struct CouponsController {
         } catch CouponError.alreadyExists(let code) {
             throw APIError(status: .conflict, code: "already_exists", message: "coupon \(code) exists", path: "/code")
         }
-        try await catalog.reloadCoupons(tenant: caller.tenant.id)
+        try await catalog.reloadCoupons(tenant: caller.tenant.id, codes: [coupon.code])
         // Not 0 for a code deleted and created again: its live uses still count (said 0 before).
         let redeemed = coupon.kind == .limited ? try await store.ledger.liveUses(tenant: caller.tenant.id, code: coupon.code) : nil
         return JSONResponse.make(CouponView(coupon, redeemed: redeemed), status: .created)
@@ -60,7 +60,7 @@ struct CouponsController {
         let caller = try context.require(.manage)
         let code = try Self.code(context)
         guard try await store.coupons.delete(tenant: caller.tenant.id, code: code) else { throw APIError.notFound("coupon") }
-        try await catalog.reloadCoupons(tenant: caller.tenant.id)
+        try await catalog.reloadCoupons(tenant: caller.tenant.id, codes: [code])
         return Response(status: .noContent)
     }
 

@@ -14,13 +14,27 @@ public final class PromotionCatalog: Sendable {
     struct Parts {
         var promotions: [Promotion] = []
         /// Keyed by normalised code, so a reservation's lookup does not scan the tenant's codes.
-        var coupons: [String: CouponDefinition] = [:]
-        /// The same coupons as pricing reads them, built once per coupon reload.
+        var coupons = LayeredDictionary<CouponDefinition>()
+        /// The same coupons as pricing reads them, built once per full coupon reload.
         var couponTable = CouponTable([])
         var hasLimitedCoupons = false
         var promotionsTicket: UInt64 = 0
+        /// The ticket of the last installed read of all the tenant's codes.
         var couponsTicket: UInt64 = 0
+        /// Codes re-read one by one whose read may be newer than some read still in flight,
+        /// with that read's ticket.
+        var codeTickets: [String: UInt64] = [:]
+        /// Bumped by every change to the coupons: a compaction installs only over what it folded.
+        var couponRevision: UInt64 = 0
         var exhaustedTicket: UInt64 = 0
+
+        /// Sets these codes (nil: deleted) in both the definitions and pricing's table.
+        mutating func apply(_ changes: [String: CouponDefinition?]) {
+            for (code, coupon) in changes { coupons[code] = coupon }
+            couponTable = couponTable.updating(changes.mapValues { $0?.coupon() })
+            if changes.values.contains(where: { $0?.kind == .limited }) { hasLimitedCoupons = true }
+            couponRevision += 1
+        }
     }
 
     struct Entry {
@@ -42,6 +56,8 @@ public final class PromotionCatalog: Sendable {
     let couponRepository: any CouponRepository
     let entries = Mutex<[String: Entry]>([:])
     let tickets = Atomic<UInt64>(0)
+    /// Tickets of the coupon reads in flight (see ``withCouponReadTicket(_:)``).
+    let couponReads = Mutex<Set<UInt64>>([])
     static let empty = PromotionSnapshot(promotions: [])
 
     public init(promotions: any PromotionRepository, coupons: any CouponRepository) {
@@ -73,31 +89,93 @@ public final class PromotionCatalog: Sendable {
         }
     }
 
-    /// Reloads one tenant's coupon definitions and their availability.
+    /// Reloads all of one tenant's coupon definitions, and their availability.
     public func reloadCoupons(tenant: String) async throws {
-        let ticket = nextTicket()
-        let coupons = try await couponRepository.list(tenant: tenant)
-        let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
-        let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
-        // Built off the event loops, and the old parts are dropped outside the lock: with a
-        // million codes either took long enough to stall pricing, which takes the same lock.
-        let (definitions, table, hasLimited) = await OffLoop.run {
-            (Dictionary(coupons.map { ($0.code, $0) }, uniquingKeysWith: { $0.promotionID <= $1.promotionID ? $0 : $1 }),
-             CouponTable(coupons.map { $0.coupon() }), coupons.contains { $0.kind == .limited })
+        try await withCouponReadTicket { ticket in
+            let coupons = try await couponRepository.list(tenant: tenant)
+            let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
+            let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
+            // Built off the event loops, and the old parts are dropped outside the lock: with a
+            // million codes either took long enough to stall pricing, which takes the same lock.
+            let (definitions, table, hasLimited) = await OffLoop.run {
+                (LayeredDictionary(Dictionary(coupons.map { ($0.code, $0) }, uniquingKeysWith: { $0.promotionID <= $1.promotionID ? $0 : $1 })),
+                 CouponTable(coupons.map { $0.coupon() }), coupons.contains { $0.kind == .limited })
+            }
+            // Availability first: the new table is never priced with the previous exhausted set.
+            installExhausted(tenant, consume exhausted, holders: holders, ticket: ticket)
+            var replaced: Parts?
+            await update(tenant) { parts in
+                guard parts.couponsTicket < ticket else { return false }
+                replaced = parts
+                // Codes re-read one by one after this read began keep that read: it may be newer.
+                var newer: [String: CouponDefinition?] = [:]
+                for (code, codeTicket) in parts.codeTickets where codeTicket > ticket {
+                    newer.updateValue(parts.coupons[code], forKey: code)
+                }
+                parts.coupons = definitions
+                parts.couponTable = table
+                parts.hasLimitedCoupons = hasLimited
+                parts.couponsTicket = ticket
+                parts.codeTickets = parts.codeTickets.filter { $0.value > ticket }
+                parts.apply(newer)
+                return true
+            }
+            withExtendedLifetime(replaced) {}
         }
-        // Availability first: the new table is never priced with the previous exhausted set.
-        installExhausted(tenant, consume exhausted, holders: holders, ticket: ticket)
+    }
+
+    /// Re-reads a few of the tenant's codes (created or deleted here, or elsewhere as the change
+    /// feed says) and layers them over the rest: at a million codes a full reload takes seconds
+    /// and memory for a second copy, these a query each. Every 4,096 changes are folded in.
+    public func reloadCoupons(tenant: String, codes: Set<String>) async throws {
+        try await withCouponReadTicket { ticket in
+            let codes = Set(codes.map(Coupon.normalize))
+            var read = Dictionary(uniqueKeysWithValues: codes.map { ($0, CouponDefinition?.none) })  // nil: deleted
+            for coupon in try await couponRepository.get(tenant: tenant, codes: Array(codes)) { read.updateValue(coupon, forKey: coupon.code) }
+            // Tickets older than every read in flight order nothing any more.
+            let oldest = couponReads.withLock { $0.min() } ?? ticket
+            var compact = false
+            await update(tenant) { parts in
+                let newer = read.filter { ticket > max(parts.couponsTicket, parts.codeTickets[$0.key] ?? 0) }
+                guard !newer.isEmpty else { return false }
+                parts.apply(newer)
+                parts.codeTickets = parts.codeTickets.filter { $0.value >= oldest }
+                for code in newer.keys { parts.codeTickets[code] = ticket }
+                compact = parts.coupons.shouldCompact
+                return true
+            }
+            if compact { await compactCoupons(tenant: tenant) }
+        }
+    }
+
+    /// Folds the layered code changes into new tables off the event loops; installed unless the
+    /// coupons changed meanwhile (the next change tries again).
+    func compactCoupons(tenant: String) async {
+        guard let (coupons, table, revision) = entries.withLock({ entries in
+            entries[tenant].map { ($0.parts.coupons, $0.parts.couponTable, $0.parts.couponRevision) }
+        }) else { return }
+        let (compactedCoupons, compactedTable) = await OffLoop.run { (coupons.compacted(), table.compacted()) }
         var replaced: Parts?
+        // The snapshot is rebuilt too: it would otherwise keep the layered table (and its base) alive.
         await update(tenant) { parts in
-            guard parts.couponsTicket < ticket else { return false }
+            guard parts.couponRevision == revision else { return false }
             replaced = parts
-            parts.coupons = definitions
-            parts.couponTable = table
-            parts.hasLimitedCoupons = hasLimited
-            parts.couponsTicket = ticket
+            parts.coupons = compactedCoupons
+            parts.couponTable = compactedTable
             return true
         }
         withExtendedLifetime(replaced) {}
+    }
+
+    /// Runs a coupon read under a fresh ticket, kept in ``couponReads`` until it is done.
+    func withCouponReadTicket<T>(_ read: (UInt64) async throws -> T) async rethrows -> T {
+        let ticket = couponReads.withLock { reads in
+            let ticket = nextTicket()
+            reads.insert(ticket)
+            return ticket
+        }
+        defer { couponReads.withLock { _ = $0.remove(ticket) } }
+        return try await read(ticket)
     }
 
     /// Re-reads which limited coupons have no use left. Applied in place: no snapshot rebuild.

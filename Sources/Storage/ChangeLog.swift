@@ -1,11 +1,12 @@
 import Foundation
 
-/// One committed change to a followed table (promotions, later coupons).
+/// One committed change to a followed table (promotions, coupons).
 public struct Change: Sendable, Hashable {
     public var version: Int64
     public var tenantID: String
-    /// `promotion` (later `coupon`).
+    /// `promotion` or `coupon`.
     public var entity: String
+    /// The promotion's id or the coupon's code; `*` for a statement that changed several codes.
     public var entityID: String
     /// `insert`, `update` or `delete`.
     public var operation: String
@@ -39,11 +40,13 @@ public struct ChangeLog: Sendable {
         }
     }
 
-    /// What changed after `version`, grouped: which (tenant, entity) pairs, up to which version.
+    /// What changed after `version`, grouped: which (tenant, entity) pairs, up to which version,
+    /// and for a tenant whose coupon changes each named one code (and were few), which codes.
     /// One scan however many changes there are (a batch of a million coupons included).
     public func summary(after version: Int64) async throws -> ChangeSummary? {
         let rows = try await database.query("""
-            SELECT tenant_id, entity, COUNT(*) AS changes, MAX(version) AS last_version, MAX(changed_at) AS last_changed_at
+            SELECT tenant_id, entity, COUNT(*) AS changes, MAX(version) AS last_version, MAX(changed_at) AS last_changed_at,
+                   SUM(CASE WHEN entity_id = '*' THEN 1 ELSE 0 END) AS wholesale
             FROM changes WHERE version > $1 GROUP BY tenant_id, entity
             """, [.int(Int(version))])
         guard !rows.isEmpty else { return nil }
@@ -51,8 +54,15 @@ public struct ChangeLog: Sendable {
         for row in rows {
             let entity = try row.string("entity")
             let tenant = try row.string("tenant_id")
-            if entity == "coupon" { summary.couponTenants.insert(tenant) } else { summary.promotionTenants.insert(tenant) }
-            summary.count += try row.int("changes")
+            let changes = try row.int("changes")
+            if entity != "coupon" {
+                summary.promotionTenants.insert(tenant)
+            } else if try row.int("wholesale") == 0 && changes <= ChangeSummary.maxCodeChanges {
+                summary.couponCodes[tenant] = try await changedCodes(tenant: tenant, after: version)
+            } else {
+                summary.couponTenants.insert(tenant)
+            }
+            summary.count += changes
             let last = Int64(try row.int("last_version"))
             if last > summary.lastVersion {
                 summary.lastVersion = last
@@ -62,13 +72,25 @@ public struct ChangeLog: Sendable {
         }
         return summary
     }
+
+    func changedCodes(tenant: String, after version: Int64) async throws -> Set<String> {
+        Set(try await database.query("""
+            SELECT DISTINCT entity_id FROM changes WHERE version > $1 AND tenant_id = $2 AND entity = 'coupon'
+            """, [.int(Int(version)), .text(tenant)]).map { try $0.string("entity_id") })
+    }
 }
 
 /// Changes after a watermark, grouped by what must be reloaded.
 public struct ChangeSummary: Sendable {
     public var promotionTenants: Set<String> = []
+    /// Tenants whose coupons must all be re-read.
     public var couponTenants: Set<String> = []
+    /// Tenants whose coupon changes named these codes only: re-read just those.
+    public var couponCodes: [String: Set<String>] = [:]
     public var count = 0
     public var lastVersion: Int64 = 0
     public var lastChangedAt: Date?
+
+    /// More code changes than this (a tenant's, since the last catch-up) re-read all its codes.
+    public static let maxCodeChanges = 1_000
 }

@@ -58,6 +58,17 @@ public struct SQLCouponRepository: CouponRepository {
                                  [.text(tenant), .text(Coupon.normalize(code))]).first.map { try Self.coupon($0) }
     }
 
+    public func get(tenant: String, codes: [String]) async throws -> [CouponDefinition] {
+        var coupons: [CouponDefinition] = []
+        for start in stride(from: 0, to: codes.count, by: Self.chunk) {
+            let chunk = codes[start..<min(start + Self.chunk, codes.count)]
+            let binds = (2...chunk.count + 1).map { "$\($0)" }.joined(separator: ", ")
+            coupons += try await database.query("SELECT \(Self.columns) FROM coupons WHERE tenant_id = $1 AND code IN (\(binds))",
+                                                [.text(tenant)] + chunk.map(SQLValue.text)).map { try Self.coupon($0) }
+        }
+        return coupons
+    }
+
     public func create(tenant: String, coupon: CouponDefinition) async throws {
         guard try await createMany(tenant: tenant, coupons: [coupon]) == 1 else {
             throw CouponError.alreadyExists(code: coupon.code)

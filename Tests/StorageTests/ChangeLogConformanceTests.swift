@@ -34,6 +34,50 @@ struct ChangeLogConformanceTests {
         }
     }
 
+    /// A statement that changes one code names it, so followers re-read that code alone; a
+    /// batch is one change of all codes on PostgreSQL (statement trigger) and one per code on
+    /// SQLite (row trigger), and past ``ChangeSummary/maxCodeChanges`` the tenant is re-read whole.
+    @Test(arguments: Backend.allCases)
+    func couponChangesNameTheirCode(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName()).id
+            _ = try await store.promotions.create(tenant: tenant, promotion: try Self.promotion("p"))
+            let log = ChangeLog(database: store.database)
+            let before = try await log.currentVersion()
+            try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: "ONE", promotionID: "p", kind: .unlimited))
+            #expect(try await store.coupons.delete(tenant: tenant, code: "GONE") == false)
+            let one = try #require(try await log.summary(after: before))
+            #expect(one.couponCodes[tenant] == ["ONE"])
+            #expect(!one.couponTenants.contains(tenant))
+
+            let afterOne = try await log.currentVersion()
+            let batch = ["B1", "B2", "B3"].map { CouponDefinition(code: $0, promotionID: "p", kind: .unlimited) }
+            _ = try await store.coupons.createMany(tenant: tenant, coupons: batch)
+            #expect(try await store.coupons.delete(tenant: tenant, code: "ONE"))
+            let batched = try #require(try await log.summary(after: afterOne))
+            switch backend {
+            case .postgres:
+                #expect(batched.couponTenants.contains(tenant) && batched.couponCodes[tenant] == nil)
+            case .sqlite:
+                #expect(batched.couponCodes[tenant] == ["B1", "B2", "B3", "ONE"])
+            }
+
+            let afterBatch = try await log.currentVersion()
+            let many = (0...ChangeSummary.maxCodeChanges).map { CouponDefinition(code: "M\($0)", promotionID: "p", kind: .unlimited) }
+            switch backend {
+            case .postgres:  // a statement per code, in one round trip
+                _ = try await store.database.query("""
+                    DO $$ BEGIN FOR i IN 0..\(many.count - 1) LOOP
+                        INSERT INTO coupons (tenant_id, code, promotion_id, kind, created_at) VALUES ('\(tenant)', 'M' || i, 'p', 'unlimited', now());
+                    END LOOP; END $$
+                    """, [])
+            case .sqlite: _ = try await store.coupons.createMany(tenant: tenant, coupons: many)  // a change per row
+            }
+            let tooMany = try #require(try await log.summary(after: afterBatch))
+            #expect(tooMany.couponTenants.contains(tenant) && tooMany.couponCodes[tenant] == nil)
+        }
+    }
+
     /// `TRUNCATE` fires no row trigger; on PostgreSQL a statement trigger records it for every
     /// tenant (before, other instances kept pricing with the truncated promotions). Rolled back:
     /// the test database is shared with tests running alongside.

@@ -53,7 +53,7 @@ struct MigrationConformanceTests {
             try await Self.waitForWaitingLocks(store, count: 2)
             release.continuation.yield()
             try await holder
-            #expect(try await migration == [8])
+            #expect(try await migration == Migrations.all.map(\.version).filter { $0 >= 8 })
             _ = try await writer
             let changes = try await ChangeLog(database: store.database).changes(after: 0).filter { $0.tenantID == tenant }
             #expect(changes.map(\.entityID) == ["during-upgrade"])
@@ -84,7 +84,7 @@ struct MigrationConformanceTests {
             try await Self.waitForWaitingLocks(store, count: 1)
             write.continuation.yield()
             try await writer
-            #expect(try await migration == [7, 8])
+            #expect(try await migration == Migrations.all.map(\.version).filter { $0 >= 7 })
         }
     }
 

@@ -7,6 +7,8 @@ public protocol CouponRepository: Sendable {
     /// A page of coupons ordered by code, starting after `after`.
     func page(tenant: String, after: String?, batch: String?, limit: Int) async throws -> [CouponDefinition]
     func get(tenant: String, code: String) async throws -> CouponDefinition?
+    /// The coupons of these (normalised) codes that exist, in no particular order.
+    func get(tenant: String, codes: [String]) async throws -> [CouponDefinition]
     /// Stores a coupon; throws ``CouponError/alreadyExists(code:)`` when the code is taken.
     func create(tenant: String, coupon: CouponDefinition) async throws
     /// Stores as many of `coupons` as are new, in one statement; returns how many were new.

@@ -1,9 +1,10 @@
 import Synchronization
 
 /// A tenant's coupons by normalised code, built once per coupon reload and shared by every
-/// snapshot built until the next one: a promotion change does not rebuild a million codes.
+/// snapshot built until the next one: a promotion change does not rebuild a million codes, and
+/// a change to a few codes layers them over the shared rest (see ``LayeredDictionary``).
 public final class CouponTable: Sendable {
-    let coupons: [String: Coupon]
+    let coupons: LayeredDictionary<Coupon>
 
     /// If two coupons share a normalised code, the one of the smallest promotion id is kept
     /// (storage should make codes unique per tenant).
@@ -13,8 +14,22 @@ public final class CouponTable: Sendable {
             if let existing = table[coupon.code], existing.promotionID <= coupon.promotionID { continue }
             table[coupon.code] = coupon
         }
-        self.coupons = table
+        self.coupons = LayeredDictionary(table)
     }
+
+    init(coupons: LayeredDictionary<Coupon>) {
+        self.coupons = coupons
+    }
+
+    /// This table with these codes set (nil: removed), sharing the other codes with this one.
+    public func updating(_ changes: [String: Coupon?]) -> CouponTable {
+        var coupons = coupons
+        for (code, coupon) in changes { coupons[code] = coupon }
+        return CouponTable(coupons: coupons)
+    }
+
+    /// The same codes with the changes folded in (one pass over them: run it off the event loops).
+    public func compacted() -> CouponTable { CouponTable(coupons: coupons.compacted()) }
 
     public var count: Int { coupons.count }
 }
