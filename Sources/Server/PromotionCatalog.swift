@@ -26,11 +26,19 @@ public final class PromotionCatalog: Sendable {
         var codeTickets: [String: UInt64] = [:]
         /// Bumped by every change to the coupons: a compaction installs only over what it folded.
         var couponRevision: UInt64 = 0
+        /// The coupons' hash for the digest once computed, kept up to date by ``apply(_:)``.
+        var couponHash: CouponSetHash?
         var exhaustedTicket: UInt64 = 0
 
         /// Sets these codes (nil: deleted) in both the definitions and pricing's table.
         mutating func apply(_ changes: [String: CouponDefinition?]) {
-            for (code, coupon) in changes { coupons[code] = coupon }
+            for (code, coupon) in changes {
+                if couponHash != nil {
+                    if let old = coupons[code] { couponHash?.remove(old) }
+                    if let coupon { couponHash?.add(coupon) }
+                }
+                coupons[code] = coupon
+            }
             couponTable = couponTable.updating(changes.mapValues { $0?.coupon() })
             if changes.values.contains(where: { $0?.kind == .limited }) { hasLimitedCoupons = true }
             couponRevision += 1
@@ -113,6 +121,7 @@ public final class PromotionCatalog: Sendable {
                     newer.updateValue(parts.coupons[code], forKey: code)
                 }
                 parts.coupons = definitions
+                parts.couponHash = nil  // computed again when a digest is asked for
                 parts.couponTable = table
                 parts.hasLimitedCoupons = hasLimited
                 parts.couponsTicket = ticket
@@ -251,21 +260,25 @@ public final class PromotionCatalog: Sendable {
         return entries.withLock { $0[tenant]?.parts.coupons[code] }
     }
 
-    /// SHA-256 over the tenant's promotions (id, version, document) and coupons, in a fixed
-    /// order: instances holding the same state report the same digest.
+    /// SHA-256 over the tenant's promotions (id, version, document, in id order) and the set
+    /// hash of its coupons: instances holding the same state report the same digest.
     public func digest(tenant: String) async -> String {
         guard let (parts, generation, cached) = entries.withLock({ entries in
             entries[tenant].map { ($0.parts, $0.generation, $0.digest) }
         }) else { return Self.emptyDigest }
         if let cached, cached.generation == generation { return cached.value }
-        let digest = await OffLoop.run { Self.digest(parts) }
+        let (digest, couponHash) = await OffLoop.run {
+            let couponHash = parts.couponHash ?? CouponSetHash(parts.coupons.values)
+            return (Self.digest(parts.promotions, couponHash), couponHash)
+        }
         entries.withLock { entries in
             if entries[tenant]?.generation == generation { entries[tenant]?.digest = (generation, digest) }
+            if entries[tenant]?.parts.couponRevision == parts.couponRevision { entries[tenant]?.parts.couponHash = couponHash }
         }
         return digest
     }
 
-    static let emptyDigest = digest(Parts())
+    static let emptyDigest = digest([], CouponSetHash([]))
 
     public func promotionCount(tenant: String) -> Int {
         entries.withLock { $0[tenant]?.parts.promotions.count } ?? 0
@@ -313,14 +326,12 @@ public final class PromotionCatalog: Sendable {
         withExtendedLifetime(replaced) {}  // a million codes' old table is freed here, not under the lock
     }
 
-    static func digest(_ parts: Parts) -> String {
+    static func digest(_ promotions: [Promotion], _ coupons: CouponSetHash) -> String {
         var hash = SHA256()
-        for promotion in parts.promotions.sorted(by: { $0.id < $1.id }) {
+        for promotion in promotions.sorted(by: { $0.id < $1.id }) {
             hash.update(data: Data("P\(promotion.id)\u{1}\(promotion.version)\u{1}\(promotion.document.jsonText)\u{0}".utf8))
         }
-        for coupon in parts.coupons.values.sorted(by: { $0.code < $1.code }) {
-            hash.update(data: Data("C\(coupon.code)\u{1}\(coupon.promotionID)\u{1}\(coupon.kind.rawValue)\u{1}\(coupon.maxRedemptions ?? -1)\u{1}\(coupon.perCustomer ?? -1)\u{1}\(coupon.customerID ?? "")\u{1}\(coupon.startsAt?.description ?? "")\u{1}\(coupon.endsAt?.description ?? "")\u{0}".utf8))
-        }
+        hash.update(data: coupons.bytes)
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

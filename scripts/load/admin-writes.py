@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Admin writes on a tenant with many coupon codes: the median and max time of sequential
 `POST /v1/promotions` (--what promotions) or `POST /v1/coupons` + `DELETE /v1/coupons/{code}`
-(--what coupons), and of price calls made meanwhile from another thread, for each given marquee
-binary in turn on the same SQLite data (side by side).
+(--what coupons), of price calls made meanwhile from another thread, and of `GET /v1/status`
+after them (its digest covers every code), for each given marquee binary in turn on the same
+SQLite data (side by side).
 
 Usage: admin-writes.py --what coupons --codes 300000 --rounds 2 BINARY [BINARY ...]
 The codes are inserted by SQL (unlimited, one promotion); loopback only; stops by itself.
@@ -55,6 +56,11 @@ for round in range(1, args.rounds + 1):
                     call("POST", "/v1/carts/price", cart)
                     prices.append(time.monotonic() - started)
                     time.sleep(0.02)
+            def timed(method, path):
+                started = time.monotonic()
+                assert call(method, path) == 200
+                return time.monotonic() - started
+            timed("GET", "/v1/status")  # its digest computed once before the writes
             sampler = threading.Thread(target=price)
             sampler.start()
             for write in range(args.writes):
@@ -70,12 +76,14 @@ for round in range(1, args.rounds + 1):
             time.sleep(3)  # what the change feed does after the last write shows in the price calls too
             writing = False
             sampler.join()
+            status = timed("GET", "/v1/status")
             prices.sort()
             what = "promotion POSTs" if args.what == "promotions" else "coupon POST+DELETEs"
             print(f"round {round} {binary}: {args.writes} {what} with {args.codes:,} codes: "
                   f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
                   f"{len(prices)} price calls meanwhile: median {statistics.median(prices) * 1000:.1f} ms, "
-                  f"p99 {prices[int(len(prices) * 0.99)] * 1000:.1f} ms, max {prices[-1] * 1000:.0f} ms", flush=True)
+                  f"p99 {prices[int(len(prices) * 0.99)] * 1000:.1f} ms, max {prices[-1] * 1000:.0f} ms; "
+                  f"GET /v1/status after them {status * 1000:.0f} ms", flush=True)
         finally:
             server.terminate()
             server.wait(timeout=60)
