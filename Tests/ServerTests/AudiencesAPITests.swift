@@ -143,6 +143,7 @@ struct AudiencesAPITests {
             #expect(Self.ids(try await server.request("GET", "/v1/audiences/oslo-horror/members", key: key)) == [2])
             #expect(Self.ids(try await server.request("GET", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)/members", key: key)) == [1, 2])
             #expect(try await server.request("GET", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)/members/1", key: key).json["member"] as? Bool == true)
+            #expect(try await server.request("GET", "/v1/audiences/oslo-horror/snapshots/\(snapshotID)/members/02", key: key).errorCode == "invalid_member_id")
             #expect((try await server.request("GET", "/v1/audiences/oslo-horror/snapshots", key: key).json["snapshots"] as? [Any])?.count == 1)
             #expect(try await server.request("DELETE", "/v1/filters/lives_in", key: key).errorCode == "filter_in_use")
             // Its metadata is read without its members: a damaged blob fails the member reads only.
