@@ -4,18 +4,6 @@ import Roaring
 import Storage
 import TestSupport
 
-/// SplitMix64, so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 enum MemberSources {
     /// A member source over the test store's own database, where these tests create their member
     /// tables (a server's embedded source uses the member database beside it instead).
