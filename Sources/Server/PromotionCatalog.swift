@@ -52,6 +52,8 @@ public final class PromotionCatalog: Sendable {
         var snapshot: PromotionSnapshot
         /// Updated in place by availability changes; every snapshot of the tenant shares it.
         let availability = CouponAvailability()
+        /// Whether a fold of the layered code changes is running (see ``startFold(tenant:)``).
+        var folding = false
         /// Computed when asked for (sorting and hashing a million codes takes seconds), per generation.
         var digest: (generation: UInt64, value: String)?
         /// Codes marked exhausted since the last installed read, with their tickets.
@@ -135,45 +137,55 @@ public final class PromotionCatalog: Sendable {
 
     /// Re-reads a few of the tenant's codes (created or deleted here, or elsewhere as the change
     /// feed says) and layers them over the rest: at a million codes a full reload takes seconds
-    /// and memory for a second copy, these a query each. Every 4,096 changes are folded in.
+    /// and memory for a second copy, these one query. Past 4,096 layered changes a fold starts.
     public func reloadCoupons(tenant: String, codes: Set<String>) async throws {
-        try await withCouponReadTicket { ticket in
+        let limited = try await withCouponReadTicket { ticket in
             let codes = Set(codes.map(Coupon.normalize))
             var read = Dictionary(uniqueKeysWithValues: codes.map { ($0, CouponDefinition?.none) })  // nil: deleted
             for coupon in try await couponRepository.get(tenant: tenant, codes: Array(codes)) { read.updateValue(coupon, forKey: coupon.code) }
             // Tickets older than every read in flight order nothing any more.
             let oldest = couponReads.withLock { $0.min() } ?? ticket
-            var compact = false
             await update(tenant) { parts in
                 let newer = read.filter { ticket > max(parts.couponsTicket, parts.codeTickets[$0.key] ?? 0) }
                 guard !newer.isEmpty else { return false }
                 parts.apply(newer)
                 parts.codeTickets = parts.codeTickets.filter { $0.value >= oldest }
                 for code in newer.keys { parts.codeTickets[code] = ticket }
-                compact = parts.coupons.shouldCompact
                 return true
             }
-            if compact { await compactCoupons(tenant: tenant) }
+            startFold(tenant: tenant)
+            return read.values.contains { $0?.kind == .limited }
         }
+        // A limited code deleted and created again keeps its live uses: it may be used up already.
+        if limited { try await refreshAvailability(tenant: tenant) }
     }
 
-    /// Folds the layered code changes into new tables off the event loops; installed unless the
-    /// coupons changed meanwhile (the next change tries again).
-    func compactCoupons(tenant: String) async {
-        guard let (coupons, table, revision) = entries.withLock({ entries in
-            entries[tenant].map { ($0.parts.coupons, $0.parts.couponTable, $0.parts.couponRevision) }
-        }) else { return }
-        let (compactedCoupons, compactedTable) = await OffLoop.run { (coupons.compacted(), table.compacted()) }
-        var replaced: Parts?
-        // The snapshot is rebuilt too: it would otherwise keep the layered table (and its base) alive.
-        await update(tenant) { parts in
-            guard parts.couponRevision == revision else { return false }
-            replaced = parts
-            parts.coupons = compactedCoupons
-            parts.couponTable = compactedTable
-            return true
+    /// Folds the tenant's layered code changes into new tables off the event loops, in a task
+    /// of its own (one per tenant at a time, not awaited by the write that starts it). Changes
+    /// made meanwhile stay layered over the new tables; a full reload meanwhile makes it moot.
+    func startFold(tenant: String) {
+        let started = entries.withLock { entries -> (LayeredDictionary<CouponDefinition>, CouponTable)? in
+            guard let entry = entries[tenant], !entry.folding, entry.parts.coupons.shouldCompact else { return nil }
+            entries[tenant]?.folding = true
+            return (entry.parts.coupons, entry.parts.couponTable)
         }
-        withExtendedLifetime(replaced) {}
+        guard let (coupons, table) = started else { return }
+        Task {
+            let (couponsFold, tableFold) = await OffLoop.run { (coupons.fold(), table.fold()) }
+            var replaced: Parts?
+            // The snapshot is rebuilt too: it would otherwise keep the old base alive.
+            await update(tenant) { parts in
+                guard let folded = parts.coupons.rebased(on: couponsFold), let foldedTable = parts.couponTable.rebased(on: tableFold) else {
+                    return false
+                }
+                replaced = parts
+                parts.coupons = folded
+                parts.couponTable = foldedTable
+                return true
+            }
+            entries.withLock { $0[tenant]?.folding = false }
+            withExtendedLifetime(replaced) {}
+        }
     }
 
     /// Runs a coupon read under a fresh ticket, kept in ``couponReads`` until it is done.
@@ -303,11 +315,11 @@ public final class PromotionCatalog: Sendable {
     /// snapshot off the event loops and installs it unless a newer build got there first.
     func update(_ tenant: String, _ change: (inout Parts) -> Bool) async {
         let pending: (Parts, UInt64, CandidateWindow, CouponAvailability)? = entries.withLock { entries in
-            var entry = entries[tenant] ?? Entry(snapshot: PromotionSnapshot(promotions: []))
-            guard change(&entry.parts) else { return nil }
-            entry.generation = nextTicket()
-            entries[tenant] = entry
-            return (entry.parts, entry.generation, entry.snapshot.candidateWindow, entry.availability)
+            // Changed in place: a copy of the entry would make the change copy the parts' layers.
+            guard change(&entries[tenant, default: Entry(snapshot: Self.empty)].parts) else { return nil }
+            let generation = nextTicket()
+            entries[tenant]?.generation = generation
+            return entries[tenant].map { ($0.parts, generation, $0.snapshot.candidateWindow, $0.availability) }
         }
         guard let (parts, generation, window, availability) = pending else { return }
         // The candidate window carries over, so index statistics survive snapshot swaps.

@@ -58,7 +58,7 @@ public struct ChangeLog: Sendable {
             if entity != "coupon" {
                 summary.promotionTenants.insert(tenant)
             } else if try row.int("wholesale") == 0 && changes <= ChangeSummary.maxCodeChanges {
-                summary.couponCodes[tenant] = try await changedCodes(tenant: tenant, after: version)
+                summary.couponCodes[tenant] = try await changedCodes(tenant: tenant, after: version, through: Int64(try row.int("last_version")))
             } else {
                 summary.couponTenants.insert(tenant)
             }
@@ -73,10 +73,12 @@ public struct ChangeLog: Sendable {
         return summary
     }
 
-    func changedCodes(tenant: String, after version: Int64) async throws -> Set<String> {
+    /// Bounded by the group's last version: changes committed since belong to the next catch-up.
+    func changedCodes(tenant: String, after version: Int64, through last: Int64) async throws -> Set<String> {
         Set(try await database.query("""
-            SELECT DISTINCT entity_id FROM changes WHERE version > $1 AND tenant_id = $2 AND entity = 'coupon'
-            """, [.int(Int(version)), .text(tenant)]).map { try $0.string("entity_id") })
+            SELECT DISTINCT entity_id FROM changes
+            WHERE version > $1 AND version <= $2 AND tenant_id = $3 AND entity = 'coupon' AND entity_id <> '*'
+            """, [.int(Int(version)), .int(Int(last)), .text(tenant)]).map { try $0.string("entity_id") })
     }
 }
 

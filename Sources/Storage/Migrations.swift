@@ -420,15 +420,16 @@ public enum Migrations {
             "CREATE TRIGGER promotions_truncate_changes AFTER TRUNCATE ON promotions FOR EACH STATEMENT EXECUTE FUNCTION marquee_record_truncate('promotion')",
             "CREATE TRIGGER coupons_truncate_changes AFTER TRUNCATE ON coupons FOR EACH STATEMENT EXECUTE FUNCTION marquee_record_truncate('coupon')",
         ], postgresLocksFirst: [(["promotions", "coupons"], "SHARE ROW EXCLUSIVE")]),
-        // A statement that changes one code of a tenant logs that code (more: '*'), so followers
-        // re-read that code, not all of the tenant's (seconds at a million codes).
+        // An insert or delete of one code of a tenant logs that code (more: '*'), so followers
+        // re-read that code, not all of the tenant's (seconds at a million codes). Updates (plain
+        // SQL only) stay '*': one that renames a code must also forget the old one.
         Migration(version: 9, name: "coupon changes name the code", statements: [], postgresOnly: [
             """
             CREATE OR REPLACE FUNCTION marquee_record_coupon_changes() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 PERFORM pg_advisory_xact_lock(827345002);
                 INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
-                    SELECT nextval('changes_version_seq'), t.tenant_id, 'coupon', CASE WHEN t.row_count = 1 THEN t.code ELSE '*' END,
+                    SELECT nextval('changes_version_seq'), t.tenant_id, 'coupon', CASE WHEN t.row_count = 1 AND TG_OP <> 'UPDATE' THEN t.code ELSE '*' END,
                            lower(TG_OP), clock_timestamp()
                     FROM (SELECT tenant_id, COUNT(*) AS row_count, MIN(code) AS code FROM changed_rows GROUP BY tenant_id ORDER BY tenant_id) t;
                 PERFORM pg_notify('marquee_changes', t.tenant_id) FROM (SELECT DISTINCT tenant_id FROM changed_rows) t;
@@ -436,7 +437,7 @@ public enum Migrations {
             END
             $$
             """,
-        ], sqliteOnly: ["INSERT", "UPDATE", "DELETE"].flatMap { operation in
+        ], sqliteOnly: ["INSERT", "DELETE"].flatMap { operation in
             let row = operation == "DELETE" ? "OLD" : "NEW"
             return [
                 "DROP TRIGGER coupons_changes_\(operation.lowercased())",

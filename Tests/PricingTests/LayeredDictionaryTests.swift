@@ -39,6 +39,22 @@ struct LayeredDictionaryTests {
         }
     }
 
+    /// A fold is built off the lock while changes go on; installed, it keeps those changes layered,
+    /// and it is refused over a dictionary whose base was replaced meanwhile (a full reload).
+    @Test func aFoldKeepsTheChangesMadeWhileItRan() {
+        var layered = LayeredDictionary(["A": 1, "B": 2])
+        layered["A"] = nil
+        layered["C"] = 3
+        let fold = layered.fold()
+        layered["C"] = 30
+        layered["D"] = 4
+        let rebased = layered.rebased(on: fold)
+        #expect(rebased?.layerCount == 2)
+        #expect(rebased?.count == 3)
+        #expect(rebased?["A"] == nil && rebased?["B"] == 2 && rebased?["C"] == 30 && rebased?["D"] == 4)
+        #expect(LayeredDictionary(["B": 2]).rebased(on: fold) == nil)
+    }
+
     @Test func aCouponTableUpdateLeavesTheTableItCameFromAlone() {
         let table = CouponTable([Coupon(code: "A", promotionID: "p"), Coupon(code: "B", promotionID: "p")])
         let updated = table.updating(["A": nil, "C": Coupon(code: "C", promotionID: "q")])

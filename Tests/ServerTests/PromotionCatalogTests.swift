@@ -44,6 +44,14 @@ struct PromotionCatalogTests {
         }
     }
 
+    /// A new tenant with one promotion, `p` (10 % off).
+    static func tenantWithPromotion(_ store: Store) async throws -> String {
+        let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("catalog")).id
+        _ = try await store.promotions.create(tenant: tenant, promotion: try Promotion(parsing: [
+            "id": "p", "name": "P", "action": ["type": "percentOff", "percent": "10"]]))
+        return tenant
+    }
+
     /// A real repository whose next `exhaustedCodes` waits, after reading, until released.
     final class HeldCoupons: CouponRepository {
         let base: any CouponRepository
@@ -92,9 +100,7 @@ struct PromotionCatalogTests {
     /// another instance priced as available until the next refresh.
     @Test func aMarkDuringARefreshKeepsBoth() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
-            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("catalog")).id
-            _ = try await store.promotions.create(tenant: tenant, promotion: try Promotion(parsing: [
-                "id": "p", "name": "P", "action": ["type": "percentOff", "percent": "10"]]))
+            let tenant = try await Self.tenantWithPromotion(store)
             for code in ["ONE", "TWO"] {
                 try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: code, promotionID: "p", kind: .limited, maxRedemptions: 1))
             }
@@ -120,9 +126,7 @@ struct PromotionCatalogTests {
     /// reload gives, digest included.
     @Test func aChangedCodeIsReReadAloneAndAgreesWithAFullReload() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
-            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("catalog")).id
-            _ = try await store.promotions.create(tenant: tenant, promotion: try Promotion(parsing: [
-                "id": "p", "name": "P", "action": ["type": "percentOff", "percent": "10"]]))
+            let tenant = try await Self.tenantWithPromotion(store)
             for code in ["A", "B"] {
                 try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: code, promotionID: "p", kind: .unlimited))
             }
@@ -152,13 +156,29 @@ struct PromotionCatalogTests {
         }
     }
 
+    /// A limited code deleted and created again keeps its live uses: re-read alone, it must come
+    /// back used up when it was (found by review: priced as available until the 2 s refresh).
+    @Test func aRecreatedUsedUpCodeComesBackExhausted() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let tenant = try await Self.tenantWithPromotion(store)
+            let coupon = CouponDefinition(code: "ONCE", promotionID: "p", kind: .limited, maxRedemptions: 1)
+            try await store.coupons.create(tenant: tenant, coupon: coupon)
+            let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
+            try await catalog.reload(tenant: tenant)
+            _ = try await store.database.query("UPDATE coupon_usage SET redeemed = max_redemptions WHERE tenant_id = $1 AND code = 'ONCE'",
+                                               [.text(tenant)])  // used up on another instance
+            #expect(try await store.coupons.delete(tenant: tenant, code: "ONCE"))
+            try await store.coupons.create(tenant: tenant, coupon: coupon)
+            try await catalog.reloadCoupons(tenant: tenant, codes: ["ONCE"])
+            #expect(catalog.snapshot(tenant: tenant).coupon(code: "once")?.isAvailable == false)
+        }
+    }
+
     /// A full reload whose read began before a code was re-read alone keeps that code's read,
     /// which may be the newer (before: the code vanished until the tenant's next coupon change).
     @Test func anOlderFullReloadKeepsACodeReadAfterIt() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
-            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("catalog")).id
-            _ = try await store.promotions.create(tenant: tenant, promotion: try Promotion(parsing: [
-                "id": "p", "name": "P", "action": ["type": "percentOff", "percent": "10"]]))
+            let tenant = try await Self.tenantWithPromotion(store)
             try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: "A", promotionID: "p", kind: .unlimited))
             let coupons = HeldCoupons(store.coupons)
             let catalog = PromotionCatalog(promotions: store.promotions, coupons: coupons)
@@ -187,19 +207,23 @@ struct PromotionCatalogTests {
     /// lookups, count and digest stay what a full reload gives.
     @Test func manyCodeChangesAreFoldedIn() async throws {
         try await TestDatabases.withStore(.sqlite) { store in
-            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("catalog")).id
-            _ = try await store.promotions.create(tenant: tenant, promotion: try Promotion(parsing: [
-                "id": "p", "name": "P", "action": ["type": "percentOff", "percent": "10"]]))
+            let tenant = try await Self.tenantWithPromotion(store)
             let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
             try await catalog.reload(tenant: tenant)
             _ = await catalog.digest(tenant: tenant)  // from here on updated code by code
             let codes = (0..<4_200).map { "M\($0)" }
             _ = try await store.coupons.createMany(tenant: tenant, coupons: codes.map { CouponDefinition(code: $0, promotionID: "p", kind: .unlimited) })
             try await catalog.reloadCoupons(tenant: tenant, codes: Set(codes))
-            #expect(catalog.entries.withLock { $0[tenant]?.parts.coupons.layerCount } == 0, "not folded")
-            #expect(catalog.snapshot(tenant: tenant).couponTable.coupons.layerCount == 0, "the snapshot kept the layered table")
-            #expect(catalog.couponCount(tenant: tenant) == 4_200)
+            // The fold runs in a task of its own; a change made meanwhile stays layered over it.
+            try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: "LATE", promotionID: "p", kind: .unlimited))
+            try await catalog.reloadCoupons(tenant: tenant, codes: ["LATE"])
+            let clock = ContinuousClock(), deadline = clock.now + .seconds(60)
+            while catalog.entries.withLock({ $0[tenant]?.folding }) == true, clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(catalog.entries.withLock { $0[tenant]?.parts.coupons.layerCount } ?? 99 <= 1, "not folded")
+            #expect(catalog.snapshot(tenant: tenant).couponTable.coupons.layerCount ?? 99 <= 1, "the snapshot kept the layered table")
+            #expect(catalog.couponCount(tenant: tenant) == 4_201)
             #expect(catalog.snapshot(tenant: tenant).coupon(code: "m4199") != nil)
+            #expect(catalog.snapshot(tenant: tenant).coupon(code: "late") != nil)
             let fresh = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
             try await fresh.reload(tenant: tenant)
             #expect(await catalog.digest(tenant: tenant) == (await fresh.digest(tenant: tenant)))
@@ -212,9 +236,7 @@ struct PromotionCatalogTests {
     @Test(arguments: Backend.allCases)
     func theHolderOfTheLastUseStillGetsItAfterARefresh(backend: Backend) async throws {
         try await TestDatabases.withStore(backend) { store in
-            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("catalog")).id
-            _ = try await store.promotions.create(tenant: tenant, promotion: try Promotion(parsing: [
-                "id": "p", "name": "P", "action": ["type": "percentOff", "percent": "10"]]))
+            let tenant = try await Self.tenantWithPromotion(store)
             let coupon = CouponDefinition(code: "LAST", promotionID: "p", kind: .limited, maxRedemptions: 2)
             try await store.coupons.create(tenant: tenant, coupon: coupon)
             let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)

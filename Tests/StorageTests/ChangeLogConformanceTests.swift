@@ -62,19 +62,21 @@ struct ChangeLogConformanceTests {
                 #expect(batched.couponCodes[tenant] == ["B1", "B2", "B3", "ONE"])
             }
 
-            let afterBatch = try await log.currentVersion()
-            let many = (0...ChangeSummary.maxCodeChanges).map { CouponDefinition(code: "M\($0)", promotionID: "p", kind: .unlimited) }
-            switch backend {
-            case .postgres:  // a statement per code, in one round trip
-                _ = try await store.database.query("""
-                    DO $$ BEGIN FOR i IN 0..\(many.count - 1) LOOP
-                        INSERT INTO coupons (tenant_id, code, promotion_id, kind, created_at) VALUES ('\(tenant)', 'M' || i, 'p', 'unlimited', now());
-                    END LOOP; END $$
-                    """, [])
-            case .sqlite: _ = try await store.coupons.createMany(tenant: tenant, coupons: many)  // a change per row
+            // A rename with plain SQL must make followers forget the old code too: all codes.
+            let beforeRename = try await log.currentVersion()
+            _ = try await store.database.query("UPDATE coupons SET code = 'B9' WHERE tenant_id = $1 AND code = 'B1'", [.text(tenant)])
+            let renamed = try #require(try await log.summary(after: beforeRename))
+            #expect(renamed.couponTenants.contains(tenant) && renamed.couponCodes[tenant] == nil)
+
+            // Past the limit, all codes. SQLite only: on PostgreSQL that takes over 1,000 statements,
+            // and tests reading the shared database's change log a page at a time would page past theirs.
+            if backend == .sqlite {
+                let afterBatch = try await log.currentVersion()
+                let many = (0...ChangeSummary.maxCodeChanges).map { CouponDefinition(code: "M\($0)", promotionID: "p", kind: .unlimited) }
+                _ = try await store.coupons.createMany(tenant: tenant, coupons: many)  // a change per row
+                let tooMany = try #require(try await log.summary(after: afterBatch))
+                #expect(tooMany.couponTenants.contains(tenant) && tooMany.couponCodes[tenant] == nil)
             }
-            let tooMany = try #require(try await log.summary(after: afterBatch))
-            #expect(tooMany.couponTenants.contains(tenant) && tooMany.couponCodes[tenant] == nil)
         }
     }
 

@@ -31,6 +31,14 @@ public final class CouponTable: Sendable {
     /// The same codes with the changes folded in (one pass over them: run it off the event loops).
     public func compacted() -> CouponTable { CouponTable(coupons: coupons.compacted()) }
 
+    /// See ``LayeredDictionary/fold()``.
+    public func fold() -> LayeredDictionary<Coupon>.Fold { coupons.fold() }
+
+    /// See ``LayeredDictionary/rebased(on:)``.
+    public func rebased(on fold: LayeredDictionary<Coupon>.Fold) -> CouponTable? {
+        coupons.rebased(on: fold).map { CouponTable(coupons: $0) }
+    }
+
     public var count: Int { coupons.count }
 }
 
