@@ -5,7 +5,7 @@ import Pricing
 /// An order-independent hash of a tenant's coupons for the `/v1/status` digest: the wrapping sum
 /// of each coupon's SHA-256. Adding or removing a coupon updates it without the others (sorting
 /// and hashing a million codes after every one-code change took seconds).
-struct CouponSetHash: Sendable, Equatable {
+struct CouponSetHash: Sendable {
     private var lanes = SIMD4<UInt64>(repeating: 0)
 
     init(_ coupons: some Sequence<CouponDefinition>) {

@@ -24,7 +24,7 @@ public final class PromotionCatalog: Sendable {
         /// Codes re-read one by one whose read may be newer than some read still in flight,
         /// with that read's ticket.
         var codeTickets: [String: UInt64] = [:]
-        /// Bumped by every change to the coupons: a compaction installs only over what it folded.
+        /// Bumped by every change to the coupons: a digest's hash is kept only for what it hashed.
         var couponRevision: UInt64 = 0
         /// The coupons' hash for the digest once computed, kept up to date by ``apply(_:)``.
         var couponHash: CouponSetHash?
@@ -54,7 +54,7 @@ public final class PromotionCatalog: Sendable {
         let availability = CouponAvailability()
         /// Whether a fold of the layered code changes is running (see ``startFold(tenant:)``).
         var folding = false
-        /// Computed when asked for (sorting and hashing a million codes takes seconds), per generation.
+        /// Computed when asked for (hashing a million codes takes a second), per generation.
         var digest: (generation: UInt64, value: String)?
         /// Codes marked exhausted since the last installed read, with their tickets.
         var recentMarks: [String: UInt64] = [:]
@@ -147,13 +147,16 @@ public final class PromotionCatalog: Sendable {
             let oldest = couponReads.withLock { $0.min() } ?? ticket
             await update(tenant) { parts in
                 let newer = read.filter { ticket > max(parts.couponsTicket, parts.codeTickets[$0.key] ?? 0) }
-                guard !newer.isEmpty else { return false }
-                parts.apply(newer)
                 parts.codeTickets = parts.codeTickets.filter { $0.value >= oldest }
                 for code in newer.keys { parts.codeTickets[code] = ticket }
+                // The follower re-reads this instance's own writes: those change nothing, so no rebuild.
+                let changed = newer.filter { parts.coupons[$0.key] != $0.value }
+                guard !changed.isEmpty else { return false }
+                parts.apply(changed)
                 return true
             }
             startFold(tenant: tenant)
+            // Even when unchanged: a code deleted and created again between two reads reads the same.
             return read.values.contains { $0?.kind == .limited }
         }
         // A limited code deleted and created again keeps its live uses: it may be used up already.
@@ -313,6 +316,7 @@ public final class PromotionCatalog: Sendable {
 
     /// Applies `change` to the tenant's parts under the lock; if it changed anything, builds the
     /// snapshot off the event loops and installs it unless a newer build got there first.
+    /// `change` edits the parts in place: returning false skips the rebuild, not its edits.
     func update(_ tenant: String, _ change: (inout Parts) -> Bool) async {
         let pending: (Parts, UInt64, CandidateWindow, CouponAvailability)? = entries.withLock { entries in
             // Changed in place: a copy of the entry would make the change copy the parts' layers.

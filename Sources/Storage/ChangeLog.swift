@@ -55,15 +55,15 @@ public struct ChangeLog: Sendable {
             let entity = try row.string("entity")
             let tenant = try row.string("tenant_id")
             let changes = try row.int("changes")
+            let last = Int64(try row.int("last_version"))
             if entity != "coupon" {
                 summary.promotionTenants.insert(tenant)
             } else if try row.int("wholesale") == 0 && changes <= ChangeSummary.maxCodeChanges {
-                summary.couponCodes[tenant] = try await changedCodes(tenant: tenant, after: version, through: Int64(try row.int("last_version")))
+                summary.couponCodes[tenant] = try await changedCodes(tenant: tenant, after: version, through: last)
             } else {
                 summary.couponTenants.insert(tenant)
             }
             summary.count += changes
-            let last = Int64(try row.int("last_version"))
             if last > summary.lastVersion {
                 summary.lastVersion = last
             }

@@ -83,15 +83,7 @@ public enum Migrations {
                 """,
             ],
             sqliteOnly: ["INSERT", "UPDATE", "DELETE"].map { operation in
-                let row = operation == "DELETE" ? "OLD" : "NEW"
-                return """
-                    CREATE TRIGGER promotions_changes_\(operation.lowercased()) AFTER \(operation) ON promotions
-                    BEGIN
-                        INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
-                        VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM changes), \(row).tenant_id, 'promotion', \(row).id,
-                                '\(operation.lowercased())', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-                    END
-                    """
+                sqliteChangeTrigger(table: "promotions", entity: "promotion", operation: operation) { row in "\(row).id" }
             }
         ),
         Migration(
@@ -269,16 +261,8 @@ public enum Migrations {
                 """,
             ],
             sqliteOnly: ["INSERT", "UPDATE", "DELETE"].map { operation in
-                let row = operation == "DELETE" ? "OLD" : "NEW"
                 // SQLite has no statement triggers: one change per row, marked '*' like PostgreSQL's.
-                return """
-                    CREATE TRIGGER coupons_changes_\(operation.lowercased()) AFTER \(operation) ON coupons
-                    BEGIN
-                        INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
-                        VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM changes), \(row).tenant_id, 'coupon', '*',
-                                '\(operation.lowercased())', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-                    END
-                    """
+                sqliteChangeTrigger(table: "coupons", entity: "coupon", operation: operation) { _ in "'*'" }
             }
         ),
         Migration(version: 5, name: "audiences", statements: [
@@ -438,18 +422,22 @@ public enum Migrations {
             $$
             """,
         ], sqliteOnly: ["INSERT", "DELETE"].flatMap { operation in
-            let row = operation == "DELETE" ? "OLD" : "NEW"
-            return [
-                "DROP TRIGGER coupons_changes_\(operation.lowercased())",
-                """
-                CREATE TRIGGER coupons_changes_\(operation.lowercased()) AFTER \(operation) ON coupons
-                BEGIN
-                    INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
-                    VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM changes), \(row).tenant_id, 'coupon', \(row).code,
-                            '\(operation.lowercased())', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-                END
-                """,
-            ]
+            ["DROP TRIGGER coupons_changes_\(operation.lowercased())",
+             sqliteChangeTrigger(table: "coupons", entity: "coupon", operation: operation) { row in "\(row).code" }]
         }),
     ]
+
+    /// A SQLite row trigger appending each `operation` on `table` to the change log; `entityID`
+    /// gives the logged id as an expression over the row (`NEW`, or `OLD` for a delete).
+    static func sqliteChangeTrigger(table: String, entity: String, operation: String, entityID: (String) -> String) -> String {
+        let row = operation == "DELETE" ? "OLD" : "NEW"
+        return """
+            CREATE TRIGGER \(table)_changes_\(operation.lowercased()) AFTER \(operation) ON \(table)
+            BEGIN
+                INSERT INTO changes (version, tenant_id, entity, entity_id, operation, changed_at)
+                VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM changes), \(row).tenant_id, '\(entity)', \(entityID(row)),
+                        '\(operation.lowercased())', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+            END
+            """
+    }
 }
