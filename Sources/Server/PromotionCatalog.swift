@@ -50,6 +50,8 @@ public final class PromotionCatalog: Sendable {
         var generation: UInt64 = 0
         var builtGeneration: UInt64 = 0
         var snapshot: PromotionSnapshot
+        /// The `promotionsTicket` of the parts ``snapshot`` was built from.
+        var snapshotPromotionsTicket: UInt64 = 0
         /// Updated in place by availability changes; every snapshot of the tenant shares it.
         let availability = CouponAvailability()
         /// Whether a fold of the layered code changes is running (see ``startFold(tenant:)``).
@@ -318,24 +320,31 @@ public final class PromotionCatalog: Sendable {
     /// snapshot off the event loops and installs it unless a newer build got there first.
     /// `change` edits the parts in place: returning false skips the rebuild, not its edits.
     func update(_ tenant: String, _ change: (inout Parts) -> Bool) async {
-        let pending: (Parts, UInt64, CandidateWindow, CouponAvailability)? = entries.withLock { entries in
+        let pending: (Parts, UInt64, PromotionSnapshot, UInt64, CouponAvailability)? = entries.withLock { entries in
             // Changed in place: a copy of the entry would make the change copy the parts' layers.
             guard change(&entries[tenant, default: Entry(snapshot: Self.empty)].parts) else { return nil }
             let generation = nextTicket()
             entries[tenant]?.generation = generation
-            return entries[tenant].map { ($0.parts, generation, $0.snapshot.candidateWindow, $0.availability) }
+            return entries[tenant].map { ($0.parts, generation, $0.snapshot, $0.snapshotPromotionsTicket, $0.availability) }
         }
-        guard let (parts, generation, window, availability) = pending else { return }
+        guard let (parts, generation, current, currentPromotionsTicket, availability) = pending else { return }
         // The candidate window carries over, so index statistics survive snapshot swaps.
-        let snapshot = await OffLoop.run {
-            PromotionSnapshot(promotions: parts.promotions, couponTable: parts.couponTable, availability: availability,
-                              version: Int64(generation), candidateWindow: window)
+        let snapshot = if currentPromotionsTicket == parts.promotionsTicket {
+            // Only coupons changed: the compiled promotions are shared, not rebuilt.
+            current.replacingCoupons(parts.couponTable, availability: availability, version: Int64(generation),
+                                     candidateWindow: current.candidateWindow)
+        } else {
+            await OffLoop.run {
+                PromotionSnapshot(promotions: parts.promotions, couponTable: parts.couponTable, availability: availability,
+                                  version: Int64(generation), candidateWindow: current.candidateWindow, reusing: current)
+            }
         }
         let replaced = entries.withLock { entries -> PromotionSnapshot? in
             guard var entry = entries[tenant], entry.builtGeneration < generation else { return nil }
             let old = entry.snapshot
             entry.snapshot = snapshot
             entry.builtGeneration = generation
+            entry.snapshotPromotionsTicket = parts.promotionsTicket
             entries[tenant] = entry
             return old
         }

@@ -1,5 +1,5 @@
 @testable import Pricing
-import Rules
+@testable import Rules
 @testable import Server
 import Storage
 import Synchronization
@@ -153,6 +153,56 @@ struct PromotionCatalogTests {
             try await fresh.reload(tenant: tenant)
             #expect(await catalog.digest(tenant: tenant) != digest)
             #expect(await catalog.digest(tenant: tenant) == (await fresh.digest(tenant: tenant)))
+        }
+    }
+
+    /// A coupon write shares the compiled promotions, and a promotion write recompiles only the
+    /// conditions it changed: with a 10,000-sku promotion every write recompiled it (≈ 85 ms in
+    /// release, ≈ 300 ms in debug).
+    @Test func writesRecompileOnlyWhatTheyChanged() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("catalog")).id
+            let skus = JSONValue.array((0..<1_000).map { .string("S\($0)") })
+            let big = try Promotion(parsing: ["id": "big", "name": "Big", "trigger": ["lines.sku": ["$in": skus]],
+                                              "target": ["sku": ["$in": skus]], "action": ["type": "percentOff", "percent": "10"],
+                                              "combinesWith": ["*"]])
+            _ = try await store.promotions.create(tenant: tenant, promotion: big)
+            let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
+            try await catalog.reload(tenant: tenant)
+            let before = catalog.snapshot(tenant: tenant)
+
+            try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: "NEW", promotionID: "big", kind: .unlimited))
+            try await catalog.reloadCoupons(tenant: tenant, codes: ["NEW"])
+            let afterCoupon = catalog.snapshot(tenant: tenant)
+            #expect(afterCoupon !== before)
+            #expect(afterCoupon.coupon(code: "new")?.promotionID == "big")
+            #expect(afterCoupon.conditionCache === before.conditionCache, "a coupon write recompiled the promotions")
+            #expect(afterCoupon.version > before.version)
+
+            let small = try Promotion(parsing: ["id": "small", "name": "Small", "trigger": ["channel": "web"],
+                                                "action": ["type": "percentOff", "percent": "5"], "combinesWith": ["*"]])
+            _ = try await store.promotions.create(tenant: tenant, promotion: small)
+            try await catalog.reloadPromotions(tenant: tenant)
+            let afterPromotion = catalog.snapshot(tenant: tenant)
+            #expect(afterPromotion.activePromotions.map(\.id).sorted() == ["big", "small"])
+            #expect(afterPromotion.coupon(code: "new") != nil)
+            let bigTrigger = try #require(before.conditionCache.triggers.values.first)
+            let bigTarget = try #require(before.conditionCache.targets.values.first)
+            #expect(afterPromotion.conditionCache.triggers.count == 2)
+            #expect(afterPromotion.conditionCache.triggers.values.contains { $0.compiled.prepared === bigTrigger.compiled.prepared },
+                    "the unchanged trigger was compiled again")
+            #expect(afterPromotion.conditionCache.targets.values.contains { $0.matcher.condition.prepared === bigTarget.matcher.condition.prepared },
+                    "the unchanged target was compiled again")
+            let cart = try Cart(currency: .eur, channel: "web",
+                                lines: [Cart.Line(id: "1", sku: "S7", quantity: 1, unitPrice: Money(minorUnits: 1000, currency: .eur))])
+            let applied = PricingEngine.price(cart: cart, snapshot: afterPromotion, now: .now).applied.map(\.promotion).sorted()
+            #expect(applied == ["big", "small"])
+
+            try await store.promotions.delete(tenant: tenant, id: "big", expectedVersion: nil)
+            try await catalog.reloadPromotions(tenant: tenant)
+            let afterDelete = catalog.snapshot(tenant: tenant)
+            #expect(afterDelete.conditionCache.triggers.count == 1, "a deleted promotion's conditions are still held")
+            #expect(afterDelete.conditionCache.targets.isEmpty)
         }
     }
 

@@ -113,7 +113,10 @@ struct PromotionIndex: Sendable {
     let targetPrefiltered: [Bool]
     let statistics: PromotionIndexStatistics
 
-    init(promotions: [CompiledPromotion], triggerRoots: [RuleNode], targetAlternatives: [Alternative?], sharedConditions: Int) {
+    /// - Parameters:
+    ///   - triggerAlternatives: per distinct trigger, ``alternatives(_:line:)`` of its normalised root.
+    ///   - targetAlternatives: per distinct target, its cheapest line alternative, if any.
+    init(promotions: [CompiledPromotion], triggerAlternatives: [[Alternative]], targetAlternatives: [Alternative?], sharedConditions: Int) {
         var promotionKeys: [Key: [Int32]] = [:]
         var targetKeys: [Key: [Int32]] = [:]
         var channels: [String: [Int32]] = [:]
@@ -130,11 +133,9 @@ struct PromotionIndex: Sendable {
                 targetPrefiltered[t] = true  // matches no line
             }
         }
-        var triggerAlternatives: [[Alternative]?] = Array(repeating: nil, count: triggerRoots.count)
         for promotion in promotions {
             let p = Int32(promotion.index)
-            switch PromotionIndex.access(of: promotion, triggerRoots: triggerRoots, triggerAlternatives: &triggerAlternatives,
-                                         targetAlternatives: targetAlternatives) {
+            switch PromotionIndex.access(of: promotion, triggerAlternatives: triggerAlternatives, targetAlternatives: targetAlternatives) {
             case .always: always.append(p)
             case .never: never += 1
             case .coupon: couponOnly += 1
@@ -196,17 +197,15 @@ struct PromotionIndex: Sendable {
     }
 
     /// The access predicate of a promotion: the cheapest necessary disjunction.
-    static func access(of promotion: CompiledPromotion, triggerRoots: [RuleNode], triggerAlternatives: inout [[Alternative]?],
-                       targetAlternatives: [Alternative?]) -> Access {
+    static func access(of promotion: CompiledPromotion, triggerAlternatives: [[Alternative]], targetAlternatives: [Alternative?]) -> Access {
         if promotion.requiresCoupon { return .coupon }
         var best: Access = .always
         var bestCost = Int.max
         func consider(_ access: Access, _ cost: Int) {
             if cost < bestCost { best = access; bestCost = cost }
         }
-        if let trigger = promotion.trigger, trigger < triggerRoots.count {
-            if triggerAlternatives[trigger] == nil { triggerAlternatives[trigger] = alternatives(triggerRoots[trigger], line: false) }
-            for alternative in triggerAlternatives[trigger]! {
+        if let trigger = promotion.trigger, trigger < triggerAlternatives.count {
+            for alternative in triggerAlternatives[trigger] {
                 if alternative.keys.isEmpty { return .never }
                 consider(.keys(alternative.keys), alternative.cost)
             }

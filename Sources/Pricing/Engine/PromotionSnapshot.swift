@@ -42,6 +42,8 @@ public final class PromotionSnapshot: Sendable {
     public let audienceReferences: AudienceReferences
     /// Fields the conditions can read (the rest of the documents is never built).
     let fieldUsage: FieldUsage
+    /// This snapshot's compiled conditions, for the next build to reuse.
+    let conditionCache: CompiledConditionCache
     /// Builds a snapshot. Disabled promotions are dropped; the input order of `promotions` and
     /// `coupons` does not matter. If two coupons share a normalised code, the one of the
     /// smallest promotion id is kept (storage should make codes unique per tenant).
@@ -54,8 +56,12 @@ public final class PromotionSnapshot: Sendable {
 
     /// Builds a snapshot over an already built coupon table; `availability` overrides the
     /// coupons' own `isAvailable` for codes used up later.
+    ///
+    /// - Parameter previous: a snapshot built before (usually the tenant's current one): its
+    ///   compiled conditions are reused where a promotion's condition is byte-for-byte the same,
+    ///   so a write recompiles only what it changed.
     public init(promotions: [Promotion], couponTable: CouponTable, availability: CouponAvailability = CouponAvailability(),
-                version: Int64 = 0, candidateWindow: CandidateWindow? = nil) {
+                version: Int64 = 0, candidateWindow: CandidateWindow? = nil, reusing previous: PromotionSnapshot? = nil) {
         self.version = version
         self.candidateWindow = candidateWindow ?? CandidateWindow()
         let enabled = promotions.filter(\.enabled).sorted {
@@ -67,6 +73,7 @@ public final class PromotionSnapshot: Sendable {
         var targetSlots: [[UInt8]: Int] = [:]
         var targets: [TargetMatcher] = []
         var triggerRoots: [RuleNode] = []
+        var triggerAlternatives: [[PromotionIndex.Alternative]] = []
         var targetAlternatives: [PromotionIndex.Alternative?] = []
         var conjunctSlots: [[UInt8]: Int32] = [:]
         var conjuncts: [CompiledCondition] = []
@@ -74,48 +81,48 @@ public final class PromotionSnapshot: Sendable {
         var triggerConjuncts: [[Int32]] = []
         var kept: [(Promotion, Int?, Int?)] = []
         var index: [String: Int] = [:]
+        var cachedTriggers: [[UInt8]: CompiledConditionCache.Trigger] = [:]
+        var cachedTargets: [[UInt8]: CompiledConditionCache.Target] = [:]
         for promotion in enabled where index[promotion.id] == nil {
             var trigger: Int?
-            if let condition = promotion.trigger?.normalized() {
+            if let raw = promotion.trigger {
+                let cacheKey = CompiledConditionCache.key(raw)
+                let compiled = cachedTriggers[cacheKey] ?? previous?.conditionCache.triggers[cacheKey] ?? .init(raw)
+                cachedTriggers[cacheKey] = compiled
                 // De-duplicated by canonical bytes: `Condition`'s `==` follows Swift's Unicode-
                 // canonical string equality, but conditions compare strings byte-wise.
-                let key = Array(condition.json.jsonText.utf8)
-                if let slot = triggerSlots[key] {
+                if let slot = triggerSlots[compiled.key] {
                     trigger = slot
                 } else {
                     trigger = triggers.count
-                    triggerSlots[key] = triggers.count
-                    triggers.append(condition.compile())
-                    usage.addTrigger(condition.root)
-                    triggerRoots.append(condition.root)
-                    let parts: [RuleNode] = if case .and(let children) = condition.root { children } else { [condition.root] }
-                    triggerConjuncts.append(parts.map { part in
-                        let key = Array(part.canonicalJSON.jsonText.utf8)
-                        if let slot = conjunctSlots[key] { return slot }
+                    triggerSlots[compiled.key] = triggers.count
+                    triggers.append(compiled.compiled)
+                    usage.addTrigger(compiled.root)
+                    triggerRoots.append(compiled.root)
+                    triggerAlternatives.append(compiled.alternatives)
+                    triggerConjuncts.append(compiled.conjuncts.map { part in
+                        if let slot = conjunctSlots[part.key] { return slot }
                         let slot = Int32(conjuncts.count)
-                        conjunctSlots[key] = slot
-                        conjuncts.append(Condition(part).compile())
-                        nativeConjuncts.append(CartPredicate.compile(part))
+                        conjunctSlots[part.key] = slot
+                        conjuncts.append(part.compiled)
+                        nativeConjuncts.append(part.native)
                         return slot
                     })
                 }
             }
             var target: Int?
-            if let condition = promotion.target?.normalized() {
-                let key = Array(condition.json.jsonText.utf8)
-                if let slot = targetSlots[key] {
+            if let raw = promotion.target {
+                let cacheKey = CompiledConditionCache.key(raw)
+                let compiled = cachedTargets[cacheKey] ?? previous?.conditionCache.targets[cacheKey] ?? .init(raw)
+                cachedTargets[cacheKey] = compiled
+                if let slot = targetSlots[compiled.key] {
                     target = slot
                 } else {
                     target = targets.count
-                    targetSlots[key] = targets.count
-                    let alternative = PromotionIndex.alternatives(condition.root, line: true).min { $0.cost < $1.cost }
-                    let native = LinePredicate.compile(condition.root)
-                    // A target decided by the index alone (every key exact), or evaluated
-                    // natively, never reads the line document.
-                    let decidedByIndex = alternative.map { $0.exact.allSatisfy { $0 } } ?? false
-                    if !decidedByIndex && native == nil { usage.addTarget(condition.root) }
-                    targetAlternatives.append(alternative)
-                    targets.append(TargetMatcher(condition: condition.compile(), native: native))
+                    targetSlots[compiled.key] = targets.count
+                    if compiled.readsLineDocument { usage.addTarget(compiled.root) }
+                    targetAlternatives.append(compiled.alternative)
+                    targets.append(compiled.matcher)
                 }
             }
             index[promotion.id] = kept.count
@@ -144,7 +151,7 @@ public final class PromotionSnapshot: Sendable {
         self.conjuncts = conjuncts
         self.nativeConjuncts = nativeConjuncts
         self.triggerConjuncts = triggerConjuncts
-        self.index = PromotionIndex(promotions: compiled, triggerRoots: triggerRoots, targetAlternatives: targetAlternatives,
+        self.index = PromotionIndex(promotions: compiled, triggerAlternatives: triggerAlternatives, targetAlternatives: targetAlternatives,
                                     sharedConditions: conjuncts.count)
         self.indexStatistics = self.index.statistics
         self.couponTable = couponTable
@@ -153,6 +160,34 @@ public final class PromotionSnapshot: Sendable {
         for root in triggerRoots { audienceReferences.add(root) }
         self.audienceReferences = audienceReferences
         self.fieldUsage = usage
+        self.conditionCache = CompiledConditionCache(triggers: cachedTriggers, targets: cachedTargets)
+    }
+
+    /// The same promotions over other coupons: shares everything compiled, rebuilds nothing
+    /// (a coupon write must not pay for recompiling the tenant's promotions).
+    public func replacingCoupons(_ couponTable: CouponTable, availability: CouponAvailability, version: Int64,
+                                 candidateWindow: CandidateWindow) -> PromotionSnapshot {
+        PromotionSnapshot(self, couponTable: couponTable, availability: availability, version: version, candidateWindow: candidateWindow)
+    }
+
+    private init(_ other: PromotionSnapshot, couponTable: CouponTable, availability: CouponAvailability, version: Int64,
+                 candidateWindow: CandidateWindow) {
+        self.version = version
+        self.candidateWindow = candidateWindow
+        self.couponTable = couponTable
+        self.availability = availability
+        promotions = other.promotions
+        promotionIndex = other.promotionIndex
+        triggers = other.triggers
+        targets = other.targets
+        conjuncts = other.conjuncts
+        nativeConjuncts = other.nativeConjuncts
+        triggerConjuncts = other.triggerConjuncts
+        index = other.index
+        indexStatistics = other.indexStatistics
+        audienceReferences = other.audienceReferences
+        fieldUsage = other.fieldUsage
+        conditionCache = other.conditionCache
     }
 
     /// Whether promotion `p` accepts being stacked with promotion `q` (snapshot indices).

@@ -1,0 +1,79 @@
+import Foundation
+@testable import Rules
+import Testing
+@testable import Pricing
+
+/// A snapshot built on the previous one (reusing its compiled conditions), or the same
+/// promotions over other coupons, must price exactly like a snapshot built from scratch.
+@Suite struct SnapshotReuseTests {
+    static func price(_ cart: Cart, _ snapshot: PromotionSnapshot) -> Data {
+        IndexDifferentialTests.encode(PricingEngine.price(cart: cart, snapshot: snapshot, now: Fixture.now))
+    }
+
+    /// Random promotion sets, then each promotion kept, dropped, or replaced by one of the same
+    /// id with other conditions (as an update does).
+    @Test(arguments: [UInt64(11), 12, 13])
+    func aSnapshotBuiltOnAnotherPricesLikeAFreshOne(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        var reusedConditions = 0
+        for _ in 0..<20 {
+            let size = 20 + Int(rng.next() % 80)
+            let (before, coupons, _) = IndexDifferentialTests.scenario(&rng, promotionCount: size)
+            let (replacements, _, carts) = IndexDifferentialTests.scenario(&rng, promotionCount: size)
+            var after: [Promotion] = []
+            for (old, new) in zip(before, replacements) {
+                switch rng.next() % 4 {
+                case 0: after.append(new)
+                case 1: break
+                default: after.append(old)
+                }
+            }
+            let previous = PromotionSnapshot(promotions: before, coupons: coupons)
+            let reused = PromotionSnapshot(promotions: after, couponTable: CouponTable(coupons), reusing: previous)
+            let fresh = PromotionSnapshot(promotions: after, coupons: coupons)
+            for cart in carts {
+                #expect(Self.price(cart, reused) == Self.price(cart, fresh))
+            }
+            let shared = reused.conditionCache.triggers.filter { key, entry in
+                previous.conditionCache.triggers[key].map { $0.compiled.prepared === entry.compiled.prepared } ?? false
+            }
+            reusedConditions += shared.count
+        }
+        #expect(reusedConditions > 20, "the scenarios did reuse compiled conditions")
+    }
+
+    /// Conditions compare strings byte-wise: "K" and the Kelvin sign are canonically equivalent
+    /// (Swift's `==`) but different conditions, so one is never reused for the other.
+    @Test func aConditionDifferingOnlyInUnicodeFormIsCompiledAgain() throws {
+        func promotion(_ sku: String) throws -> Promotion {
+            try Promotion(parsing: ["id": "p", "name": "P", "trigger": ["lines.sku": .string(sku)], "target": ["sku": .string(sku)],
+                                    "action": ["type": "percentOff", "percent": "10"]])
+        }
+        let previous = PromotionSnapshot(promotions: [try promotion("K")])
+        let next = PromotionSnapshot(promotions: [try promotion("\u{212A}")], couponTable: CouponTable([]), reusing: previous)
+        func cart(_ sku: String) throws -> Cart {
+            try Cart(currency: .eur, lines: [Cart.Line(id: "1", sku: sku, quantity: 1, unitPrice: Money(minorUnits: 1000, currency: .eur))])
+        }
+        #expect(PricingEngine.price(cart: try cart("\u{212A}"), snapshot: next, now: Fixture.now).applied.count == 1)
+        #expect(PricingEngine.price(cart: try cart("K"), snapshot: next, now: Fixture.now).applied.isEmpty)
+        #expect(PricingEngine.price(cart: try cart("K"), snapshot: previous, now: Fixture.now).applied.count == 1)
+    }
+
+    /// Other coupons over the same promotions: nothing recompiled, priced like a fresh build.
+    @Test func replacingCouponsSharesTheCompiledPromotions() {
+        var rng = SplitMix64(seed: 21)
+        for _ in 0..<10 {
+            let (promotions, coupons, carts) = IndexDifferentialTests.scenario(&rng, promotionCount: 60)
+            let (_, otherCoupons, _) = IndexDifferentialTests.scenario(&rng, promotionCount: 60)
+            let previous = PromotionSnapshot(promotions: promotions, coupons: coupons)
+            let replaced = previous.replacingCoupons(CouponTable(otherCoupons), availability: CouponAvailability(), version: 7,
+                                                     candidateWindow: previous.candidateWindow)
+            let fresh = PromotionSnapshot(promotions: promotions, coupons: otherCoupons)
+            #expect(replaced.conditionCache === previous.conditionCache)
+            #expect(replaced.version == 7)
+            for cart in carts {
+                #expect(Self.price(cart, replaced) == Self.price(cart, fresh))
+            }
+        }
+    }
+}
