@@ -37,6 +37,11 @@ extension ConditionParser {
             var literals: [RuleLiteral] = []
             var valid = true
             for (index, element) in elements.enumerated() {
+                // A plain value is its own literal; only objects need the element's pointer.
+                guard case .object = element else {
+                    literals.append(.value(element))
+                    continue
+                }
                 let elementPath = Self.pointer(path, index)
                 if case .object(let members) = element, !TypedLiteral.isTyped(members),
                    members.keys.contains(where: { $0.hasPrefix("$") }) {

@@ -118,12 +118,24 @@ extension JSONValue {
     /// JSON pointers (under `path`) of the numbers in this value that cannot be written back
     /// exactly (`JSONNumber.isWritable`), in document order.
     public func unwritableNumberPaths(at path: String = "") -> [String] {
-        switch self {
+        // Paths are built only when there is something to report (one per element was most of
+        // checking a 10,000-element list).
+        guard containsUnwritableNumber else { return [] }
+        return switch self {
         case .number(let number): number.isWritable ? [] : [path]
         case .array(let elements): elements.enumerated().flatMap { $1.unwritableNumberPaths(at: ConditionParser.pointer(path, $0)) }
         case .object(let members):
             members.keys.sorted().flatMap { members[$0]!.unwritableNumberPaths(at: ConditionParser.pointer(path, $0)) }
         case .null, .bool, .string: []
+        }
+    }
+
+    private var containsUnwritableNumber: Bool {
+        switch self {
+        case .number(let number): !number.isWritable
+        case .array(let elements): elements.contains { $0.containsUnwritableNumber }
+        case .object(let members): members.values.contains { $0.containsUnwritableNumber }
+        case .null, .bool, .string: false
         }
     }
 }

@@ -52,6 +52,16 @@ import Foundation
         #expect(parsedMutations >= 20 && parsedValues >= 300)  // seeded: 30 and 632 did compare
     }
 
+    /// Strings without anything to escape are written whole (a fast path): both paths give the
+    /// exact text, and canonically equivalent strings keep their own bytes.
+    @Test func stringsAreWrittenExactly() {
+        #expect(JSONValue.string("plain é 😀").jsonText == "\"plain é 😀\"")
+        #expect(JSONValue.string("cafe\u{301}").jsonText.utf8.elementsEqual("\"cafe\u{301}\"".utf8))
+        #expect(JSONValue.string("\u{212A}").jsonText.utf8.elementsEqual("\"\u{212A}\"".utf8))
+        #expect(JSONValue.string("a\"b\\c\nd\re\tf\u{1}g").jsonText == #""a\"b\\c\nd\re\tf\u0001g""#)
+        #expect(JSONValue.array(["x", "y\u{1F}", ["k\"": "v"]]).jsonText == #"["x","y\u001f",{"k\"":"v"}]"#)
+    }
+
     @Test func jsonRoundTrip() throws {
         var random = RandomConditions(seed: 3)
         for _ in 0..<2_000 {

@@ -65,6 +65,18 @@ import Foundation
         #expect(throws: RuleErrors.self) { try Condition(parsing: Data(deep.utf8)) }
     }
 
+    /// List elements get their pointer only when they have something to report (built lazily
+    /// since a 10,000-element `$in` spent most of its parse on pointers): the pointers stay exact.
+    @Test func issuesInsideListsNameTheElement() {
+        let small = RuleLimits(maxDepth: 5, maxNodes: 100, maxStringLength: 5, maxArrayLength: 10)
+        #expect(issues(#"{"a": {"$in": ["ok", "abcdefg"]}}"#, basePath: "/trigger", limits: small).map(\.path) == ["/trigger/a/$in/1"])
+        #expect(issues(#"{"a": {"$in": [1, 2, 1e400, 3, 1e-400]}}"#).map(\.path) == ["/a/$in/2", "/a/$in/4"])
+        #expect(issues(#"{"a": {"$in": [1, 1e400]}}"#).first?.code == "out_of_range")
+        #expect(issues(#"{"a": {"$in": ["x", {"value": "1", "type": "NOPE"}]}}"#).map(\.path) == ["/a/$in/1/type"])
+        #expect(issues(#"{"a": {"$in": [1, {"$gt": 1}]}}"#).map(\.path) == ["/a/$in/1"])
+        #expect(issues(#"{"a": {"$in": [1, "two", null, true, 2.5]}}"#).isEmpty)
+    }
+
     @Test func invalidJSONText() {
         #expect(throws: RuleErrors.self) { try Condition(parsing: Data(#"{"a": }"#.utf8), basePath: "/trigger") }
         let duplicate = #expect(throws: RuleErrors.self) { try Condition(parsing: Data(#"{"a": 1, "a": 2}"#.utf8)) }

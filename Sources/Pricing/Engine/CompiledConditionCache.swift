@@ -10,14 +10,14 @@ import Rules
 final class CompiledConditionCache: Sendable {
     struct Conjunct {
         /// Canonical bytes of the normalised conjunct (shared across triggers by it).
-        let key: [UInt8]
+        let key: CanonicalBytes
         let compiled: CompiledCondition
         let native: CartPredicate?
     }
 
     struct Trigger {
         /// Canonical bytes of the normalised trigger (promotions share a trigger by it).
-        let key: [UInt8]
+        let key: CanonicalBytes
         /// The normalised syntax tree.
         let root: RuleNode
         let compiled: CompiledCondition
@@ -27,13 +27,13 @@ final class CompiledConditionCache: Sendable {
 
         init(_ condition: Condition) {
             let normalized = condition.normalized()
-            key = Array(normalized.json.jsonText.utf8)
+            key = CanonicalBytes(normalized.json)
             root = normalized.root
             compiled = normalized.compile()
             alternatives = PromotionIndex.alternatives(root, line: false)
             let parts: [RuleNode] = if case .and(let children) = root { children } else { [root] }
             conjuncts = parts.map { part in
-                Conjunct(key: Array(part.canonicalJSON.jsonText.utf8), compiled: Condition(part).compile(),
+                Conjunct(key: CanonicalBytes(part.canonicalJSON), compiled: Condition(part).compile(),
                          native: CartPredicate.compile(part))
             }
         }
@@ -41,7 +41,7 @@ final class CompiledConditionCache: Sendable {
 
     struct Target {
         /// Canonical bytes of the normalised target.
-        let key: [UInt8]
+        let key: CanonicalBytes
         let root: RuleNode
         /// The index's cheapest access predicate for lines, if any.
         let alternative: PromotionIndex.Alternative?
@@ -52,7 +52,7 @@ final class CompiledConditionCache: Sendable {
 
         init(_ condition: Condition) {
             let normalized = condition.normalized()
-            key = Array(normalized.json.jsonText.utf8)
+            key = CanonicalBytes(normalized.json)
             root = normalized.root
             alternative = PromotionIndex.alternatives(root, line: true).min { $0.cost < $1.cost }
             let native = LinePredicate.compile(root)
@@ -62,16 +62,33 @@ final class CompiledConditionCache: Sendable {
         }
     }
 
-    let triggers: [[UInt8]: Trigger]
-    let targets: [[UInt8]: Target]
+    let triggers: [CanonicalBytes: Trigger]
+    let targets: [CanonicalBytes: Target]
 
-    init(triggers: [[UInt8]: Trigger] = [:], targets: [[UInt8]: Target] = [:]) {
+    init(triggers: [CanonicalBytes: Trigger] = [:], targets: [CanonicalBytes: Target] = [:]) {
         self.triggers = triggers
         self.targets = targets
     }
 
     /// The cache key of a condition as written.
-    static func key(_ condition: Condition) -> [UInt8] {
-        Array(condition.json.jsonText.utf8)
+    static func key(_ condition: Condition) -> CanonicalBytes {
+        CanonicalBytes(condition.json)
+    }
+}
+
+/// A condition's canonical JSON text as bytes: conditions compare strings byte-wise, so two
+/// conditions are the same exactly when these are (`Condition`'s `==` follows Swift's
+/// Unicode-canonical string equality instead). Hashed in one pass over the bytes: `[UInt8]`'s
+/// own hashing feeds the hasher byte by byte, which for a 10,000-sku `$in` took a large part of
+/// each snapshot rebuild.
+struct CanonicalBytes: Hashable, Sendable {
+    let bytes: [UInt8]
+
+    init(_ json: JSONValue) {
+        bytes = json.jsonBytes
+    }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

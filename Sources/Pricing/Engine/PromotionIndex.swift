@@ -59,6 +59,13 @@ struct PromotionIndex: Sendable {
     struct Key: Hashable {
         var kind: Kind
         var bytes: [UInt8]
+
+        /// The bytes in one pass (the synthesized hash feeds them one by one: with a
+        /// 10,000-sku promotion that was most of building the index).
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(kind)
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     /// A necessary disjunction: the cart must contain one of `keys` (for a target, a line must
@@ -67,6 +74,22 @@ struct PromotionIndex: Sendable {
         var keys: [Key]
         var exact: [Bool]
         var cost: Int { keys.reduce(0) { $0 + $1.kind.weight } }
+    }
+
+    /// One key's posting while the index is built: a promotion index, or a target's
+    /// `index << 1 | exact`.
+    struct Posting {
+        var key: Key
+        var isTarget: Bool
+        var value: Int32
+
+        /// Key order of the table (kind, then bytes), then promotions before targets, ascending.
+        static func precedes(_ a: Posting, _ b: Posting) -> Bool {
+            if a.key.kind != b.key.kind { return a.key.kind.rawValue < b.key.kind.rawValue }
+            if a.key.bytes != b.key.bytes { return a.key.bytes.lexicographicallyPrecedes(b.key.bytes) }
+            if a.isTarget != b.isTarget { return !a.isTarget }
+            return a.value < b.value
+        }
     }
 
     /// How a promotion is reached.
@@ -117,8 +140,9 @@ struct PromotionIndex: Sendable {
     ///   - triggerAlternatives: per distinct trigger, ``alternatives(_:line:)`` of its normalised root.
     ///   - targetAlternatives: per distinct target, its cheapest line alternative, if any.
     init(promotions: [CompiledPromotion], triggerAlternatives: [[Alternative]], targetAlternatives: [Alternative?], sharedConditions: Int) {
-        var promotionKeys: [Key: [Int32]] = [:]
-        var targetKeys: [Key: [Int32]] = [:]
+        // Every (key, posting) pair, sorted by key then grouped: no hashing of keys while
+        // building (with a 10,000-sku promotion, hashing into per-key arrays was most of a rebuild).
+        var pairs: [Posting] = []
         var channels: [String: [Int32]] = [:]
         var stores: [String: [Int32]] = [:]
         var always: [Int32] = []
@@ -128,7 +152,7 @@ struct PromotionIndex: Sendable {
         for (t, best) in targetAlternatives.enumerated() {
             if let best, !best.keys.isEmpty {
                 targetPrefiltered[t] = true
-                for (key, exact) in zip(best.keys, best.exact) { targetKeys[key, default: []].append(Int32(t) << 1 | (exact ? 1 : 0)) }
+                for (key, exact) in zip(best.keys, best.exact) { pairs.append(Posting(key: key, isTarget: true, value: Int32(t) << 1 | (exact ? 1 : 0))) }
             } else if best != nil {
                 targetPrefiltered[t] = true  // matches no line
             }
@@ -140,40 +164,49 @@ struct PromotionIndex: Sendable {
             case .never: never += 1
             case .coupon: couponOnly += 1
             case .keys(let keys):
-                for key in Set(keys) { promotionKeys[key, default: []].append(p) }
+                for key in keys { pairs.append(Posting(key: key, isTarget: false, value: p)) }  // repeats dropped below
             case .channels(let names):
                 for name in Set(names) { channels[name, default: []].append(p) }
             case .stores(let names):
                 for name in Set(names) { stores[name, default: []].append(p) }
             }
         }
-        // Currency keys (ISO codes, ASCII) live in the byte table like the condition keys.
-        var allKeys = Set(promotionKeys.keys)
-        allKeys.formUnion(targetKeys.keys)
-        let ordered = allKeys.sorted { $0.kind.rawValue != $1.kind.rawValue ? $0.kind.rawValue < $1.kind.rawValue : $0.bytes.lexicographicallyPrecedes($1.bytes) }
-        var capacity = 16
-        while capacity < ordered.count * 4 { capacity <<= 1 }  // load ≤ 1/4: a missing key (most SKUs) takes ~1.3 probes
-        var slots = [UInt64](repeating: 0, count: capacity)
+        pairs.sort(by: Posting.precedes)
+        var slots: [UInt64] = []
         var entries: [Entry] = []
         var keyBytes: [UInt8] = []
         var promotionPostings: [Int32] = []
         var targetPostings: [Int32] = []
         var kindMask: UInt32 = 0
-        entries.reserveCapacity(ordered.count)
-        for key in ordered {
-            let hash = key.bytes.withUnsafeBytes { PromotionIndex.hash(key.kind.rawValue, $0) }
-            let promotionsOfKey = promotionKeys[key] ?? []
-            let targetsOfKey = targetKeys[key] ?? []
-            entries.append(Entry(hash: hash, kind: key.kind.rawValue, keyOffset: UInt32(keyBytes.count), keyLength: UInt32(key.bytes.count),
-                                 promotionStart: UInt32(promotionPostings.count), promotionEnd: UInt32(promotionPostings.count + promotionsOfKey.count),
-                                 targetStart: UInt32(targetPostings.count), targetEnd: UInt32(targetPostings.count + targetsOfKey.count)))
+        var first = 0
+        while first < pairs.count {
+            var end = first + 1
+            while end < pairs.count && pairs[end].key == pairs[first].key { end += 1 }
+            let key = pairs[first].key
+            let promotionStart = promotionPostings.count
+            let targetStart = targetPostings.count
+            for pair in pairs[first..<end] {
+                if pair.isTarget {
+                    targetPostings.append(pair.value)
+                } else if promotionPostings.count == promotionStart || promotionPostings.last != pair.value {
+                    promotionPostings.append(pair.value)  // a promotion once per key
+                }
+            }
+            entries.append(Entry(hash: key.bytes.withUnsafeBytes { PromotionIndex.hash(key.kind.rawValue, $0) }, kind: key.kind.rawValue,
+                                 keyOffset: UInt32(keyBytes.count), keyLength: UInt32(key.bytes.count),
+                                 promotionStart: UInt32(promotionStart), promotionEnd: UInt32(promotionPostings.count),
+                                 targetStart: UInt32(targetStart), targetEnd: UInt32(targetPostings.count)))
             keyBytes += key.bytes
-            promotionPostings += promotionsOfKey.sorted()
-            targetPostings += targetsOfKey.sorted()
             kindMask |= 1 << UInt32(key.kind.rawValue)
-            var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
+            first = end
+        }
+        var capacity = 16
+        while capacity < entries.count * 4 { capacity <<= 1 }  // load ≤ 1/4: a missing key (most SKUs) takes ~1.3 probes
+        slots = [UInt64](repeating: 0, count: capacity)
+        for (position, entry) in entries.enumerated() {
+            var slot = Int(truncatingIfNeeded: entry.hash) & (capacity - 1)
             while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(entries.count)
+            slots[slot] = (entry.hash & 0xFFFF_FFFF_0000_0000) | UInt64(position + 1)
         }
         self.slots = slots
         self.entries = entries

@@ -68,21 +68,21 @@ public final class PromotionSnapshot: Sendable {
             $0.priority != $1.priority ? $0.priority > $1.priority : $0.id < $1.id
         }
         var usage = FieldUsage()
-        var triggerSlots: [[UInt8]: Int] = [:]
+        var triggerSlots: [CanonicalBytes: Int] = [:]
         var triggers: [CompiledCondition] = []
-        var targetSlots: [[UInt8]: Int] = [:]
+        var targetSlots: [CanonicalBytes: Int] = [:]
         var targets: [TargetMatcher] = []
         var triggerRoots: [RuleNode] = []
         var triggerAlternatives: [[PromotionIndex.Alternative]] = []
         var targetAlternatives: [PromotionIndex.Alternative?] = []
-        var conjunctSlots: [[UInt8]: Int32] = [:]
+        var conjunctSlots: [CanonicalBytes: Int32] = [:]
         var conjuncts: [CompiledCondition] = []
         var nativeConjuncts: [CartPredicate?] = []
         var triggerConjuncts: [[Int32]] = []
         var kept: [(Promotion, Int?, Int?)] = []
         var index: [String: Int] = [:]
-        var cachedTriggers: [[UInt8]: CompiledConditionCache.Trigger] = [:]
-        var cachedTargets: [[UInt8]: CompiledConditionCache.Target] = [:]
+        var cachedTriggers: [CanonicalBytes: CompiledConditionCache.Trigger] = [:]
+        var cachedTargets: [CanonicalBytes: CompiledConditionCache.Target] = [:]
         for promotion in enabled where index[promotion.id] == nil {
             var trigger: Int?
             if let raw = promotion.trigger {
