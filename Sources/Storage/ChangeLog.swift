@@ -28,12 +28,14 @@ public struct ChangeLog: Sendable {
         return Int64(try rows.first?.int("version") ?? 0)
     }
 
-    /// Changes with a version above `version`, oldest first.
-    public func changes(after version: Int64, limit: Int = 1000) async throws -> [Change] {
-        try await database.query("""
+    /// Changes with a version above `version`, oldest first; only `tenant`'s when given (other
+    /// tenants' bulk writes then cannot push its rows past `limit`).
+    public func changes(after version: Int64, tenant: String? = nil, limit: Int = 1000) async throws -> [Change] {
+        let tenantFilter = tenant == nil ? "" : "AND tenant_id = $3"
+        return try await database.query("""
             SELECT version, tenant_id, entity, entity_id, operation, changed_at FROM changes
-            WHERE version > $1 ORDER BY version LIMIT $2
-            """, [.int(Int(version)), .int(limit)]).map { row in
+            WHERE version > $1 \(tenantFilter) ORDER BY version LIMIT $2
+            """, [.int(Int(version)), .int(limit)] + (tenant.map { [.text($0)] } ?? [])).map { row in
             Change(version: Int64(try row.int("version")), tenantID: try row.string("tenant_id"),
                    entity: try row.string("entity"), entityID: try row.string("entity_id"),
                    operation: try row.string("operation"), changedAt: try row.date("changed_at"))

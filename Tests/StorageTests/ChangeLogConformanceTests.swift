@@ -19,6 +19,8 @@ struct ChangeLogConformanceTests {
             let log = ChangeLog(database: store.database)
             let before = try await log.currentVersion()
             _ = try await store.promotions.create(tenant: tenant.id, promotion: try Self.promotion("a"))
+            let other = try await store.accounts.createTenant(name: TestDatabases.uniqueName())
+            _ = try await store.promotions.create(tenant: other.id, promotion: try Self.promotion("other"))  // filtered out by tenant
             _ = try await store.promotions.update(tenant: tenant.id, promotion: try Self.promotion("a", percent: "20"), expectedVersion: 1)
             try await store.promotions.delete(tenant: tenant.id, id: "a", expectedVersion: nil)
             // A change made with plain SQL, as an admin tool would.
@@ -26,7 +28,7 @@ struct ChangeLogConformanceTests {
                 INSERT INTO promotions (tenant_id, id, version, enabled, document, created_at, updated_at)
                 VALUES ($1, 'sql', 1, $2, $3::jsonb, $4, $4)
                 """, [.text(tenant.id), .bool(true), .json(try Self.promotion("sql").document.jsonText), .date(Date())])
-            let changes = try await log.changes(after: before).filter { $0.tenantID == tenant.id }
+            let changes = try await log.changes(after: before, tenant: tenant.id)
             #expect(changes.map(\.operation) == ["insert", "update", "delete", "insert"])
             #expect(changes.map(\.entityID) == ["a", "a", "a", "sql"])
             #expect(zip(changes, changes.dropFirst()).allSatisfy { $0.version < $1.version })
@@ -121,7 +123,7 @@ struct ChangeLogConformanceTests {
                 _ = try await store.promotions.create(tenant: tenant, promotion: try Self.promotion("other"))  // commits meanwhile
                 try await Self.insert(executor, tenant: tenant, id: "repeatable")
             }
-            let changes = try await log.changes(after: before).filter { $0.tenantID == tenant }
+            let changes = try await log.changes(after: before, tenant: tenant)
             #expect(changes.map(\.entityID) == ["other", "repeatable"])
         }
     }
@@ -158,7 +160,7 @@ struct ChangeLogConformanceTests {
             releaseFirstSignal.yield()
             try await first
             try await second
-            let changes = try await log.changes(after: watermark).filter { $0.tenantID == tenant.id }
+            let changes = try await log.changes(after: watermark, tenant: tenant.id)
             #expect(changes.map(\.entityID) == ["first", "second"])
             #expect(changes.count == 2 && changes[0].version < changes[1].version)
         }

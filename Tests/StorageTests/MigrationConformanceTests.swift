@@ -55,7 +55,7 @@ struct MigrationConformanceTests {
             try await holder
             #expect(try await migration == Migrations.all.map(\.version).filter { $0 >= 8 })
             _ = try await writer
-            let changes = try await ChangeLog(database: store.database).changes(after: 0).filter { $0.tenantID == tenant }
+            let changes = try await ChangeLog(database: store.database).changes(after: 0, tenant: tenant)
             #expect(changes.map(\.entityID) == ["during-upgrade"])
         }
     }
