@@ -17,7 +17,8 @@ public final class PromotionCatalog: Sendable {
         var coupons = LayeredDictionary<CouponDefinition>()
         /// The same coupons as pricing reads them, built once per full coupon reload.
         var couponTable = CouponTable([])
-        var hasLimitedCoupons = false
+        /// How many of ``coupons`` are limited (their availability is worth polling while > 0).
+        var limitedCoupons = 0
         var promotionsTicket: UInt64 = 0
         /// The ticket of the last installed read of all the tenant's codes.
         var couponsTicket: UInt64 = 0
@@ -33,14 +34,16 @@ public final class PromotionCatalog: Sendable {
         /// Sets these codes (nil: deleted) in both the definitions and pricing's table.
         mutating func apply(_ changes: [String: CouponDefinition?]) {
             for (code, coupon) in changes {
+                let old = coupons[code]
                 if couponHash != nil {
-                    if let old = coupons[code] { couponHash?.remove(old) }
+                    if let old { couponHash?.remove(old) }
                     if let coupon { couponHash?.add(coupon) }
                 }
+                if old?.kind == .limited { limitedCoupons -= 1 }
+                if coupon?.kind == .limited { limitedCoupons += 1 }
                 coupons[code] = coupon
             }
             couponTable = couponTable.updating(changes.mapValues { $0?.coupon() })
-            if changes.values.contains(where: { $0?.kind == .limited }) { hasLimitedCoupons = true }
             couponRevision += 1
         }
     }
@@ -109,9 +112,9 @@ public final class PromotionCatalog: Sendable {
             let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
             // Built off the event loops, and the old parts are dropped outside the lock: with a
             // million codes either took long enough to stall pricing, which takes the same lock.
-            let (definitions, table, hasLimited) = await OffLoop.run {
-                (LayeredDictionary(Dictionary(coupons.map { ($0.code, $0) }, uniquingKeysWith: { $0.promotionID <= $1.promotionID ? $0 : $1 })),
-                 CouponTable(coupons.map { $0.coupon() }), coupons.contains { $0.kind == .limited })
+            let (definitions, table, limited) = await OffLoop.run {
+                let unique = Dictionary(coupons.map { ($0.code, $0) }, uniquingKeysWith: { $0.promotionID <= $1.promotionID ? $0 : $1 })
+                return (LayeredDictionary(unique), CouponTable(coupons.map { $0.coupon() }), unique.values.count { $0.kind == .limited })
             }
             // Availability first: the new table is never priced with the previous exhausted set.
             installExhausted(tenant, consume exhausted, holders: holders, ticket: ticket)
@@ -127,7 +130,7 @@ public final class PromotionCatalog: Sendable {
                 parts.coupons = definitions
                 parts.couponHash = nil  // computed again when a digest is asked for
                 parts.couponTable = table
-                parts.hasLimitedCoupons = hasLimited
+                parts.limitedCoupons = limited
                 parts.couponsTicket = ticket
                 parts.codeTickets = parts.codeTickets.filter { $0.value > ticket }
                 parts.apply(newer)
@@ -268,7 +271,7 @@ public final class PromotionCatalog: Sendable {
 
     /// Tenants holding limited coupons (the ones whose availability is worth polling).
     public var tenantsWithLimitedCoupons: [String] {
-        entries.withLock { entries in entries.filter { $0.value.parts.hasLimitedCoupons }.map(\.key) }
+        entries.withLock { entries in entries.filter { $0.value.parts.limitedCoupons > 0 }.map(\.key) }
     }
 
     /// A coupon definition of the tenant, from memory.

@@ -153,6 +153,11 @@ struct PromotionCatalogTests {
             try await fresh.reload(tenant: tenant)
             #expect(await catalog.digest(tenant: tenant) != digest)
             #expect(await catalog.digest(tenant: tenant) == (await fresh.digest(tenant: tenant)))
+
+            // Its last limited code deleted, the tenant is no longer polled for availability.
+            #expect(try await store.coupons.delete(tenant: tenant, code: "C"))
+            try await catalog.reloadCoupons(tenant: tenant, codes: ["C"])
+            #expect(catalog.tenantsWithLimitedCoupons.contains(tenant) == false, "still polled without a limited code")
         }
     }
 
