@@ -32,8 +32,10 @@ final class CompiledConditionCache: Sendable {
             compiled = normalized.compile()
             alternatives = PromotionIndex.alternatives(root, line: false)
             let parts: [RuleNode] = if case .and(let children) = root { children } else { [root] }
+            let whole = key
             conjuncts = parts.map { part in
-                Conjunct(key: CanonicalBytes(part.canonicalJSON), compiled: Condition(part).compile(),
+                // A trigger that is one conjunct shares its key's bytes (they are held as long as the snapshot).
+                Conjunct(key: parts.count == 1 ? whole : CanonicalBytes(part.canonicalJSON), compiled: Condition(part).compile(),
                          native: CartPredicate.compile(part))
             }
         }

@@ -88,7 +88,7 @@ public final class PromotionSnapshot: Sendable {
             if let raw = promotion.trigger {
                 let cacheKey = CompiledConditionCache.key(raw)
                 let compiled = cachedTriggers[cacheKey] ?? previous?.conditionCache.triggers[cacheKey] ?? .init(raw)
-                cachedTriggers[cacheKey] = compiled
+                cachedTriggers[cacheKey == compiled.key ? compiled.key : cacheKey] = compiled  // one copy of equal bytes
                 // De-duplicated by canonical bytes: `Condition`'s `==` follows Swift's Unicode-
                 // canonical string equality, but conditions compare strings byte-wise.
                 if let slot = triggerSlots[compiled.key] {
@@ -114,7 +114,7 @@ public final class PromotionSnapshot: Sendable {
             if let raw = promotion.target {
                 let cacheKey = CompiledConditionCache.key(raw)
                 let compiled = cachedTargets[cacheKey] ?? previous?.conditionCache.targets[cacheKey] ?? .init(raw)
-                cachedTargets[cacheKey] = compiled
+                cachedTargets[cacheKey == compiled.key ? compiled.key : cacheKey] = compiled
                 if let slot = targetSlots[compiled.key] {
                     target = slot
                 } else {
