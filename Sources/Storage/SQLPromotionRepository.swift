@@ -7,6 +7,8 @@ import Rules
 public struct SQLPromotionRepository: PromotionRepository {
     let database: any SQLDatabase
     let logger: Logger
+    /// Shared by copies of this repository: unchanged documents are not parsed again.
+    let parsed = ParsedPromotions()
 
     public init(database: any SQLDatabase, logger: Logger) {
         self.database = database
@@ -16,9 +18,21 @@ public struct SQLPromotionRepository: PromotionRepository {
     public func list(tenant: String) async throws -> [Promotion] {
         let rows = try await database.query(
             "SELECT id, version, document FROM promotions WHERE tenant_id = $1 ORDER BY id", [.text(tenant)])
-        return rows.compactMap { row in
+        let last = parsed.last(tenant: tenant)
+        var current: [String: ParsedPromotions.Parsed] = [:]
+        current.reserveCapacity(rows.count)
+        let promotions = rows.compactMap { row -> Promotion? in
             do {
-                return try Self.promotion(row)
+                let id = try row.string("id")
+                let digest = ParsedPromotions.digest(try row.string("document"))
+                if let known = last[id], known.digest == digest, known.promotion.version == (try row.int("version")) {
+                    parsed.reused.add(1, ordering: .relaxed)
+                    current[id] = known
+                    return known.promotion
+                }
+                let promotion = try Self.promotion(row)
+                current[id] = ParsedPromotions.Parsed(digest: digest, promotion: promotion)
+                return promotion
             } catch {
                 // A row edited straight in the database that no longer validates must not take
                 // the tenant's whole catalogue down: skip it, loudly.
@@ -27,6 +41,8 @@ public struct SQLPromotionRepository: PromotionRepository {
                 return nil
             }
         }
+        parsed.remember(tenant: tenant, current)
+        return promotions
     }
 
     public func get(tenant: String, id: String) async throws -> Promotion? {

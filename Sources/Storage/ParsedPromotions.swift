@@ -1,0 +1,34 @@
+import Crypto
+import Pricing
+import Synchronization
+
+/// The promotions a tenant's last list parsed, by id, with the SHA-256 of the stored text each
+/// came from: the next list parses only documents whose text (or version) changed. Every
+/// promotion write re-reads the tenant's whole list, and parsing an unchanged 10,000-sku
+/// condition again was a fifth of each write. The digest, not the text, is kept so that the
+/// memo costs 32 bytes per promotion; it compares bytes, so a document whose strings changed
+/// only in Unicode normalisation form is parsed again (conditions compare strings byte-wise).
+final class ParsedPromotions: Sendable {
+    struct Parsed {
+        let digest: SHA256.Digest
+        let promotion: Promotion
+    }
+
+    private let byTenant = Mutex<[String: [String: Parsed]]>([:])
+    /// Documents taken from the memo instead of parsed (for tests and curiosity).
+    let reused = Atomic<Int>(0)
+
+    func last(tenant: String) -> [String: Parsed] {
+        byTenant.withLock { $0[tenant] ?? [:] }
+    }
+
+    /// Replaces the tenant's memo with what one list read: deleted promotions leave it.
+    func remember(tenant: String, _ parsed: [String: Parsed]) {
+        let replaced = byTenant.withLock { memo in memo.updateValue(parsed, forKey: tenant) }
+        withExtendedLifetime(replaced) {}  // freed outside the lock
+    }
+
+    static func digest(_ text: String) -> SHA256.Digest {
+        SHA256.hash(data: Array(text.utf8))
+    }
+}
