@@ -2,13 +2,16 @@ import Crypto
 import Pricing
 import Synchronization
 
-/// The promotions a tenant's last list parsed, by id, with the SHA-256 of the stored text each
-/// came from: the next list parses only documents whose text (or version) changed. Every
-/// promotion write re-reads the tenant's whole list, and parsing an unchanged 10,000-sku
-/// condition again was a fifth of each write. The digest, not the text, is kept so that the
-/// memo costs 32 bytes per promotion; it compares bytes, so a document whose strings changed
-/// only in Unicode normalisation form is parsed again (conditions compare strings byte-wise).
+/// The large promotions a tenant's last list parsed, by id, with the SHA-256 of the stored text
+/// each came from: the next list parses such a document again only when its text (or version)
+/// changed. Every promotion write re-reads the tenant's whole list, and parsing an unchanged
+/// 10,000-sku condition again was a fifth of each write. Only documents of `minimumBytes` or
+/// more are kept (a small one parses in microseconds, and an entry costs ≈ 350 bytes); the
+/// digest, not the text, is kept. It compares bytes, so a document whose strings changed only
+/// in Unicode normalisation form is parsed again (conditions compare strings byte-wise).
 final class ParsedPromotions: Sendable {
+    static let minimumBytes = 4_096
+
     struct Parsed {
         let digest: SHA256.Digest
         let promotion: Promotion

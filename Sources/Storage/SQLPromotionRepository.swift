@@ -24,7 +24,9 @@ public struct SQLPromotionRepository: PromotionRepository {
         let promotions = rows.compactMap { row -> Promotion? in
             do {
                 let id = try row.string("id")
-                let digest = ParsedPromotions.digest(try row.string("document"))
+                let text = try row.string("document")
+                guard text.utf8.count >= ParsedPromotions.minimumBytes else { return try Self.promotion(row) }
+                let digest = ParsedPromotions.digest(text)
                 if let known = last[id], known.digest == digest, known.promotion.version == (try row.int("version")) {
                     parsed.reused.add(1, ordering: .relaxed)
                     current[id] = known
