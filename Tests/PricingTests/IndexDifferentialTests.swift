@@ -153,6 +153,22 @@ import Testing
         #expect(snapshot.candidateWindow.summary.maxCandidates == 4)
     }
 
+    /// Keys that are prefixes of one another (and the empty key) stay separate index entries:
+    /// the index is built by sorting keys, and "AB" sorts right next to "ABC".
+    @Test func keysThatArePrefixesOfOthersStayApart() {
+        let skus = ["", "A", "AB", "ABC", "AC", "B"]
+        let promotions = skus.map { sku in
+            Fixture.promotion("p-\(sku)", .percentOff(percent: Fixture.percent("10")), target: ["sku": .string(sku)])
+        }
+        let snapshot = PromotionSnapshot(promotions: promotions)
+        #expect(snapshot.indexStatistics.keys == skus.count)
+        for sku in skus + ["ABCD", "AA"] {
+            let cart = Fixture.cart([Fixture.line("1", sku: sku, price: "10.00")], explain: false)
+            let result = PricingEngine.price(cart: cart, snapshot: snapshot, now: Fixture.now)
+            #expect(result.applied.map(\.promotion) == (skus.contains(sku) ? ["p-\(sku)"] : []), "sku \(sku)")
+        }
+    }
+
     /// The trigger document built straight from the cart equals the one prepared from JSON.
     @Test func preparedCartDocumentMatchesJSONPath() {
         var rng = SplitMix64(seed: 5)

@@ -77,16 +77,28 @@ struct PromotionIndex: Sendable {
     }
 
     /// One key's posting while the index is built: a promotion index, or a target's
-    /// `index << 1 | exact`.
+    /// `index << 1 | exact`; the key's bytes are `length` bytes at `offset` of an arena.
     struct Posting {
-        var key: Key
+        var kind: UInt8
+        var offset: UInt32
+        var length: UInt32
         var isTarget: Bool
         var value: Int32
 
-        /// Key order of the table (kind, then bytes), then promotions before targets, ascending.
-        static func precedes(_ a: Posting, _ b: Posting) -> Bool {
-            if a.key.kind != b.key.kind { return a.key.kind.rawValue < b.key.kind.rawValue }
-            if a.key.bytes != b.key.bytes { return a.key.bytes.lexicographicallyPrecedes(b.key.bytes) }
+        /// Key order of the table: kind, then bytes (lexicographic, a prefix first).
+        static func compareKeys(_ a: Posting, _ b: Posting, _ arena: UnsafeBufferPointer<UInt8>) -> Int32 {
+            if a.kind != b.kind { return a.kind < b.kind ? -1 : 1 }
+            let common = Int(min(a.length, b.length))
+            if common > 0, case let order = memcmp(arena.baseAddress! + Int(a.offset), arena.baseAddress! + Int(b.offset), common), order != 0 {
+                return order
+            }
+            return a.length == b.length ? 0 : (a.length < b.length ? -1 : 1)
+        }
+
+        /// Key order, then promotions before targets, ascending.
+        static func precedes(_ a: Posting, _ b: Posting, _ arena: UnsafeBufferPointer<UInt8>) -> Bool {
+            let order = compareKeys(a, b, arena)
+            if order != 0 { return order < 0 }
             if a.isTarget != b.isTarget { return !a.isTarget }
             return a.value < b.value
         }
@@ -141,8 +153,14 @@ struct PromotionIndex: Sendable {
     ///   - targetAlternatives: per distinct target, its cheapest line alternative, if any.
     init(promotions: [CompiledPromotion], triggerAlternatives: [[Alternative]], targetAlternatives: [Alternative?], sharedConditions: Int) {
         // Every (key, posting) pair, sorted by key then grouped: no hashing of keys while
-        // building (with a 10,000-sku promotion, hashing into per-key arrays was most of a rebuild).
+        // building (with a 10,000-sku promotion, hashing into per-key arrays was most of a
+        // rebuild). The pairs' key bytes sit in one arena, so comparing two is a memcmp.
         var pairs: [Posting] = []
+        var arena: [UInt8] = []
+        func add(_ key: Key, isTarget: Bool, _ value: Int32) {
+            pairs.append(Posting(kind: key.kind.rawValue, offset: UInt32(arena.count), length: UInt32(key.bytes.count), isTarget: isTarget, value: value))
+            arena += key.bytes
+        }
         var channels: [String: [Int32]] = [:]
         var stores: [String: [Int32]] = [:]
         var always: [Int32] = []
@@ -152,7 +170,7 @@ struct PromotionIndex: Sendable {
         for (t, best) in targetAlternatives.enumerated() {
             if let best, !best.keys.isEmpty {
                 targetPrefiltered[t] = true
-                for (key, exact) in zip(best.keys, best.exact) { pairs.append(Posting(key: key, isTarget: true, value: Int32(t) << 1 | (exact ? 1 : 0))) }
+                for (key, exact) in zip(best.keys, best.exact) { add(key, isTarget: true, Int32(t) << 1 | (exact ? 1 : 0)) }
             } else if best != nil {
                 targetPrefiltered[t] = true  // matches no line
             }
@@ -164,14 +182,14 @@ struct PromotionIndex: Sendable {
             case .never: never += 1
             case .coupon: couponOnly += 1
             case .keys(let keys):
-                for key in keys { pairs.append(Posting(key: key, isTarget: false, value: p)) }  // repeats dropped below
+                for key in keys { add(key, isTarget: false, p) }  // repeats dropped below
             case .channels(let names):
                 for name in Set(names) { channels[name, default: []].append(p) }
             case .stores(let names):
                 for name in Set(names) { stores[name, default: []].append(p) }
             }
         }
-        pairs.sort(by: Posting.precedes)
+        arena.withUnsafeBufferPointer { arena in pairs.sort { Posting.precedes($0, $1, arena) } }
         var slots: [UInt64] = []
         var entries: [Entry] = []
         var keyBytes: [UInt8] = []
@@ -181,8 +199,11 @@ struct PromotionIndex: Sendable {
         var first = 0
         while first < pairs.count {
             var end = first + 1
-            while end < pairs.count && pairs[end].key == pairs[first].key { end += 1 }
-            let key = pairs[first].key
+            arena.withUnsafeBufferPointer { arena in
+                while end < pairs.count && Posting.compareKeys(pairs[end], pairs[first], arena) == 0 { end += 1 }
+            }
+            let key = pairs[first]
+            let bytes = arena[Int(key.offset)..<Int(key.offset + key.length)]
             let promotionStart = promotionPostings.count
             let targetStart = targetPostings.count
             for pair in pairs[first..<end] {
@@ -192,12 +213,12 @@ struct PromotionIndex: Sendable {
                     promotionPostings.append(pair.value)  // a promotion once per key
                 }
             }
-            entries.append(Entry(hash: key.bytes.withUnsafeBytes { PromotionIndex.hash(key.kind.rawValue, $0) }, kind: key.kind.rawValue,
-                                 keyOffset: UInt32(keyBytes.count), keyLength: UInt32(key.bytes.count),
+            entries.append(Entry(hash: bytes.withUnsafeBytes { PromotionIndex.hash(key.kind, $0) }, kind: key.kind,
+                                 keyOffset: UInt32(keyBytes.count), keyLength: key.length,
                                  promotionStart: UInt32(promotionStart), promotionEnd: UInt32(promotionPostings.count),
                                  targetStart: UInt32(targetStart), targetEnd: UInt32(targetPostings.count)))
-            keyBytes += key.bytes
-            kindMask |= 1 << UInt32(key.kind.rawValue)
+            keyBytes += bytes
+            kindMask |= 1 << UInt32(key.kind)
             first = end
         }
         var capacity = 16
