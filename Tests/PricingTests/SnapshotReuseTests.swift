@@ -13,7 +13,7 @@ import Testing
     /// Random promotion sets, then each promotion kept, dropped, or replaced by one of the same
     /// id with other conditions (as an update does).
     @Test(arguments: [UInt64(11), 12, 13])
-    func aSnapshotBuiltOnAnotherPricesLikeAFreshOne(seed: UInt64) {
+    func aSnapshotBuiltOnAnotherPricesLikeAFreshOne(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         var reusedConditions = 0
         for _ in 0..<20 {
@@ -22,9 +22,10 @@ import Testing
             let (replacements, _, carts) = IndexDifferentialTests.scenario(&rng, promotionCount: size)
             var after: [Promotion] = []
             for (old, new) in zip(before, replacements) {
-                switch rng.next() % 4 {
+                switch rng.next() % 5 {
                 case 0: after.append(new)
                 case 1: break
+                case 2: after.append(Self.rewritten(old))
                 default: after.append(old)
                 }
             }
@@ -32,7 +33,8 @@ import Testing
             let reused = PromotionSnapshot(promotions: after, couponTable: CouponTable(coupons), reusing: previous)
             let fresh = PromotionSnapshot(promotions: after, coupons: coupons)
             for cart in carts {
-                #expect(Self.price(cart, reused) == Self.price(cart, fresh))
+                let explained = try cart.explaining()
+                #expect(Self.price(explained, reused) == Self.price(explained, fresh))
             }
             let shared = reused.conditionCache.triggers.filter { key, entry in
                 previous.conditionCache.triggers[key].map { $0.compiled.prepared === entry.compiled.prepared } ?? false
@@ -40,6 +42,32 @@ import Testing
             reusedConditions += shared.count
         }
         #expect(reusedConditions > 20, "the scenarios did reuse compiled conditions")
+    }
+
+    /// The same promotion with its conditions written inside `{"$and": [...]}`: the same
+    /// canonical JSON, other field pointers (what explanations report).
+    static func rewritten(_ promotion: Promotion) -> Promotion {
+        guard case .object(var members) = promotion.document else { return promotion }
+        for name in ["trigger", "target"] {
+            if let condition = members[name] { members[name] = ["$and": [condition]] }
+        }
+        return (try? Promotion(parsing: .object(members))) ?? promotion
+    }
+
+    /// A condition rewritten without changing its canonical JSON explains with its own
+    /// pointers (found by review: the reused compiled condition reported the old ones).
+    @Test func aRewrittenConditionExplainsWithItsOwnPointers() throws {
+        let plain = try Promotion(parsing: ["id": "p", "name": "P", "trigger": ["subtotal": ["$gte": 500]],
+                                            "action": ["type": "percentOff", "percent": "10"]])
+        let wrapped = Self.rewritten(plain)
+        #expect(wrapped.trigger?.json == plain.trigger?.json, "the test needs equal canonical JSON")
+        let previous = PromotionSnapshot(promotions: [plain])
+        let reused = PromotionSnapshot(promotions: [wrapped], couponTable: CouponTable([]), reusing: previous)
+        let cart = try Cart(currency: .eur, lines: [Cart.Line(id: "1", sku: "A", quantity: 1, unitPrice: Money(minorUnits: 1000, currency: .eur))],
+                            explain: true)
+        let result = PricingEngine.price(cart: cart, snapshot: reused, now: Fixture.now)
+        #expect(result.notApplied?.first?.detail?.path == "/trigger/$and/0/subtotal")
+        #expect(Self.price(cart, reused) == Self.price(cart, PromotionSnapshot(promotions: [wrapped])))
     }
 
     /// Conditions compare strings byte-wise: "K" and the Kelvin sign are canonically equivalent

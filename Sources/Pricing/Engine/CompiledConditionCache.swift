@@ -4,10 +4,34 @@ import Rules
 /// recompiles only the conditions it changed: normalising and compiling a 10,000-sku `$in`
 /// again on every write took most of a rebuild (≈ 60 ms in release).
 ///
-/// Keyed by the condition's canonical JSON bytes as written (before normalisation): exact, and
-/// independent of promotion ids and versions, which a deleted and re-created promotion reuses.
-/// A snapshot's cache holds only its own conditions, so it never grows past what is priced.
+/// Keyed by the condition as written (``Key``: canonical JSON bytes before normalisation, and
+/// each field's origin): exact, and independent of promotion ids and versions, which a deleted
+/// and re-created promotion reuses. A snapshot's cache holds only its own conditions, so it
+/// never grows past what is priced.
 final class CompiledConditionCache: Sendable {
+    /// A condition as written. The canonical JSON leaves out where each field was written (its
+    /// JSON pointer, which explanations report as `detail.path`), and differently written
+    /// conditions can share it (`{"a": 1}` and `{"$and": [{"a": 1}]}`): the origins, in
+    /// traversal order, are part of the key.
+    struct Key: Hashable, Sendable {
+        let canonical: CanonicalBytes
+        let origins: [String]
+
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.canonical == rhs.canonical && lhs.origins.elementsEqual(rhs.origins) { $0.utf8.elementsEqual($1.utf8) }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(canonical)
+            hasher.combine(origins.count)
+        }
+
+        /// The same key over other (equal) canonical bytes: lets equal bytes be held once.
+        func sharing(_ bytes: CanonicalBytes) -> Key {
+            bytes == canonical ? Key(canonical: bytes, origins: origins) : self
+        }
+    }
+
     struct Conjunct {
         /// Canonical bytes of the normalised conjunct (shared across triggers by it).
         let key: CanonicalBytes
@@ -64,17 +88,30 @@ final class CompiledConditionCache: Sendable {
         }
     }
 
-    let triggers: [CanonicalBytes: Trigger]
-    let targets: [CanonicalBytes: Target]
+    let triggers: [Key: Trigger]
+    let targets: [Key: Target]
 
-    init(triggers: [CanonicalBytes: Trigger] = [:], targets: [CanonicalBytes: Target] = [:]) {
+    init(triggers: [Key: Trigger] = [:], targets: [Key: Target] = [:]) {
         self.triggers = triggers
         self.targets = targets
     }
 
     /// The cache key of a condition as written.
-    static func key(_ condition: Condition) -> CanonicalBytes {
-        CanonicalBytes(condition.json)
+    static func key(_ condition: Condition) -> Key {
+        var origins: [String] = []
+        func collect(_ node: RuleNode) {
+            switch node {
+            case .constant: break
+            case .and(let children), .or(let children), .nor(let children): children.forEach(collect)
+            case .not(let child): collect(child)
+            case .field(let predicate):
+                origins.append(predicate.origin)
+                if case .elemMatch(.value(let inner)) = predicate.test { collect(inner) }
+                if case .elemMatch(.document(let inner)) = predicate.test { collect(inner) }
+            }
+        }
+        collect(condition.root)
+        return Key(canonical: CanonicalBytes(condition.json), origins: origins)
     }
 }
 

@@ -81,14 +81,14 @@ public final class PromotionSnapshot: Sendable {
         var triggerConjuncts: [[Int32]] = []
         var kept: [(Promotion, Int?, Int?)] = []
         var index: [String: Int] = [:]
-        var cachedTriggers: [CanonicalBytes: CompiledConditionCache.Trigger] = [:]
-        var cachedTargets: [CanonicalBytes: CompiledConditionCache.Target] = [:]
+        var cachedTriggers: [CompiledConditionCache.Key: CompiledConditionCache.Trigger] = [:]
+        var cachedTargets: [CompiledConditionCache.Key: CompiledConditionCache.Target] = [:]
         for promotion in enabled where index[promotion.id] == nil {
             var trigger: Int?
             if let raw = promotion.trigger {
                 let cacheKey = CompiledConditionCache.key(raw)
                 let compiled = cachedTriggers[cacheKey] ?? previous?.conditionCache.triggers[cacheKey] ?? .init(raw)
-                cachedTriggers[cacheKey == compiled.key ? compiled.key : cacheKey] = compiled  // one copy of equal bytes
+                cachedTriggers[cacheKey.sharing(compiled.key)] = compiled  // one copy of equal bytes
                 // De-duplicated by canonical bytes: `Condition`'s `==` follows Swift's Unicode-
                 // canonical string equality, but conditions compare strings byte-wise.
                 if let slot = triggerSlots[compiled.key] {
@@ -114,7 +114,7 @@ public final class PromotionSnapshot: Sendable {
             if let raw = promotion.target {
                 let cacheKey = CompiledConditionCache.key(raw)
                 let compiled = cachedTargets[cacheKey] ?? previous?.conditionCache.targets[cacheKey] ?? .init(raw)
-                cachedTargets[cacheKey == compiled.key ? compiled.key : cacheKey] = compiled
+                cachedTargets[cacheKey.sharing(compiled.key)] = compiled
                 if let slot = targetSlots[compiled.key] {
                     target = slot
                 } else {
