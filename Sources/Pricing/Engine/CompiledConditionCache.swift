@@ -15,20 +15,39 @@ final class CompiledConditionCache: Sendable {
     /// traversal order, are part of the key.
     struct Key: Hashable, Sendable {
         let canonical: CanonicalBytes
-        let origins: [String]
+        /// The tree as written, for its origins: shared with the promotion (no copy is held).
+        let written: RuleNode
 
         static func == (lhs: Key, rhs: Key) -> Bool {
-            lhs.canonical == rhs.canonical && lhs.origins.elementsEqual(rhs.origins) { $0.utf8.elementsEqual($1.utf8) }
+            lhs.canonical == rhs.canonical
+                && origins(lhs.written).elementsEqual(origins(rhs.written)) { $0.utf8.elementsEqual($1.utf8) }
         }
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(canonical)
-            hasher.combine(origins.count)
+        }
+
+        /// Every field's origin, in traversal order.
+        static func origins(_ node: RuleNode) -> [String] {
+            var origins: [String] = []
+            func collect(_ node: RuleNode) {
+                switch node {
+                case .constant: break
+                case .and(let children), .or(let children), .nor(let children): children.forEach(collect)
+                case .not(let child): collect(child)
+                case .field(let predicate):
+                    origins.append(predicate.origin)
+                    if case .elemMatch(.value(let inner)) = predicate.test { collect(inner) }
+                    if case .elemMatch(.document(let inner)) = predicate.test { collect(inner) }
+                }
+            }
+            collect(node)
+            return origins
         }
 
         /// The same key over other (equal) canonical bytes: lets equal bytes be held once.
         func sharing(_ bytes: CanonicalBytes) -> Key {
-            bytes == canonical ? Key(canonical: bytes, origins: origins) : self
+            bytes == canonical ? Key(canonical: bytes, written: written) : self
         }
     }
 
@@ -98,20 +117,7 @@ final class CompiledConditionCache: Sendable {
 
     /// The cache key of a condition as written.
     static func key(_ condition: Condition) -> Key {
-        var origins: [String] = []
-        func collect(_ node: RuleNode) {
-            switch node {
-            case .constant: break
-            case .and(let children), .or(let children), .nor(let children): children.forEach(collect)
-            case .not(let child): collect(child)
-            case .field(let predicate):
-                origins.append(predicate.origin)
-                if case .elemMatch(.value(let inner)) = predicate.test { collect(inner) }
-                if case .elemMatch(.document(let inner)) = predicate.test { collect(inner) }
-            }
-        }
-        collect(condition.root)
-        return Key(canonical: CanonicalBytes(condition.json), origins: origins)
+        Key(canonical: CanonicalBytes(condition.json), written: condition.root)
     }
 }
 
