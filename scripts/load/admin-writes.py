@@ -8,7 +8,8 @@ SQLite data (side by side).
 Usage: admin-writes.py --what coupons --codes 300000 --rounds 2 BINARY [BINARY ...]
 The codes are inserted by SQL (unlimited, one promotion); loopback only; stops by itself.
 --large-promotion N adds a promotion whose trigger and target are a `$in` of N skus (a large
-catalogue promotion: every rebuild that recompiles it pays for it).
+catalogue promotion: every rebuild that recompiles it pays for it); --large-count K adds K of
+them (different skus each).
 """
 import argparse, json, os, sqlite3, statistics, subprocess, tempfile, threading, time, urllib.request
 
@@ -19,6 +20,7 @@ parser.add_argument("--rounds", type=int, default=2)
 parser.add_argument("--writes", type=int, default=12)
 parser.add_argument("--port", type=int, default=18201)
 parser.add_argument("--large-promotion", type=int, default=0, metavar="SKUS")
+parser.add_argument("--large-count", type=int, default=1)
 parser.add_argument("binaries", nargs="+")
 args = parser.parse_args()
 
@@ -51,9 +53,9 @@ for round in range(1, args.rounds + 1):
                     time.sleep(0.5)
             if round == 1 and index == 0:  # the promotion the codes unlock
                 assert call("POST", "/v1/promotions", {"id": "cp", "name": "cp", "coupon": True, "action": {"type": "percentOff", "percent": "5"}}) == 201
-                if args.large_promotion:
-                    skus = {"$in": ["SKU%06d" % i for i in range(args.large_promotion)]}
-                    assert call("POST", "/v1/promotions", {"id": "large", "name": "large", "trigger": {"lines.sku": skus}, "target": {"sku": skus},
+                for large in range(args.large_count if args.large_promotion else 0):
+                    skus = {"$in": ["L%03dSKU%06d" % (large, i) for i in range(args.large_promotion)]}
+                    assert call("POST", "/v1/promotions", {"id": f"large{large}", "name": "large", "trigger": {"lines.sku": skus}, "target": {"sku": skus},
                                                            "action": {"type": "percentOff", "percent": "3"}}) == 201
             times, prices, writing = [], [], True
             def price():
@@ -86,7 +88,7 @@ for round in range(1, args.rounds + 1):
             status = timed("GET", "/v1/status")
             prices.sort()
             what = "promotion POSTs" if args.what == "promotions" else "coupon POST+DELETEs"
-            large = f" and a {args.large_promotion:,}-sku promotion" if args.large_promotion else ""
+            large = f" and {args.large_count} promotion(s) of {args.large_promotion:,} skus" if args.large_promotion else ""
             print(f"round {round} {binary}: {args.writes} {what} with {args.codes:,} codes{large}: "
                   f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
                   f"{len(prices)} price calls meanwhile: median {statistics.median(prices) * 1000:.1f} ms, "
