@@ -27,11 +27,13 @@ final class ParsedPromotions: Sendable {
 
     /// Replaces the tenant's memo with what one list read: deleted promotions leave it.
     func remember(tenant: String, _ parsed: [String: Parsed]) {
-        let replaced = byTenant.withLock { memo in memo.updateValue(parsed, forKey: tenant) }
+        // A tenant left with no large document (deleted ones included) leaves the memo.
+        let replaced = byTenant.withLock { memo in parsed.isEmpty ? memo.removeValue(forKey: tenant) : memo.updateValue(parsed, forKey: tenant) }
         withExtendedLifetime(replaced) {}  // freed outside the lock
     }
 
     static func digest(_ text: String) -> SHA256.Digest {
-        SHA256.hash(data: Array(text.utf8))
+        // Hashed in place (a native string is contiguous UTF-8), not copied first.
+        text.utf8.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(text.utf8))
     }
 }

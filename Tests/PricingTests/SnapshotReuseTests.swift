@@ -70,6 +70,21 @@ import Testing
         #expect(Self.price(cart, reused) == Self.price(cart, PromotionSnapshot(promotions: [wrapped])))
     }
 
+    /// Two promotions whose triggers normalise alike but are written differently each explain
+    /// with their own pointers (found by review: they shared one compiled trigger).
+    @Test func promotionsWithTriggersWrittenDifferentlyExplainApart() throws {
+        let plain = try Promotion(parsing: ["id": "a", "name": "A", "trigger": ["subtotal": ["$gte": 500]],
+                                            "action": ["type": "percentOff", "percent": "10"]])
+        let wrapped = try Promotion(parsing: ["id": "b", "name": "B", "trigger": ["$and": [["subtotal": ["$gte": 500]]]],
+                                              "action": ["type": "percentOff", "percent": "10"]])
+        #expect(wrapped.trigger?.json == plain.trigger?.json, "the test needs equal canonical JSON")
+        let cart = try Cart(currency: .eur, lines: [Cart.Line(id: "1", sku: "A", quantity: 1, unitPrice: Money(minorUnits: 1000, currency: .eur))],
+                            explain: true)
+        let result = PricingEngine.price(cart: cart, snapshot: PromotionSnapshot(promotions: [plain, wrapped]), now: Fixture.now)
+        let paths = Dictionary(uniqueKeysWithValues: (result.notApplied ?? []).map { ($0.promotion, $0.detail?.path) })
+        #expect(paths == ["a": "/trigger/subtotal", "b": "/trigger/$and/0/subtotal"])
+    }
+
     /// Conditions compare strings byte-wise: "K" and the Kelvin sign are canonically equivalent
     /// (Swift's `==`) but different conditions, so one is never reused for the other.
     @Test func aConditionDifferingOnlyInUnicodeFormIsCompiledAgain() throws {

@@ -68,7 +68,7 @@ public final class PromotionSnapshot: Sendable {
             $0.priority != $1.priority ? $0.priority > $1.priority : $0.id < $1.id
         }
         var usage = FieldUsage()
-        var triggerSlots: [CanonicalBytes: Int] = [:]
+        var triggerSlots: [CompiledConditionCache.Key: Int] = [:]
         var triggers: [CompiledCondition] = []
         var targetSlots: [CanonicalBytes: Int] = [:]
         var targets: [TargetMatcher] = []
@@ -91,11 +91,14 @@ public final class PromotionSnapshot: Sendable {
                 cachedTriggers[cacheKey.sharing(compiled.key)] = compiled  // one copy of equal bytes
                 // De-duplicated by canonical bytes: `Condition`'s `==` follows Swift's Unicode-
                 // canonical string equality, but conditions compare strings byte-wise.
-                if let slot = triggerSlots[compiled.key] {
+                // Shared only when written alike too: explanations report the compiled trigger's
+                // field pointers (conjuncts, used only to match, are shared by bytes alone).
+                let slotKey = CompiledConditionCache.Key(canonical: compiled.key, written: compiled.root)
+                if let slot = triggerSlots[slotKey] {
                     trigger = slot
                 } else {
                     trigger = triggers.count
-                    triggerSlots[compiled.key] = triggers.count
+                    triggerSlots[slotKey] = triggers.count
                     triggers.append(compiled.compiled)
                     usage.addTrigger(compiled.root)
                     triggerRoots.append(compiled.root)
