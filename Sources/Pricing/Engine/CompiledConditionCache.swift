@@ -59,7 +59,8 @@ final class CompiledConditionCache: Sendable {
     }
 
     struct Trigger {
-        /// Canonical bytes of the normalised trigger (promotions share a trigger by it).
+        /// Canonical bytes of the normalised trigger (promotions share a trigger by it and by
+        /// ``root``'s field pointers).
         let key: CanonicalBytes
         /// The normalised syntax tree.
         let root: RuleNode

@@ -58,8 +58,8 @@ public final class PromotionSnapshot: Sendable {
     /// coupons' own `isAvailable` for codes used up later.
     ///
     /// - Parameter previous: a snapshot built before (usually the tenant's current one): its
-    ///   compiled conditions are reused where a promotion's condition is byte-for-byte the same,
-    ///   so a write recompiles only what it changed.
+    ///   compiled conditions are reused where a promotion's condition is written the same
+    ///   (canonical bytes and field pointers), so a write recompiles only what it changed.
     public init(promotions: [Promotion], couponTable: CouponTable, availability: CouponAvailability = CouponAvailability(),
                 version: Int64 = 0, candidateWindow: CandidateWindow? = nil, reusing previous: PromotionSnapshot? = nil) {
         self.version = version
