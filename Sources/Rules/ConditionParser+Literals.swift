@@ -38,13 +38,12 @@ extension ConditionParser {
             var valid = true
             for (index, element) in elements.enumerated() {
                 // A plain value is its own literal; only objects need the element's pointer.
-                guard case .object = element else {
+                guard case .object(let members) = element else {
                     literals.append(.value(element))
                     continue
                 }
                 let elementPath = Self.pointer(path, index)
-                if case .object(let members) = element, !TypedLiteral.isTyped(members),
-                   members.keys.contains(where: { $0.hasPrefix("$") }) {
+                if !TypedLiteral.isTyped(members), members.keys.contains(where: { $0.hasPrefix("$") }) {
                     issue("invalid_argument", "\(name) values cannot contain operators", at: elementPath)
                     valid = false
                 } else if let literal = parseLiteral(element, at: elementPath) {

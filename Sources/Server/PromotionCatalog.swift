@@ -334,8 +334,7 @@ public final class PromotionCatalog: Sendable {
         // The candidate window carries over, so index statistics survive snapshot swaps.
         let snapshot = if currentPromotionsTicket == parts.promotionsTicket {
             // Only coupons changed: the compiled promotions are shared, not rebuilt.
-            current.replacingCoupons(parts.couponTable, availability: availability, version: Int64(generation),
-                                     candidateWindow: current.candidateWindow)
+            current.replacingCoupons(parts.couponTable, availability: availability, version: Int64(generation))
         } else {
             await OffLoop.run {
                 PromotionSnapshot(promotions: parts.promotions, couponTable: parts.couponTable, availability: availability,

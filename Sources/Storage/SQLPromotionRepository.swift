@@ -25,14 +25,15 @@ public struct SQLPromotionRepository: PromotionRepository {
             do {
                 let id = try row.string("id")
                 let text = try row.string("document")
-                guard text.utf8.count >= ParsedPromotions.minimumBytes else { return try Self.promotion(row) }
+                let version = try row.int("version")
+                guard text.utf8.count >= ParsedPromotions.minimumBytes else { return try Self.promotion(document: text, version: version) }
                 let digest = ParsedPromotions.digest(text)
-                if let known = last[id], known.digest == digest, known.promotion.version == (try row.int("version")) {
+                if let known = last[id], known.digest == digest, known.promotion.version == version {
                     parsed.reused.add(1, ordering: .relaxed)
                     current[id] = known
                     return known.promotion
                 }
-                let promotion = try Self.promotion(row)
+                let promotion = try Self.promotion(document: text, version: version)
                 current[id] = ParsedPromotions.Parsed(digest: digest, promotion: promotion)
                 return promotion
             } catch {
@@ -103,11 +104,15 @@ public struct SQLPromotionRepository: PromotionRepository {
     }
 
     static func promotion(_ row: SQLRow) throws -> Promotion {
-        let document = try JSONValue(parsing: Data(try row.string("document").utf8))
+        try promotion(document: try row.string("document"), version: try row.int("version"))
+    }
+
+    static func promotion(document text: String, version: Int) throws -> Promotion {
+        let document = try JSONValue(parsing: Data(text.utf8))
         // Stored documents were checked when saved, by the rules of then: a stricter check added
         // since must not make a tenant's promotions fail to load.
         var promotion = try Promotion(parsing: document, checksTargetFields: false)
-        promotion.version = try row.int("version")
+        promotion.version = version
         return promotion
     }
 }

@@ -109,8 +109,7 @@ import Testing
             let (promotions, coupons, carts) = IndexDifferentialTests.scenario(&rng, promotionCount: 60)
             let (_, otherCoupons, _) = IndexDifferentialTests.scenario(&rng, promotionCount: 60)
             let previous = PromotionSnapshot(promotions: promotions, coupons: coupons)
-            let replaced = previous.replacingCoupons(CouponTable(otherCoupons), availability: CouponAvailability(), version: 7,
-                                                     candidateWindow: previous.candidateWindow)
+            let replaced = previous.replacingCoupons(CouponTable(otherCoupons), availability: CouponAvailability(), version: 7)
             let fresh = PromotionSnapshot(promotions: promotions, coupons: otherCoupons)
             #expect(replaced.conditionCache === previous.conditionCache)
             #expect(replaced.version == 7)

@@ -59,13 +59,6 @@ struct PromotionIndex: Sendable {
     struct Key: Hashable {
         var kind: Kind
         var bytes: [UInt8]
-
-        /// The bytes in one pass (the synthesized hash feeds them one by one: with a
-        /// 10,000-sku promotion that was most of building the index).
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(kind)
-            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-        }
     }
 
     /// A necessary disjunction: the cart must contain one of `keys` (for a target, a line must
@@ -189,41 +182,40 @@ struct PromotionIndex: Sendable {
                 for name in Set(names) { stores[name, default: []].append(p) }
             }
         }
-        arena.withUnsafeBufferPointer { arena in pairs.sort { Posting.precedes($0, $1, arena) } }
-        var slots: [UInt64] = []
         var entries: [Entry] = []
         var keyBytes: [UInt8] = []
         var promotionPostings: [Int32] = []
         var targetPostings: [Int32] = []
         var kindMask: UInt32 = 0
-        var first = 0
-        while first < pairs.count {
-            var end = first + 1
-            arena.withUnsafeBufferPointer { arena in
+        arena.withUnsafeBufferPointer { arena in
+            pairs.sort { Posting.precedes($0, $1, arena) }
+            var first = 0
+            while first < pairs.count {
+                var end = first + 1
                 while end < pairs.count && Posting.compareKeys(pairs[end], pairs[first], arena) == 0 { end += 1 }
-            }
-            let key = pairs[first]
-            let bytes = arena[Int(key.offset)..<Int(key.offset + key.length)]
-            let promotionStart = promotionPostings.count
-            let targetStart = targetPostings.count
-            for pair in pairs[first..<end] {
-                if pair.isTarget {
-                    targetPostings.append(pair.value)
-                } else if promotionPostings.count == promotionStart || promotionPostings.last != pair.value {
-                    promotionPostings.append(pair.value)  // a promotion once per key
+                let key = pairs[first]
+                let bytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: arena[Int(key.offset)..<Int(key.offset + key.length)]))
+                let promotionStart = promotionPostings.count
+                let targetStart = targetPostings.count
+                for pair in pairs[first..<end] {
+                    if pair.isTarget {
+                        targetPostings.append(pair.value)
+                    } else if promotionPostings.count == promotionStart || promotionPostings.last != pair.value {
+                        promotionPostings.append(pair.value)  // a promotion once per key
+                    }
                 }
+                entries.append(Entry(hash: PromotionIndex.hash(key.kind, bytes), kind: key.kind,
+                                     keyOffset: UInt32(keyBytes.count), keyLength: key.length,
+                                     promotionStart: UInt32(promotionStart), promotionEnd: UInt32(promotionPostings.count),
+                                     targetStart: UInt32(targetStart), targetEnd: UInt32(targetPostings.count)))
+                keyBytes += bytes
+                kindMask |= 1 << UInt32(key.kind)
+                first = end
             }
-            entries.append(Entry(hash: bytes.withUnsafeBytes { PromotionIndex.hash(key.kind, $0) }, kind: key.kind,
-                                 keyOffset: UInt32(keyBytes.count), keyLength: key.length,
-                                 promotionStart: UInt32(promotionStart), promotionEnd: UInt32(promotionPostings.count),
-                                 targetStart: UInt32(targetStart), targetEnd: UInt32(targetPostings.count)))
-            keyBytes += bytes
-            kindMask |= 1 << UInt32(key.kind)
-            first = end
         }
         var capacity = 16
         while capacity < entries.count * 4 { capacity <<= 1 }  // load ≤ 1/4: a missing key (most SKUs) takes ~1.3 probes
-        slots = [UInt64](repeating: 0, count: capacity)
+        var slots = [UInt64](repeating: 0, count: capacity)
         for (position, entry) in entries.enumerated() {
             var slot = Int(truncatingIfNeeded: entry.hash) & (capacity - 1)
             while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }

@@ -166,17 +166,15 @@ public final class PromotionSnapshot: Sendable {
         self.conditionCache = CompiledConditionCache(triggers: cachedTriggers, targets: cachedTargets)
     }
 
-    /// The same promotions over other coupons: shares everything compiled, rebuilds nothing
-    /// (a coupon write must not pay for recompiling the tenant's promotions).
-    public func replacingCoupons(_ couponTable: CouponTable, availability: CouponAvailability, version: Int64,
-                                 candidateWindow: CandidateWindow) -> PromotionSnapshot {
-        PromotionSnapshot(self, couponTable: couponTable, availability: availability, version: version, candidateWindow: candidateWindow)
+    /// The same promotions over other coupons: shares everything compiled (and the candidate
+    /// window), rebuilds nothing: a coupon write must not pay for recompiling the promotions.
+    public func replacingCoupons(_ couponTable: CouponTable, availability: CouponAvailability, version: Int64) -> PromotionSnapshot {
+        PromotionSnapshot(self, couponTable: couponTable, availability: availability, version: version)
     }
 
-    private init(_ other: PromotionSnapshot, couponTable: CouponTable, availability: CouponAvailability, version: Int64,
-                 candidateWindow: CandidateWindow) {
+    private init(_ other: PromotionSnapshot, couponTable: CouponTable, availability: CouponAvailability, version: Int64) {
         self.version = version
-        self.candidateWindow = candidateWindow
+        candidateWindow = other.candidateWindow
         self.couponTable = couponTable
         self.availability = availability
         promotions = other.promotions
