@@ -52,7 +52,9 @@ public final class PromotionCatalog: Sendable {
         var parts = Parts()
         var generation: UInt64 = 0
         var builtGeneration: UInt64 = 0
-        var snapshot: PromotionSnapshot
+        /// A tenant's own from the start: its candidate window (index statistics) carries over
+        /// to every later snapshot, so it must not be the shared ``PromotionCatalog/empty``'s.
+        var snapshot = PromotionSnapshot(promotions: [])
         /// The `promotionsTicket` of the parts ``snapshot`` was built from.
         var snapshotPromotionsTicket: UInt64 = 0
         /// Updated in place by availability changes; every snapshot of the tenant shares it.
@@ -256,7 +258,7 @@ public final class PromotionCatalog: Sendable {
         let marked = entries.withLock { entries in entries[tenant]?.recentMarks.filter { $0.value > ticket }.map(\.key) ?? [] }
         for code in marked { codes.insert(code) }
         entries.withLock { entries in
-            var entry = entries[tenant] ?? Entry(snapshot: PromotionSnapshot(promotions: []))
+            var entry = entries[tenant] ?? Entry()
             guard entry.parts.exhaustedTicket < ticket else { return }
             entry.recentMarks = entry.recentMarks.filter { $0.value > ticket }
             entry.recentHolds.removeAll { $0.ticket <= ticket }
@@ -325,7 +327,7 @@ public final class PromotionCatalog: Sendable {
     func update(_ tenant: String, _ change: (inout Parts) -> Bool) async {
         let pending: (Parts, UInt64, PromotionSnapshot, UInt64, CouponAvailability)? = entries.withLock { entries in
             // Changed in place: a copy of the entry would make the change copy the parts' layers.
-            guard change(&entries[tenant, default: Entry(snapshot: Self.empty)].parts) else { return nil }
+            guard change(&entries[tenant, default: Entry()].parts) else { return nil }
             let generation = nextTicket()
             entries[tenant]?.generation = generation
             return entries[tenant].map { ($0.parts, generation, $0.snapshot, $0.snapshotPromotionsTicket, $0.availability) }

@@ -211,6 +211,20 @@ struct PromotionCatalogTests {
         }
     }
 
+    /// Each tenant's snapshots keep a candidate window of their own (the index statistics are
+    /// per tenant): a tenant's first snapshot used to inherit the shared empty snapshot's.
+    @Test func tenantsKeepCandidateWindowsApart() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
+            let first = try await Self.tenantWithPromotion(store)
+            let second = try await Self.tenantWithPromotion(store)
+            try await catalog.reload(tenant: first)
+            try await catalog.reload(tenant: second)
+            #expect(catalog.snapshot(tenant: first).candidateWindow !== catalog.snapshot(tenant: second).candidateWindow)
+            #expect(catalog.snapshot(tenant: first).candidateWindow !== PromotionCatalog.empty.candidateWindow)
+        }
+    }
+
     /// A limited code deleted and created again keeps its live uses: re-read alone, it must come
     /// back used up when it was (found by review: priced as available until the 2 s refresh).
     @Test func aRecreatedUsedUpCodeComesBackExhausted() async throws {
