@@ -67,6 +67,10 @@ public final class PromotionCatalog: Sendable {
         var recentMarks: [String: UInt64] = [:]
         /// Reservations taken or ended here since the last installed read, with their tickets.
         var recentHolds: [(hold: CouponAvailability.Hold, ticket: UInt64)] = []
+        /// Where the installed availability read stands in the database's stream of changes
+        /// (see ``CouponRepository/availabilityWatermark()``); nil until a full read is installed.
+        var availabilityWatermark: Int64?
+        var lastFullAvailabilityRead: ContinuousClock.Instant?
     }
 
     let promotionRepository: any PromotionRepository
@@ -110,6 +114,7 @@ public final class PromotionCatalog: Sendable {
     public func reloadCoupons(tenant: String) async throws {
         try await withCouponReadTicket { ticket in
             let coupons = try await couponRepository.list(tenant: tenant)
+            let watermark = try await couponRepository.availabilityWatermark()
             let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
             let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
             // Built off the event loops, and the old parts are dropped outside the lock: with a
@@ -119,7 +124,7 @@ public final class PromotionCatalog: Sendable {
                 return (LayeredDictionary(unique), CouponTable(coupons.map { $0.coupon() }), unique.values.count { $0.kind == .limited })
             }
             // Availability first: the new table is never priced with the previous exhausted set.
-            installExhausted(tenant, consume exhausted, holders: holders, ticket: ticket)
+            installExhausted(tenant, consume exhausted, holders: holders, watermark: watermark, ticket: ticket)
             var replaced: Parts?
             await update(tenant) { parts in
                 guard parts.couponsTicket < ticket else { return false }
@@ -209,12 +214,34 @@ public final class PromotionCatalog: Sendable {
         return try await read(ticket)
     }
 
-    /// Re-reads which limited coupons have no use left. Applied in place: no snapshot rebuild.
-    public func refreshAvailability(tenant: String) async throws {
-        let ticket = nextTicket()
-        let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
+    /// How often a refresh reads every exhausted code instead of the changes: a backstop for
+    /// anything the change marks cannot show (a coupon_usage row deleted by plain SQL).
+    public static let fullAvailabilityReadInterval = Duration.seconds(60)
+
+    /// Re-reads which limited coupons have no use left, and who holds live reservations of them.
+    /// Applied in place: no snapshot rebuild. Reads only the codes whose state changed since
+    /// the last installed read, plus the codes marked exhausted here since (the database is the
+    /// truth for those too); every exhausted code when no read is installed yet or the last full
+    /// read is older than `fullReadAfter`. At a million single-use codes half redeemed, the full
+    /// read took ≈ 100 ms of database time every 2 s per instance.
+    public func refreshAvailability(tenant: String, fullReadAfter: Duration = fullAvailabilityReadInterval) async throws {
+        // The ticket is taken under the lock marks take theirs in: a mark the list below misses is newer.
+        let (ticket, since, marked) = entries.withLock { entries -> (UInt64, Int64?, [String]) in
+            let ticket = nextTicket()
+            guard let entry = entries[tenant], let watermark = entry.availabilityWatermark,
+                  let last = entry.lastFullAvailabilityRead, ContinuousClock.now - last < fullReadAfter else { return (ticket, nil, []) }
+            return (ticket, watermark, Array(entry.recentMarks.keys))
+        }
+        let watermark = try await couponRepository.availabilityWatermark()
+        guard let since else {
+            let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
+            let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
+            installExhausted(tenant, consume exhausted, holders: holders, watermark: watermark, ticket: ticket)
+            return
+        }
+        let changes = try await couponRepository.exhaustionChanges(tenant: tenant, since: since, codes: marked)
         let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
-        installExhausted(tenant, consume exhausted, holders: holders, ticket: ticket)
+        installExhaustionChanges(tenant, changes, from: since, to: watermark, holders: holders, ticket: ticket)
     }
 
     /// Records a reservation taken or ended here, so its customer's next price sees it at once
@@ -236,9 +263,9 @@ public final class PromotionCatalog: Sendable {
 
     /// Marks a code exhausted at once (a reservation just found no use left).
     public func markExhausted(tenant: String, code: String) {
-        let ticket = nextTicket()
         entries.withLock { entries in
             guard entries[tenant] != nil else { return }
+            let ticket = nextTicket()
             entries[tenant]?.availability.markExhausted(code)
             entries[tenant]?.recentMarks[code] = ticket
         }
@@ -252,7 +279,8 @@ public final class PromotionCatalog: Sendable {
     /// The marks are added to the read before the catalog lock is taken, and the old set is freed
     /// after it is released: inserting into a set of a million codes shared with the caller
     /// copied it under the lock every tenant's pricing takes (≈25 ms in a debug build).
-    private func installExhausted(_ tenant: String, _ read: consuming Set<String>, holders: [String: [String: Set<String>]], ticket: UInt64) {
+    private func installExhausted(_ tenant: String, _ read: consuming Set<String>, holders: [String: [String: Set<String>]],
+                                  watermark: Int64, ticket: UInt64) {
         var codes = read
         var holders = holders
         let marked = entries.withLock { entries in entries[tenant]?.recentMarks.filter { $0.value > ticket }.map(\.key) ?? [] }
@@ -266,9 +294,29 @@ public final class PromotionCatalog: Sendable {
             let late = entry.recentMarks.keys.filter { !codes.contains($0) }
             entry.availability.replace(with: &codes, holders: &holders, alsoExhausted: late, laterHolds: entry.recentHolds.map(\.hold))
             entry.parts.exhaustedTicket = ticket
+            entry.availabilityWatermark = watermark
+            entry.lastFullAvailabilityRead = .now
             entries[tenant] = entry
         }
         // `codes` and `holders` now hold the old values (or the unused read): freed here, outside the lock.
+    }
+
+    /// Applies the changes read since watermark `from` to the installed availability, unless
+    /// another read was installed since that one (the next refresh reads from that read's).
+    /// Marks newer than the read stay exhausted, and are read again next time.
+    private func installExhaustionChanges(_ tenant: String, _ changes: [String: Bool], from: Int64, to: Int64,
+                                          holders: [String: [String: Set<String>]], ticket: UInt64) {
+        var holders = holders
+        entries.withLock { entries in
+            guard var entry = entries[tenant], entry.parts.exhaustedTicket < ticket, entry.availabilityWatermark == from else { return }
+            entry.recentMarks = entry.recentMarks.filter { $0.value > ticket }
+            entry.recentHolds.removeAll { $0.ticket <= ticket }
+            entry.availability.apply(changes, holders: &holders, alsoExhausted: entry.recentMarks.keys, laterHolds: entry.recentHolds.map(\.hold))
+            entry.parts.exhaustedTicket = ticket
+            entry.availabilityWatermark = to
+            entries[tenant] = entry
+        }
+        // `holders` now holds the old holders: freed here, outside the lock.
     }
 
     /// Tenants holding limited coupons (the ones whose availability is worth polling).

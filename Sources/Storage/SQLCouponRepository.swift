@@ -59,14 +59,18 @@ public struct SQLCouponRepository: CouponRepository {
     }
 
     public func get(tenant: String, codes: [String]) async throws -> [CouponDefinition] {
-        var coupons: [CouponDefinition] = []
+        try await rows("SELECT \(Self.columns) FROM coupons WHERE tenant_id = $1", tenant: tenant, codes: codes).map { try Self.coupon($0) }
+    }
+
+    /// `query` (over the tenant, `$1`) narrowed to `codes`, in chunks of ``chunk`` binds.
+    func rows(_ query: String, tenant: String, codes: [String]) async throws -> [SQLRow] {
+        var rows: [SQLRow] = []
         for start in stride(from: 0, to: codes.count, by: Self.chunk) {
             let chunk = codes[start..<min(start + Self.chunk, codes.count)]
             let binds = (2...chunk.count + 1).map { "$\($0)" }.joined(separator: ", ")
-            coupons += try await database.query("SELECT \(Self.columns) FROM coupons WHERE tenant_id = $1 AND code IN (\(binds))",
-                                                [.text(tenant)] + chunk.map(SQLValue.text)).map { try Self.coupon($0) }
+            rows += try await database.query("\(query) AND code IN (\(binds))", [.text(tenant)] + chunk.map(SQLValue.text))
         }
-        return coupons
+        return rows
     }
 
     public func create(tenant: String, coupon: CouponDefinition) async throws {
@@ -142,6 +146,28 @@ public struct SQLCouponRepository: CouponRepository {
         codes.formUnion(try await database.query("SELECT code FROM coupon_usage WHERE \(exhausted) AND \(holdsNewline)", [.text(tenant)])
             .map { try $0.string("code") })
         return codes
+    }
+
+    /// PostgreSQL: the oldest transaction still running (marks are transaction ids, and one that
+    /// started earlier may commit later). SQLite: the counter's next value (one writer at a time,
+    /// so every mark up to its value is committed and read).
+    public func availabilityWatermark() async throws -> Int64 {
+        let sql = database.dialect == .postgres
+            ? "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS mark"
+            : "SELECT value + 1 AS mark FROM coupon_usage_clock"
+        guard let row = try await database.query(sql, []).first else { return 0 }
+        return Int64(try row.int("mark"))
+    }
+
+    /// Codes as stored, like ``exhaustedCodes(tenant:)``'s. `>=`: a PostgreSQL watermark is a
+    /// transaction that may still have been running.
+    public func exhaustionChanges(tenant: String, since watermark: Int64, codes: [String]) async throws -> [String: Bool] {
+        let state = "code, CASE WHEN redeemed >= max_redemptions THEN 1 ELSE 0 END AS exhausted FROM coupon_usage WHERE tenant_id = $1"
+        let changed = try await database.query("SELECT \(state) AND changed >= $2", [.text(tenant), .int(Int(watermark))])
+        let asked = try await rows("SELECT \(state)", tenant: tenant, codes: codes)
+        var changes: [String: Bool] = [:]
+        for row in changed + asked { changes[try row.string("code")] = try row.int("exhausted") == 1 }
+        return changes
     }
 
     /// Live reservations of used-up codes only: a few per checkout in flight, not every code.

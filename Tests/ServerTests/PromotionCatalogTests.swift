@@ -52,13 +52,15 @@ struct PromotionCatalogTests {
         return tenant
     }
 
-    /// A real repository whose next `exhaustedCodes` waits, after reading, until released.
+    /// A real repository whose next `exhaustedCodes` or `exhaustionChanges` waits, after
+    /// reading, until released.
     final class HeldCoupons: CouponRepository {
         let base: any CouponRepository
         let holding = Mutex(false)
         /// Holds the next `list` the same way.
         let holdingList = Mutex(false)
         let lists = Mutex(0)
+        let fullAvailabilityReads = Mutex(0)
         let held = Mutex<CheckedContinuation<Void, Never>?>(nil)
         init(_ base: any CouponRepository) { self.base = base }
 
@@ -69,12 +71,19 @@ struct PromotionCatalogTests {
         }
 
         func exhaustedCodes(tenant: String) async throws -> Set<String> {
+            fullAvailabilityReads.withLock { $0 += 1 }
             let codes = try await base.exhaustedCodes(tenant: tenant)
             await hold(holding)
             return codes
         }
         func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Set<String>]] {
             try await base.reservationHolders(tenant: tenant, at: now)
+        }
+        func availabilityWatermark() async throws -> Int64 { try await base.availabilityWatermark() }
+        func exhaustionChanges(tenant: String, since watermark: Int64, codes: [String]) async throws -> [String: Bool] {
+            let changes = try await base.exhaustionChanges(tenant: tenant, since: watermark, codes: codes)
+            await hold(holding)
+            return changes
         }
         var isWaiting: Bool { held.withLock { $0 != nil } }
         func release() { held.withLock { $0?.resume(); $0 = nil } }
@@ -98,7 +107,9 @@ struct PromotionCatalogTests {
     /// A refresh whose read began before a code was marked exhausted installs its read and keeps
     /// the mark. Before, the mark discarded the whole read (found by review): a code run out on
     /// another instance priced as available until the next refresh.
-    @Test func aMarkDuringARefreshKeepsBoth() async throws {
+    /// Both kinds of refresh: a full read, and a read of the changes since the last one.
+    @Test(arguments: [true, false])
+    func aMarkDuringARefreshKeepsBoth(fullRead: Bool) async throws {
         try await TestDatabases.withStore(.sqlite) { store in
             let tenant = try await Self.tenantWithPromotion(store)
             for code in ["ONE", "TWO"] {
@@ -110,8 +121,12 @@ struct PromotionCatalogTests {
             _ = try await store.database.query("UPDATE coupon_usage SET redeemed = max_redemptions WHERE tenant_id = $1 AND code = 'TWO'",
                                                [.text(tenant)])  // used up on another instance
             coupons.holding.withLock { $0 = true }
-            let refresh = Task { try await catalog.refreshAvailability(tenant: tenant) }
-            while !coupons.isWaiting { await Task.yield() }  // it has read {TWO}
+            let refresh = Task { try await catalog.refreshAvailability(tenant: tenant, fullReadAfter: fullRead ? .zero : .seconds(3600)) }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !coupons.isWaiting {  // it has read {TWO}
+                guard ContinuousClock.now < deadline else { Issue.record("the refresh never read"); break }
+                await Task.yield()
+            }
             catalog.markExhausted(tenant: tenant, code: "ONE")
             coupons.release()
             try await refresh.value

@@ -12,6 +12,7 @@ catalogue promotion: every rebuild that recompiles it pays for it); --large-coun
 them (different skus each).
 """
 import argparse, json, os, sqlite3, statistics, subprocess, tempfile, threading, time, urllib.request
+from served import served
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--what", choices=["promotions", "coupons"], default="promotions")
@@ -43,14 +44,7 @@ def call(method, path, body=None):
 
 for round in range(1, args.rounds + 1):
     for index, binary in enumerate(args.binaries):
-        server = subprocess.Popen([binary, "serve", "--data-dir", data, "--port", str(args.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(600):
-                try:
-                    if urllib.request.urlopen(f"http://127.0.0.1:{args.port}/readyz", timeout=5).status == 200:
-                        break
-                except OSError:
-                    time.sleep(0.5)
+        with served(binary, ["--data-dir", data], args.port) as server:
             if round == 1 and index == 0:  # the promotion the codes unlock
                 assert call("POST", "/v1/promotions", {"id": "cp", "name": "cp", "coupon": True, "action": {"type": "percentOff", "percent": "5"}}) == 201
                 for large in range(args.large_count if args.large_promotion else 0):
@@ -94,6 +88,3 @@ for round in range(1, args.rounds + 1):
                   f"{len(prices)} price calls meanwhile: median {statistics.median(prices) * 1000:.1f} ms, "
                   f"p99 {prices[int(len(prices) * 0.99)] * 1000:.1f} ms, max {prices[-1] * 1000:.0f} ms; "
                   f"GET /v1/status after them {status * 1000:.0f} ms", flush=True)
-        finally:
-            server.terminate()
-            server.wait(timeout=60)

@@ -17,6 +17,13 @@ public protocol CouponRepository: Sendable {
     func delete(tenant: String, code: String) async throws -> Bool
     /// Codes of limited coupons with no use left (for pricing's availability).
     func exhaustedCodes(tenant: String) async throws -> Set<String>
+    /// A mark such that every change to which limited codes are exhausted that commits after this
+    /// call is found by ``exhaustionChanges(tenant:since:)`` given it.
+    func availabilityWatermark() async throws -> Int64
+    /// Limited codes whose exhaustion may have changed since `watermark` was taken, plus those of
+    /// `codes` that exist, each with whether it is exhausted now (may repeat changes an earlier
+    /// read saw).
+    func exhaustionChanges(tenant: String, since watermark: Int64, codes: [String]) async throws -> [String: Bool]
     /// Exhausted codes → customers holding live (reserved, unexpired at `now`) uses of them → the
     /// redemption ids.
     func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Set<String>]]

@@ -80,6 +80,21 @@ public final class CouponAvailability: Sendable {
         }
     }
 
+    /// Applies a read of the codes whose state changed (true: exhausted now) in place, installs
+    /// `holders`, then as ``replace(with:holders:alsoExhausted:laterHolds:)``. Hands the old
+    /// holders back in `holders`.
+    public func apply(_ changes: [String: Bool], holders: inout [String: [String: Set<String>]],
+                      alsoExhausted later: some Sequence<String>, laterHolds: [Hold]) {
+        state.withLock { current in
+            for (code, exhausted) in changes {
+                if exhausted { current.exhausted.insert(code) } else { current.exhausted.remove(code) }
+            }
+            swap(&current.holders, &holders)
+            for code in later { current.exhausted.insert(code) }
+            for hold in laterHolds { Self.apply(hold, to: &current.holders) }
+        }
+    }
+
     /// Marks a normalised code exhausted; false when it already was.
     @discardableResult
     public func markExhausted(_ code: String) -> Bool {
