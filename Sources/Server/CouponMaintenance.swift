@@ -76,7 +76,8 @@ public final class CouponMaintenance: Service {
     func refreshAvailability() async throws {
         for tenant in catalog.tenantsWithLimitedCoupons {
             do {
-                try await catalog.refreshAvailability(tenant: tenant)
+                let read = try await catalog.refreshAvailability(tenant: tenant)
+                Counter(label: "marquee_coupon_availability_reads_total", dimensions: [("kind", read.rawValue)]).increment()
             } catch {
                 if Task.isCancelled { throw error }
                 logger.warning("coupon availability refresh failed; will retry", metadata: ["tenant": "\(tenant)", "error": "\(error)"])

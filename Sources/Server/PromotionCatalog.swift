@@ -224,7 +224,9 @@ public final class PromotionCatalog: Sendable {
     /// truth for those too); every exhausted code when no read is installed yet or the last full
     /// read is older than `fullReadAfter`. At a million single-use codes half redeemed, the full
     /// read took ≈ 100 ms of database time every 2 s per instance.
-    public func refreshAvailability(tenant: String, fullReadAfter: Duration = fullAvailabilityReadInterval) async throws {
+    /// - Returns: which kind of read it made.
+    @discardableResult
+    public func refreshAvailability(tenant: String, fullReadAfter: Duration = fullAvailabilityReadInterval) async throws -> AvailabilityRead {
         // The ticket is taken under the lock marks take theirs in: a mark the list below misses is newer.
         let (ticket, since, marked) = entries.withLock { entries -> (UInt64, Int64?, [String]) in
             let ticket = nextTicket()
@@ -237,11 +239,17 @@ public final class PromotionCatalog: Sendable {
             let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
             let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
             installExhausted(tenant, consume exhausted, holders: holders, watermark: watermark, ticket: ticket)
-            return
+            return .full
         }
         let changes = try await couponRepository.exhaustionChanges(tenant: tenant, since: since, codes: marked)
         let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
         installExhaustionChanges(tenant, changes, from: since, to: watermark, holders: holders, ticket: ticket)
+        return .changes
+    }
+
+    /// Every exhausted code, or the codes changed since the last read.
+    public enum AvailabilityRead: String, Sendable {
+        case full, changes
     }
 
     /// Records a reservation taken or ended here, so its customer's next price sees it at once

@@ -97,6 +97,9 @@ struct ChangePropagationTests {
                                                      headers: ["Idempotency-Key": "prop"])
                 #expect(redemption.status == 201)
                 try await eventually("exhausted")
+                // It learnt that from a read of the changed codes, not of every exhausted code.
+                let metrics = try await b.request("GET", "/metrics").text
+                #expect(metrics.contains(#"marquee_coupon_availability_reads_total{kind="changes"}"#))
                 #expect(try await a.request("DELETE", "/v1/coupons/PROP-1", key: acme.key).status == 204)
                 try await eventually("unknown")
             }
