@@ -69,7 +69,7 @@ public final class PromotionCatalog: Sendable {
         var recentHolds: [(hold: CouponAvailability.Hold, ticket: UInt64)] = []
         /// Where the installed availability read stands in the database's stream of changes
         /// (see ``CouponRepository/availabilityWatermark()``); nil until a full read is installed.
-        var availabilityWatermark: Int64?
+        var availabilityWatermark: AvailabilityWatermark?
         var lastFullAvailabilityRead: ContinuousClock.Instant?
     }
 
@@ -228,7 +228,7 @@ public final class PromotionCatalog: Sendable {
     @discardableResult
     public func refreshAvailability(tenant: String, fullReadAfter: Duration = fullAvailabilityReadInterval) async throws -> AvailabilityRead {
         // The ticket is taken under the lock marks take theirs in: a mark the list below misses is newer.
-        let (ticket, since, marked) = entries.withLock { entries -> (UInt64, Int64?, [String]) in
+        let (ticket, since, marked) = entries.withLock { entries -> (UInt64, AvailabilityWatermark?, [String]) in
             let ticket = nextTicket()
             guard let entry = entries[tenant], let watermark = entry.availabilityWatermark,
                   let last = entry.lastFullAvailabilityRead, ContinuousClock.now - last < fullReadAfter else { return (ticket, nil, []) }
@@ -288,7 +288,7 @@ public final class PromotionCatalog: Sendable {
     /// after it is released: inserting into a set of a million codes shared with the caller
     /// copied it under the lock every tenant's pricing takes (≈25 ms in a debug build).
     private func installExhausted(_ tenant: String, _ read: consuming Set<String>, holders: [String: [String: Set<String>]],
-                                  watermark: Int64, ticket: UInt64) {
+                                  watermark: AvailabilityWatermark, ticket: UInt64) {
         var codes = read
         var holders = holders
         let marked = entries.withLock { entries in entries[tenant]?.recentMarks.filter { $0.value > ticket }.map(\.key) ?? [] }
@@ -312,7 +312,7 @@ public final class PromotionCatalog: Sendable {
     /// Applies the changes read since watermark `from` to the installed availability, unless
     /// another read was installed since that one (the next refresh reads from that read's).
     /// Marks newer than the read stay exhausted, and are read again next time.
-    private func installExhaustionChanges(_ tenant: String, _ changes: [String: Bool], from: Int64, to: Int64,
+    private func installExhaustionChanges(_ tenant: String, _ changes: [String: Bool], from: AvailabilityWatermark, to: AvailabilityWatermark,
                                           holders: [String: [String: Set<String>]], ticket: UInt64) {
         var holders = holders
         entries.withLock { entries in

@@ -428,11 +428,13 @@ public enum Migrations {
         // Each coupon_usage row carries a mark of the last change that made it run out or have a
         // use again, so the 2-second availability refresh reads only codes changed since its last
         // read instead of every exhausted code (≈ 100 ms and 6.5 MB of codes a poll per instance
-        // at a million single-use codes half redeemed). Triggers set it, so plain-SQL edits count.
-        // PostgreSQL: the writing transaction's id. Ids are taken in start order but commits land
-        // in any order, so a reader asks from the oldest transaction still running when it last
-        // read (`availabilityWatermark`), never from the largest mark it saw. Only a change of
-        // state sets it: an unchanged indexed column keeps other updates HOT.
+        // at a million single-use codes half redeemed). Triggers set it, so plain-SQL updates count
+        // (not deletes, renames or TRUNCATE: the refresh's periodic full read covers those).
+        // PostgreSQL: the writing transaction's id (txid_current: 64 bits, any supported version).
+        // Ids are taken in start order but commits land in any order, so a reader asks for what
+        // its last read's snapshot could not see (`availabilityWatermark`), never from the
+        // largest mark it saw. Only a change of state sets it: an unchanged indexed column keeps
+        // other updates HOT.
         // SQLite: one writer at a time, so a counter bumped by the trigger is in commit order.
         // A new row is marked only if it starts used up: a batch of a million fresh codes would
         // otherwise make the next refresh read them all (rows are never deleted but by plain SQL;
@@ -444,7 +446,7 @@ public enum Migrations {
             """
             CREATE FUNCTION marquee_mark_usage_change() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                NEW.changed := pg_current_xact_id()::text::bigint;
+                NEW.changed := txid_current();
                 RETURN NEW;
             END
             $$

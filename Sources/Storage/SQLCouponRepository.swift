@@ -148,22 +148,29 @@ public struct SQLCouponRepository: CouponRepository {
         return codes
     }
 
-    /// PostgreSQL: the oldest transaction still running (marks are transaction ids, and one that
-    /// started earlier may commit later). SQLite: the counter's next value (one writer at a time,
-    /// so every mark up to its value is committed and read).
-    public func availabilityWatermark() async throws -> Int64 {
+    /// PostgreSQL: the current snapshot's next transaction id and the ids still running (marks
+    /// are transaction ids, taken in start order but committed in any). Not the oldest running
+    /// id alone: one idle transaction anywhere on the server would hold every read back to it.
+    /// SQLite: the counter's next value (one writer at a time, so every lower mark is committed).
+    public func availabilityWatermark() async throws -> AvailabilityWatermark {
         let sql = database.dialect == .postgres
-            ? "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS mark"
-            : "SELECT value + 1 AS mark FROM coupon_usage_clock"
-        guard let row = try await database.query(sql, []).first else { return 0 }
-        return Int64(try row.int("mark"))
+            ? """
+              SELECT txid_snapshot_xmax(s) AS next, COALESCE((SELECT string_agg(x::text, ',') FROM txid_snapshot_xip(s) x), '') AS running
+              FROM txid_current_snapshot() s
+              """
+            : "SELECT value + 1 AS next, '' AS running FROM coupon_usage_clock"
+        guard let row = try await database.query(sql, []).first else { return AvailabilityWatermark(next: 0) }
+        let running = try row.string("running").split(separator: ",").compactMap { Int64($0) }
+        return AvailabilityWatermark(next: Int64(try row.int("next")), running: running)
     }
 
-    /// Codes as stored, like ``exhaustedCodes(tenant:)``'s. `>=`: a PostgreSQL watermark is a
-    /// transaction that may still have been running.
-    public func exhaustionChanges(tenant: String, since watermark: Int64, codes: [String]) async throws -> [String: Bool] {
+    /// Codes as stored, like ``exhaustedCodes(tenant:)``'s.
+    public func exhaustionChanges(tenant: String, since watermark: AvailabilityWatermark, codes: [String]) async throws -> [String: Bool] {
         let state = "code, CASE WHEN redeemed >= max_redemptions THEN 1 ELSE 0 END AS exhausted FROM coupon_usage WHERE tenant_id = $1"
-        let changed = try await database.query("SELECT \(state) AND changed >= $2", [.text(tenant), .int(Int(watermark))])
+        let changed = watermark.running.isEmpty
+            ? try await database.query("SELECT \(state) AND changed >= $2", [.text(tenant), .int(Int(watermark.next))])
+            : try await database.query("SELECT \(state) AND (changed >= $2 OR changed = ANY(string_to_array($3, ',')::bigint[]))",
+                                       [.text(tenant), .int(Int(watermark.next)), .text(watermark.running.map(String.init).joined(separator: ","))])
         let asked = try await rows("SELECT \(state)", tenant: tenant, codes: codes)
         var changes: [String: Bool] = [:]
         for row in changed + asked { changes[try row.string("code")] = try row.int("exhausted") == 1 }

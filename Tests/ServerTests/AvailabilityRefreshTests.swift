@@ -53,7 +53,7 @@ struct AvailabilityRefreshTests {
                             code: code, promotionID: "p", kind: .limited, maxRedemptions: Int.random(in: 1...3, using: &random)))
                     }
                 }
-                try await catalog.refreshAvailability(tenant: tenant)
+                try await catalog.refreshAvailability(tenant: tenant, fullReadAfter: .seconds(3600))
                 let full = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
                 try await full.reload(tenant: tenant)
                 #expect(Self.exhausted(catalog, tenant, among: codes) == Self.exhausted(full, tenant, among: codes), "round \(round)")
@@ -61,6 +61,32 @@ struct AvailabilityRefreshTests {
             #expect(coupons.fullAvailabilityReads.withLock { $0 } == 1, "refreshes read every exhausted code")
             try await catalog.refreshAvailability(tenant: tenant, fullReadAfter: .zero)
             #expect(coupons.fullAvailabilityReads.withLock { $0 } == 2, "no full read once it was due")
+        }
+    }
+
+    /// A code that runs out while a refresh is between taking its watermark and installing its
+    /// read is found by the next refresh (the watermark is taken before the read).
+    @Test(arguments: Backend.allCases)
+    func aChangeDuringARefreshIsReadByTheNext(backend: Backend) async throws {
+        try await TestDatabases.withStore(backend) { store in
+            let tenant = try await PromotionCatalogTests.tenantWithPromotion(store)
+            try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: "X", promotionID: "p", kind: .limited, maxRedemptions: 1))
+            let coupons = PromotionCatalogTests.HeldCoupons(store.coupons)
+            let catalog = PromotionCatalog(promotions: store.promotions, coupons: coupons)
+            try await catalog.reload(tenant: tenant)
+            coupons.holding.withLock { $0 = true }
+            let refresh = Task { try await catalog.refreshAvailability(tenant: tenant, fullReadAfter: .seconds(3600)) }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !coupons.isWaiting {  // it has read no change
+                guard ContinuousClock.now < deadline else { Issue.record("the refresh never read"); break }
+                await Task.yield()
+            }
+            _ = try await store.database.query("UPDATE coupon_usage SET redeemed = 1 WHERE tenant_id = $1 AND code = 'X'", [.text(tenant)])
+            coupons.release()
+            #expect(try await refresh.value == .changes)
+            #expect(catalog.snapshot(tenant: tenant).coupon(code: "X")?.isAvailable == true, "read before the change")
+            #expect(try await catalog.refreshAvailability(tenant: tenant, fullReadAfter: .seconds(3600)) == .changes)
+            #expect(catalog.snapshot(tenant: tenant).coupon(code: "X")?.isAvailable == false, "the next refresh missed it")
         }
     }
 }

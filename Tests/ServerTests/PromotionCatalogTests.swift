@@ -79,8 +79,8 @@ struct PromotionCatalogTests {
         func reservationHolders(tenant: String, at now: RuleDateTime) async throws -> [String: [String: Set<String>]] {
             try await base.reservationHolders(tenant: tenant, at: now)
         }
-        func availabilityWatermark() async throws -> Int64 { try await base.availabilityWatermark() }
-        func exhaustionChanges(tenant: String, since watermark: Int64, codes: [String]) async throws -> [String: Bool] {
+        func availabilityWatermark() async throws -> AvailabilityWatermark { try await base.availabilityWatermark() }
+        func exhaustionChanges(tenant: String, since watermark: AvailabilityWatermark, codes: [String]) async throws -> [String: Bool] {
             let changes = try await base.exhaustionChanges(tenant: tenant, since: watermark, codes: codes)
             await hold(holding)
             return changes
