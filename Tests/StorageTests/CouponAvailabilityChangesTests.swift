@@ -55,28 +55,41 @@ struct CouponAvailabilityChangesTests {
         }
     }
 
+    /// Runs `body` while another transaction that ran `statement` stays open, and commits it after.
+    static func whileOpen(_ store: Store, _ statement: String, _ binds: [SQLValue], _ body: () async throws -> Void) async throws {
+        let ran = AsyncStream<Void>.makeStream()
+        let commit = AsyncStream<Void>.makeStream()
+        let open = Task {
+            try await store.database.transaction { executor in
+                _ = try await executor.query(statement, binds)
+                ran.continuation.yield()
+                for await _ in commit.stream { break }
+            }
+        }
+        for await _ in ran.stream { break }
+        do {
+            try await body()
+        } catch {
+            commit.continuation.yield()
+            try await open.value
+            throw error
+        }
+        commit.continuation.yield()
+        try await open.value
+    }
+
     /// Transaction ids are taken in start order but commit in any: a change made by a transaction
     /// that was running when the watermark was taken, committed after, must show from it.
     @Test func aChangeCommittedAfterTheWatermarkByAnEarlierTransactionShows() async throws {
         try await TestDatabases.withStore(.postgres) { store in
             let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("avail")).id
             try await store.coupons.create(tenant: tenant, coupon: Self.limited("SLOW"))
-            let flipped = AsyncStream<Void>.makeStream()
-            let commit = AsyncStream<Void>.makeStream()
-            let slow = Task {
-                try await store.database.transaction { executor in
-                    _ = try await executor.query("UPDATE coupon_usage SET redeemed = 1 WHERE tenant_id = $1 AND code = 'SLOW'", [.text(tenant)])
-                    flipped.continuation.yield()
-                    for await _ in commit.stream { break }
-                }
+            var watermark = AvailabilityWatermark(next: 0)
+            try await Self.whileOpen(store, "UPDATE coupon_usage SET redeemed = 1 WHERE tenant_id = $1 AND code = 'SLOW'", [.text(tenant)]) {
+                _ = try await store.database.query("SELECT txid_current()", [])  // a later transaction commits first
+                watermark = try await store.coupons.availabilityWatermark()
+                #expect(try await store.coupons.exhaustionChanges(tenant: tenant, since: watermark, codes: []).isEmpty, "uncommitted")
             }
-            for await _ in flipped.stream { break }
-            // A later transaction commits first.
-            _ = try await store.database.query("SELECT pg_current_xact_id()", [])
-            let watermark = try await store.coupons.availabilityWatermark()
-            #expect(try await store.coupons.exhaustionChanges(tenant: tenant, since: watermark, codes: []).isEmpty, "uncommitted")
-            commit.continuation.yield()
-            try await slow.value
             #expect(try await store.coupons.exhaustionChanges(tenant: tenant, since: watermark, codes: []) == ["SLOW": true])
         }
     }
@@ -87,21 +100,11 @@ struct CouponAvailabilityChangesTests {
         try await TestDatabases.withStore(.postgres) { store in
             let tenant = try await store.accounts.createTenant(name: TestDatabases.uniqueName("avail")).id
             try await store.coupons.create(tenant: tenant, coupon: Self.limited("EARLY"))
-            let opened = AsyncStream<Void>.makeStream()
-            let close = AsyncStream<Void>.makeStream()
-            let idle = Task {
-                try await store.database.transaction { executor in
-                    _ = try await executor.query("SELECT txid_current()", [])  // holds a transaction id
-                    opened.continuation.yield()
-                    for await _ in close.stream { break }
-                }
+            try await Self.whileOpen(store, "SELECT txid_current()", []) {  // holds a transaction id
+                _ = try await store.database.query("UPDATE coupon_usage SET redeemed = 1 WHERE tenant_id = $1 AND code = 'EARLY'", [.text(tenant)])
+                let watermark = try await store.coupons.availabilityWatermark()
+                #expect(try await store.coupons.exhaustionChanges(tenant: tenant, since: watermark, codes: []).isEmpty, "read again")
             }
-            for await _ in opened.stream { break }
-            _ = try await store.database.query("UPDATE coupon_usage SET redeemed = 1 WHERE tenant_id = $1 AND code = 'EARLY'", [.text(tenant)])
-            let watermark = try await store.coupons.availabilityWatermark()
-            #expect(try await store.coupons.exhaustionChanges(tenant: tenant, since: watermark, codes: []).isEmpty, "read again")
-            close.continuation.yield()
-            try await idle.value
         }
     }
 }
