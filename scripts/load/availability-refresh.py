@@ -16,7 +16,7 @@ from served import served
 parser = argparse.ArgumentParser()
 parser.add_argument("--database-url", required=True)
 parser.add_argument("--codes", type=int, default=1_000_000)
-parser.add_argument("--seconds", type=int, default=30)
+parser.add_argument("--seconds", type=int, default=120)  # spans the once-a-minute full reads
 parser.add_argument("--rate", type=int, default=10)
 parser.add_argument("--rounds", type=int, default=2)
 parser.add_argument("--port", type=int, default=18202)
