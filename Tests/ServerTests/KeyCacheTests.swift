@@ -89,7 +89,7 @@ struct KeyCacheTests {
             let (tenant, issued) = try await Self.readKey(accounts)
             accounts.holding.withLock { $0 = true }
             let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
-            while !accounts.isWaiting { await Task.yield() }  // it has read the key as valid
+            #expect(await yieldUntil { accounts.isWaiting }, "waited until it has read the key as valid")
             #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
             cache.forget(keyID: issued.key.id)
             accounts.release()
@@ -109,7 +109,7 @@ struct KeyCacheTests {
             let (_, issued) = try await Self.readKey(accounts)
             accounts.holding.withLock { $0 = true }
             let requests = (0..<20).map { _ in Task { try await cache.authenticate(secret: issued.secret) } }
-            while !accounts.isWaiting { await Task.yield() }
+            #expect(await yieldUntil { accounts.isWaiting }, "never reached the hold")
             accounts.release()
             for request in requests { #expect(try await request.value?.key.id == issued.key.id) }
             #expect(accounts.lookups.withLock { $0 } == 1)
@@ -126,7 +126,7 @@ struct KeyCacheTests {
             #expect(try await cache.authenticate(secret: issued.secret) != nil)
             accounts.holding.withLock { $0 = true }
             #expect(try await cache.authenticate(secret: issued.secret) != nil)  // returns although the refresh is held
-            while !accounts.isWaiting { await Task.yield() }
+            #expect(await yieldUntil { accounts.isWaiting }, "never reached the hold")
             #expect(accounts.lookups.withLock { $0 } == 2)
             accounts.release()
         }
@@ -184,7 +184,7 @@ struct KeyCacheTests {
             let (cache, tenant, issued) = try await Self.expiredKnownKey(accounts, lookupWait: .seconds(2))
             accounts.holding.withLock { $0 = true }
             let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
-            while !accounts.isWaiting { await Task.yield() }
+            #expect(await yieldUntil { accounts.isWaiting }, "never reached the hold")
             #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
             cache.forget(keyID: issued.key.id)
             #expect(try await inFlight.value == nil, "answered with the key revoked while it waited")
@@ -226,7 +226,7 @@ struct KeyCacheTests {
             let (cache, tenant, issued) = try await Self.expiredKnownKey(accounts, lookupWait: .seconds(5))
             accounts.holding.withLock { $0 = true }
             let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
-            while !accounts.isWaiting { await Task.yield() }  // the lookup has read the key as valid
+            #expect(await yieldUntil { accounts.isWaiting }, "waited until the lookup has read the key as valid")
             cache.forget(tenantID: "another-tenant")
             #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
             cache.forget(keyID: issued.key.id)  // the revoke answers 204 here
@@ -299,7 +299,7 @@ struct KeyCacheTests {
             let (tenant, issued) = try await Self.readKey(accounts)
             accounts.holding.withLock { $0 = true }
             let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
-            while !accounts.isWaiting { await Task.yield() }  // the lookup has read the old rounding
+            #expect(await yieldUntil { accounts.isWaiting }, "waited until the lookup has read the old rounding")
             _ = try await accounts.setRounding(tenantID: tenant.id, .halfUp)
             cache.forget(tenantID: tenant.id)
             accounts.release()
@@ -318,7 +318,7 @@ struct KeyCacheTests {
             let (_, issued) = try await Self.readKey(accounts)
             accounts.holding.withLock { $0 = true }
             let first = Task { try await cache.authenticate(secret: issued.secret) }
-            while !accounts.isWaiting { await Task.yield() }
+            #expect(await yieldUntil { accounts.isWaiting }, "never reached the hold")
             cache.forget(tenantID: "another-tenant")
             let second = Task { try await cache.authenticate(secret: issued.secret) }
             try await Task.sleep(for: .milliseconds(100))  // time to start a lookup of its own, if it would
@@ -338,7 +338,7 @@ struct KeyCacheTests {
             let (tenant, issued) = try await Self.readKey(accounts)
             accounts.holding.withLock { $0 = true }
             let first = Task { try await cache.authenticate(secret: issued.secret) }
-            while !accounts.isWaiting { await Task.yield() }  // the lookup has read the key as valid
+            #expect(await yieldUntil { accounts.isWaiting }, "waited until the lookup has read the key as valid")
             #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
             cache.forget(keyID: issued.key.id)
             let second = Task { try await cache.authenticate(secret: issued.secret) }
@@ -359,7 +359,7 @@ struct KeyCacheTests {
             let (tenant, issued) = try await Self.readKey(accounts)
             accounts.holding.withLock { $0 = true }
             let inFlight = Task { try await cache.authenticate(secret: issued.secret) }
-            while !accounts.isWaiting { await Task.yield() }  // the lookup has read the key as valid
+            #expect(await yieldUntil { accounts.isWaiting }, "waited until the lookup has read the key as valid")
             #expect(try await accounts.revokeKey(id: issued.key.id, tenantID: tenant.id))
             cache.forget(keyID: issued.key.id)
             for index in 0..<KeyCache.forgetLog { cache.forget(tenantID: "another-tenant-\(index)") }
@@ -397,7 +397,7 @@ struct KeyCacheTests {
             for secret in secrets { #expect(try await cache.authenticate(secret: secret) != nil) }
             accounts.hanging.withLock { $0 = true }
             for secret in secrets { #expect(try await cache.authenticate(secret: secret) != nil) }  // each starts a refresh
-            while accounts.parked.withLock({ $0.count }) < 2 { await Task.yield() }
+            #expect(await yieldUntil { accounts.parked.withLock({ $0.count }) >= 2 }, "two lookups parked")
             accounts.hanging.withLock { $0 = false }
             let (_, fresh) = try await Self.readKey(store.accounts)
             var answer = "nil"

@@ -122,11 +122,7 @@ struct PromotionCatalogTests {
                                                [.text(tenant)])  // used up on another instance
             coupons.holding.withLock { $0 = true }
             let refresh = Task { try await catalog.refreshAvailability(tenant: tenant, fullReadAfter: fullRead ? .zero : .seconds(3600)) }
-            let deadline = ContinuousClock.now + .seconds(60)
-            while !coupons.isWaiting {  // it has read {TWO}
-                guard ContinuousClock.now < deadline else { Issue.record("the refresh never read"); break }
-                await Task.yield()
-            }
+            #expect(await yieldUntil { coupons.isWaiting }, "waited until it has read {TWO}")
             catalog.markExhausted(tenant: tenant, code: "ONE")
             coupons.release()
             try await refresh.value
@@ -270,7 +266,7 @@ struct PromotionCatalogTests {
 
             coupons.holdingList.withLock { $0 = true }
             let full = Task { try await catalog.reloadCoupons(tenant: tenant) }
-            while !coupons.isWaiting { await Task.yield() }  // it has read {A}
+            #expect(await yieldUntil { coupons.isWaiting }, "waited until it has read {A}")
             try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: "B", promotionID: "p", kind: .unlimited))
             try await catalog.reloadCoupons(tenant: tenant, codes: ["B"])
             #expect(catalog.snapshot(tenant: tenant).coupon(code: "B") != nil)

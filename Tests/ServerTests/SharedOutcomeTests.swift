@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Server
 
 @Suite("Shared outcome")
@@ -30,7 +31,7 @@ struct SharedOutcomeTests {
         let (task, finish) = Self.hungTask()
         let shared = SharedOutcome(task)
         let callers = (0..<100).map { _ in Task { await shared.outcome(within: .seconds(60)) } }
-        while shared.waiting < 100 { await Task.yield() }
+        #expect(await yieldUntil { shared.waiting >= 100 }, "all callers waiting")
         finish()
         for caller in callers { #expect(try await caller.value?.get() == 7) }
         #expect(shared.waiting == 0)
