@@ -15,8 +15,6 @@ public final class PromotionCatalog: Sendable {
         var promotions: [Promotion] = []
         /// Keyed by normalised code, so a reservation's lookup does not scan the tenant's codes.
         var coupons = LayeredDictionary<CouponDefinition>()
-        /// The same coupons as pricing reads them, built once per full coupon reload.
-        var couponTable = CouponTable([])
         /// How many of ``coupons`` are limited (their availability is worth polling while > 0).
         var limitedCoupons = 0
         var promotionsTicket: UInt64 = 0
@@ -43,9 +41,11 @@ public final class PromotionCatalog: Sendable {
                 if coupon?.kind == .limited { limitedCoupons += 1 }
                 coupons[code] = coupon
             }
-            couponTable = couponTable.updating(changes.mapValues { $0?.coupon() })
             couponRevision += 1
         }
+
+        /// The same coupons as pricing reads them (one dictionary: the table wraps it).
+        var couponTable: CouponTable { CouponTable(definitions: coupons) }
     }
 
     struct Entry {
@@ -119,9 +119,9 @@ public final class PromotionCatalog: Sendable {
             let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
             // Built off the event loops, and the old parts are dropped outside the lock: with a
             // million codes either took long enough to stall pricing, which takes the same lock.
-            let (definitions, table, limited) = await OffLoop.run {
+            let (definitions, limited) = await OffLoop.run {
                 let unique = Dictionary(coupons.map { ($0.code, $0) }, uniquingKeysWith: { $0.promotionID <= $1.promotionID ? $0 : $1 })
-                return (LayeredDictionary(unique), CouponTable(coupons.map { $0.coupon() }), unique.values.count { $0.kind == .limited })
+                return (LayeredDictionary(unique), unique.values.count { $0.kind == .limited })
             }
             // Availability first: the new table is never priced with the previous exhausted set.
             installExhausted(tenant, consume exhausted, holders: holders, watermark: watermark, ticket: ticket)
@@ -136,7 +136,6 @@ public final class PromotionCatalog: Sendable {
                 }
                 parts.coupons = definitions
                 parts.couponHash = nil  // computed again when a digest is asked for
-                parts.couponTable = table
                 parts.limitedCoupons = limited
                 parts.couponsTicket = ticket
                 parts.codeTickets = parts.codeTickets.filter { $0.value > ticket }
@@ -179,23 +178,20 @@ public final class PromotionCatalog: Sendable {
     /// of its own (one per tenant at a time, not awaited by the write that starts it). Changes
     /// made meanwhile stay layered over the new tables; a full reload meanwhile makes it moot.
     func startFold(tenant: String) {
-        let started = entries.withLock { entries -> (LayeredDictionary<CouponDefinition>, CouponTable)? in
+        let started = entries.withLock { entries -> LayeredDictionary<CouponDefinition>? in
             guard let entry = entries[tenant], !entry.folding, entry.parts.coupons.shouldCompact else { return nil }
             entries[tenant]?.folding = true
-            return (entry.parts.coupons, entry.parts.couponTable)
+            return entry.parts.coupons
         }
-        guard let (coupons, table) = started else { return }
+        guard let coupons = started else { return }
         Task {
-            let (couponsFold, tableFold) = await OffLoop.run { (coupons.fold(), table.fold()) }
+            let couponsFold = await OffLoop.run { coupons.fold() }
             var replaced: Parts?
             // The snapshot is rebuilt too: it would otherwise keep the old base alive.
             await update(tenant) { parts in
-                guard let folded = parts.coupons.rebased(on: couponsFold), let foldedTable = parts.couponTable.rebased(on: tableFold) else {
-                    return false
-                }
+                guard let folded = parts.coupons.rebased(on: couponsFold) else { return false }
                 replaced = parts
                 parts.coupons = folded
-                parts.couponTable = foldedTable
                 return true
             }
             entries.withLock { $0[tenant]?.folding = false }

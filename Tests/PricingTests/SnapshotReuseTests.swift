@@ -30,7 +30,8 @@ import Testing
                 }
             }
             let previous = PromotionSnapshot(promotions: before, coupons: coupons)
-            let reused = PromotionSnapshot(promotions: after, couponTable: CouponTable(coupons), reusing: previous)
+            // The catalog's way: the table holds definitions, the shared availability who ran out.
+            let reused = PromotionSnapshot(promotions: after, couponTable: CouponTable(coupons), availability: previous.availability, reusing: previous)
             let fresh = PromotionSnapshot(promotions: after, coupons: coupons)
             for cart in carts {
                 let explained = try cart.explaining()
@@ -109,8 +110,8 @@ import Testing
             let (promotions, coupons, carts) = IndexDifferentialTests.scenario(&rng, promotionCount: 60)
             let (_, otherCoupons, _) = IndexDifferentialTests.scenario(&rng, promotionCount: 60)
             let previous = PromotionSnapshot(promotions: promotions, coupons: coupons)
-            let replaced = previous.replacingCoupons(CouponTable(otherCoupons), availability: CouponAvailability(), version: 7)
             let fresh = PromotionSnapshot(promotions: promotions, coupons: otherCoupons)
+            let replaced = previous.replacingCoupons(CouponTable(otherCoupons), availability: fresh.availability, version: 7)
             #expect(replaced.conditionCache === previous.conditionCache)
             #expect(replaced.version == 7)
             for cart in carts {

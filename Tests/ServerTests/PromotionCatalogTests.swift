@@ -52,6 +52,28 @@ struct PromotionCatalogTests {
         return tenant
     }
 
+    /// Pricing's table and the catalog's definitions are one dictionary: a million codes were
+    /// held twice (as definitions, and as pricing's coupons).
+    @Test func pricingAndTheCatalogHoldTheCodesOnce() async throws {
+        try await TestDatabases.withStore(.sqlite) { store in
+            let tenant = try await Self.tenantWithPromotion(store)
+            for code in ["A", "B", "C"] {
+                try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: code, promotionID: "p", kind: .unlimited))
+            }
+            let catalog = PromotionCatalog(promotions: store.promotions, coupons: store.coupons)
+            try await catalog.reload(tenant: tenant)
+            func sharesTheDefinitions() -> Bool {
+                let fold = catalog.entries.withLock { $0[tenant]!.parts.coupons }.fold()
+                return catalog.snapshot(tenant: tenant).couponTable.definitions.rebased(on: fold) != nil
+            }
+            #expect(sharesTheDefinitions(), "pricing holds a copy of its own")
+            try await store.coupons.create(tenant: tenant, coupon: CouponDefinition(code: "D", promotionID: "p", kind: .unlimited))
+            try await catalog.reloadCoupons(tenant: tenant, codes: ["D"])  // layered over the same base
+            #expect(sharesTheDefinitions(), "a one-code change copied the codes")
+            #expect(catalog.snapshot(tenant: tenant).coupon(code: "d")?.promotionID == "p")
+        }
+    }
+
     /// A real repository whose next `exhaustedCodes` or `exhaustionChanges` waits, after
     /// reading, until released.
     final class HeldCoupons: CouponRepository {
@@ -300,7 +322,7 @@ struct PromotionCatalogTests {
             let clock = ContinuousClock(), deadline = clock.now + .seconds(60)
             while catalog.entries.withLock({ $0[tenant]?.folding }) == true, clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
             #expect(catalog.entries.withLock { $0[tenant]?.parts.coupons.layerCount } ?? 99 <= 1, "not folded")
-            #expect(catalog.snapshot(tenant: tenant).couponTable.coupons.layerCount ?? 99 <= 1, "the snapshot kept the layered table")
+            #expect(catalog.snapshot(tenant: tenant).couponTable.definitions.layerCount ?? 99 <= 1, "the snapshot kept the layered table")
             #expect(catalog.couponCount(tenant: tenant) == 4_201)
             #expect(catalog.snapshot(tenant: tenant).coupon(code: "m4199") != nil)
             #expect(catalog.snapshot(tenant: tenant).coupon(code: "late") != nil)

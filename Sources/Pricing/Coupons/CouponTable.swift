@@ -3,43 +3,44 @@ import Synchronization
 /// A tenant's coupons by normalised code, built once per coupon reload and shared by every
 /// snapshot built until the next one: a promotion change does not rebuild a million codes, and
 /// a change to a few codes layers them over the shared rest (see ``LayeredDictionary``).
+///
+/// It holds the stored definitions and builds a ``Coupon`` per lookup, so the catalog's
+/// definitions and pricing's table are one dictionary: a million codes were held twice.
 public final class CouponTable: Sendable {
-    let coupons: LayeredDictionary<Coupon>
+    public let definitions: LayeredDictionary<CouponDefinition>
 
     /// If two coupons share a normalised code, the one of the smallest promotion id is kept
-    /// (storage should make codes unique per tenant).
-    public init(_ coupons: some Sequence<Coupon>) {
-        var table: [String: Coupon] = [:]
+    /// (storage should make codes unique per tenant). A coupon's `isAvailable` is not kept: see
+    /// ``PromotionSnapshot/init(promotions:coupons:version:candidateWindow:)``.
+    public convenience init(_ coupons: some Sequence<Coupon>) {
+        var table: [String: CouponDefinition] = [:]
         for coupon in coupons {
             if let existing = table[coupon.code], existing.promotionID <= coupon.promotionID { continue }
-            table[coupon.code] = coupon
+            table[coupon.code] = CouponDefinition(code: coupon.code, promotionID: coupon.promotionID, kind: coupon.kind,
+                                                  customerID: coupon.customerID, startsAt: coupon.startsAt, endsAt: coupon.endsAt)
         }
-        self.coupons = LayeredDictionary(table)
+        self.init(definitions: LayeredDictionary(table))
     }
 
-    init(coupons: LayeredDictionary<Coupon>) {
-        self.coupons = coupons
+    /// Over definitions keyed by their normalised code.
+    public init(definitions: LayeredDictionary<CouponDefinition>) {
+        self.definitions = definitions
     }
+
+    /// The coupon of a normalised code.
+    public subscript(code: String) -> Coupon? { definitions[code]?.coupon() }
 
     /// This table with these codes set (nil: removed), sharing the other codes with this one.
-    public func updating(_ changes: [String: Coupon?]) -> CouponTable {
-        var coupons = coupons
-        for (code, coupon) in changes { coupons[code] = coupon }
-        return CouponTable(coupons: coupons)
+    public func updating(_ changes: [String: CouponDefinition?]) -> CouponTable {
+        var definitions = definitions
+        for (code, definition) in changes { definitions[code] = definition }
+        return CouponTable(definitions: definitions)
     }
 
     /// The same codes with the changes folded in (one pass over them: run it off the event loops).
-    public func compacted() -> CouponTable { CouponTable(coupons: coupons.compacted()) }
+    public func compacted() -> CouponTable { CouponTable(definitions: definitions.compacted()) }
 
-    /// See ``LayeredDictionary/fold()``.
-    public func fold() -> LayeredDictionary<Coupon>.Fold { coupons.fold() }
-
-    /// See ``LayeredDictionary/rebased(on:)``.
-    public func rebased(on fold: LayeredDictionary<Coupon>.Fold) -> CouponTable? {
-        coupons.rebased(on: fold).map { CouponTable(coupons: $0) }
-    }
-
-    public var count: Int { coupons.count }
+    public var count: Int { definitions.count }
 }
 
 /// Which limited coupons have no use left, and who holds a live reservation of one. A tenant's

@@ -28,7 +28,7 @@ extension PricingSession {
             let code = Coupon.normalize(presented)
             guard seen.insert(code).inserted else { continue }
             var state = CouponState(presented: presented, code: code)
-            if let coupon = snapshot.couponTable.coupons[code], let promotion = snapshot.promotionIndex[coupon.promotionID] {
+            if let coupon = snapshot.couponTable[code], let promotion = snapshot.promotionIndex[coupon.promotionID] {
                 if let startsAt = coupon.startsAt, instant < startsAt {
                     state.status = .notStarted
                 } else if let endsAt = coupon.endsAt, endsAt <= instant {

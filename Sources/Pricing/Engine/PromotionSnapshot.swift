@@ -50,8 +50,12 @@ public final class PromotionSnapshot: Sendable {
     ///
     /// - Parameter candidateWindow: where `price` records candidates per cart; pass the previous
     ///   snapshot's window to keep its history across changes (default: a new window).
+    /// A limited coupon with `isAvailable` false is exhausted for everyone (the table keeps
+    /// definitions; availability lives in the snapshot's ``CouponAvailability``).
     public convenience init(promotions: [Promotion], coupons: [Coupon] = [], version: Int64 = 0, candidateWindow: CandidateWindow? = nil) {
-        self.init(promotions: promotions, couponTable: CouponTable(coupons), version: version, candidateWindow: candidateWindow)
+        let usedUp = Set(coupons.filter { !$0.isAvailable }.map(\.code))
+        self.init(promotions: promotions, couponTable: CouponTable(coupons), availability: CouponAvailability(exhausted: usedUp),
+                  version: version, candidateWindow: candidateWindow)
     }
 
     /// Builds a snapshot over an already built coupon table; `availability` overrides the
@@ -208,7 +212,7 @@ public final class PromotionSnapshot: Sendable {
     /// The coupon with this code (any spelling), if any, as `customer` would find it.
     public func coupon(code: String, for customer: String? = nil) -> Coupon? {
         let code = Coupon.normalize(code)
-        guard let coupon = couponTable.coupons[code] else { return nil }
+        guard let coupon = couponTable[code] else { return nil }
         return isAvailable(coupon, for: customer) ? coupon
             : Coupon(code: coupon.code, promotionID: coupon.promotionID, startsAt: coupon.startsAt, endsAt: coupon.endsAt,
                      customerID: coupon.customerID, kind: coupon.kind, isAvailable: false)
