@@ -29,7 +29,7 @@ public final class PromotionCatalog: Sendable {
         var couponHash: CouponSetHash?
         var exhaustedTicket: UInt64 = 0
 
-        /// Sets these codes (nil: deleted) in both the definitions and pricing's table.
+        /// Sets these codes (nil: deleted) in the definitions (pricing's table wraps them).
         mutating func apply(_ changes: [String: CouponDefinition?]) {
             for (code, coupon) in changes {
                 let old = coupons[code]

@@ -168,6 +168,21 @@ import Testing
         Coupon(code: "THEIRS", promotionID: "vip", customerID: "7"),
     ]
 
+    /// Two coupons sharing a code: the smallest promotion id's is kept, and the other's being
+    /// used up does not make the kept one exhausted (availability is keyed by code only).
+    @Test func aCouponLosingItsCodeLeavesTheKeptOnesAvailability() {
+        let cart = F.cart([F.line("1", price: "100.00")], coupons: ["TWIN"])
+        for coupons in [[Coupon(code: "TWIN", promotionID: "bf-10", kind: .limited), Coupon(code: "TWIN", promotionID: "vip", kind: .limited, isAvailable: false)],
+                        [Coupon(code: "TWIN", promotionID: "vip", kind: .limited, isAvailable: false), Coupon(code: "TWIN", promotionID: "bf-10", kind: .limited)]] {
+            let result = F.price(cart, Self.promotions, coupons: coupons)
+            #expect(result.coupons.first?.status == .applied)
+            #expect(result.appliedIDs == ["bf-10"])
+        }
+        let kept = F.price(cart, Self.promotions, coupons: [Coupon(code: "TWIN", promotionID: "bf-10", kind: .limited, isAvailable: false),
+                                                            Coupon(code: "TWIN", promotionID: "vip", kind: .limited)])
+        #expect(kept.coupons.first?.status == .exhausted)
+    }
+
     @Test func statusesPerPresentedCode() {
         let result = F.price(Self.cart, Self.promotions, coupons: Self.coupons)
         let statuses = Dictionary(uniqueKeysWithValues: result.coupons.map { ($0.code, $0.status) })

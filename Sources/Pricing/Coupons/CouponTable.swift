@@ -13,13 +13,25 @@ public final class CouponTable: Sendable {
     /// (storage should make codes unique per tenant). A coupon's `isAvailable` is not kept: see
     /// ``PromotionSnapshot/init(promotions:coupons:version:candidateWindow:)``.
     public convenience init(_ coupons: some Sequence<Coupon>) {
-        var table: [String: CouponDefinition] = [:]
+        self.init(kept: Self.kept(coupons))
+    }
+
+    /// Over the coupons ``kept(_:)`` returned.
+    convenience init(kept: [String: Coupon]) {
+        self.init(definitions: LayeredDictionary(kept.mapValues { coupon in
+            CouponDefinition(code: coupon.code, promotionID: coupon.promotionID, kind: coupon.kind,
+                             customerID: coupon.customerID, startsAt: coupon.startsAt, endsAt: coupon.endsAt)
+        }))
+    }
+
+    /// The coupon kept per normalised code: the one of the smallest promotion id (the first of equals).
+    static func kept(_ coupons: some Sequence<Coupon>) -> [String: Coupon] {
+        var kept: [String: Coupon] = [:]
         for coupon in coupons {
-            if let existing = table[coupon.code], existing.promotionID <= coupon.promotionID { continue }
-            table[coupon.code] = CouponDefinition(code: coupon.code, promotionID: coupon.promotionID, kind: coupon.kind,
-                                                  customerID: coupon.customerID, startsAt: coupon.startsAt, endsAt: coupon.endsAt)
+            if let existing = kept[coupon.code], existing.promotionID <= coupon.promotionID { continue }
+            kept[coupon.code] = coupon
         }
-        self.init(definitions: LayeredDictionary(table))
+        return kept
     }
 
     /// Over definitions keyed by their normalised code.

@@ -50,16 +50,18 @@ public final class PromotionSnapshot: Sendable {
     ///
     /// - Parameter candidateWindow: where `price` records candidates per cart; pass the previous
     ///   snapshot's window to keep its history across changes (default: a new window).
-    /// A limited coupon with `isAvailable` false is exhausted for everyone (the table keeps
-    /// definitions; availability lives in the snapshot's ``CouponAvailability``).
+    /// A kept limited coupon with `isAvailable` false is exhausted for everyone (the table keeps
+    /// definitions; availability lives in the snapshot's ``CouponAvailability``). A coupon that
+    /// loses its code to another never makes that one exhausted.
     public convenience init(promotions: [Promotion], coupons: [Coupon] = [], version: Int64 = 0, candidateWindow: CandidateWindow? = nil) {
-        let usedUp = Set(coupons.filter { !$0.isAvailable }.map(\.code))
-        self.init(promotions: promotions, couponTable: CouponTable(coupons), availability: CouponAvailability(exhausted: usedUp),
+        let kept = CouponTable.kept(coupons)
+        let usedUp = Set(kept.values.filter { !$0.isAvailable }.map(\.code))
+        self.init(promotions: promotions, couponTable: CouponTable(kept: kept), availability: CouponAvailability(exhausted: usedUp),
                   version: version, candidateWindow: candidateWindow)
     }
 
-    /// Builds a snapshot over an already built coupon table; `availability` overrides the
-    /// coupons' own `isAvailable` for codes used up later.
+    /// Builds a snapshot over an already built coupon table (definitions: a `Coupon`'s
+    /// `isAvailable` is not in it); `availability` says which limited codes are used up.
     ///
     /// - Parameter previous: a snapshot built before (usually the tenant's current one): its
     ///   compiled conditions are reused where a promotion's condition is written the same
