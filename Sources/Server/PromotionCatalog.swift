@@ -114,17 +114,14 @@ public final class PromotionCatalog: Sendable {
     public func reloadCoupons(tenant: String) async throws {
         try await withCouponReadTicket { ticket in
             let coupons = try await couponRepository.list(tenant: tenant)
-            let watermark = try await couponRepository.availabilityWatermark()
-            let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
-            let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
+            // Availability first: the new table is never priced with the previous exhausted set.
+            try await readAllAvailability(tenant, ticket: ticket)
             // Built off the event loops, and the old parts are dropped outside the lock: with a
             // million codes either took long enough to stall pricing, which takes the same lock.
             let (definitions, limited) = await OffLoop.run {
                 let unique = Dictionary(coupons.map { ($0.code, $0) }, uniquingKeysWith: { $0.promotionID <= $1.promotionID ? $0 : $1 })
                 return (LayeredDictionary(unique), unique.values.count { $0.kind == .limited })
             }
-            // Availability first: the new table is never priced with the previous exhausted set.
-            installExhausted(tenant, consume exhausted, holders: holders, watermark: watermark, ticket: ticket)
             var replaced: Parts?
             await update(tenant) { parts in
                 guard parts.couponsTicket < ticket else { return false }
@@ -230,13 +227,11 @@ public final class PromotionCatalog: Sendable {
                   let last = entry.lastFullAvailabilityRead, ContinuousClock.now - last < fullReadAfter else { return (ticket, nil, []) }
             return (ticket, watermark, Array(entry.recentMarks.keys))
         }
-        let watermark = try await couponRepository.availabilityWatermark()
         guard let since else {
-            let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
-            let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
-            installExhausted(tenant, consume exhausted, holders: holders, watermark: watermark, ticket: ticket)
+            try await readAllAvailability(tenant, ticket: ticket)
             return .full
         }
+        let watermark = try await couponRepository.availabilityWatermark()
         let changes = try await couponRepository.exhaustionChanges(tenant: tenant, since: since, codes: marked)
         let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
         installExhaustionChanges(tenant, changes, from: since, to: watermark, holders: holders, ticket: ticket)
@@ -303,6 +298,15 @@ public final class PromotionCatalog: Sendable {
             entries[tenant] = entry
         }
         // `codes` and `holders` now hold the old values (or the unused read): freed here, outside the lock.
+    }
+
+    /// Reads every exhausted code and who holds them, and installs that under `ticket`. The
+    /// watermark is taken first: whatever the read misses, the next change read finds.
+    private func readAllAvailability(_ tenant: String, ticket: UInt64) async throws {
+        let watermark = try await couponRepository.availabilityWatermark()
+        let exhausted = try await couponRepository.exhaustedCodes(tenant: tenant)
+        let holders = try await couponRepository.reservationHolders(tenant: tenant, at: .now)
+        installExhausted(tenant, consume exhausted, holders: holders, watermark: watermark, ticket: ticket)
     }
 
     /// Applies the changes read since watermark `from` to the installed availability, unless

@@ -42,16 +42,6 @@ public final class CouponTable: Sendable {
     /// The coupon of a normalised code.
     public subscript(code: String) -> Coupon? { definitions[code]?.coupon() }
 
-    /// This table with these codes set (nil: removed), sharing the other codes with this one.
-    public func updating(_ changes: [String: CouponDefinition?]) -> CouponTable {
-        var definitions = definitions
-        for (code, definition) in changes { definitions[code] = definition }
-        return CouponTable(definitions: definitions)
-    }
-
-    /// The same codes with the changes folded in (one pass over them: run it off the event loops).
-    public func compacted() -> CouponTable { CouponTable(definitions: definitions.compacted()) }
-
     public var count: Int { definitions.count }
 }
 
@@ -87,9 +77,7 @@ public final class CouponAvailability: Sendable {
                         alsoExhausted later: some Sequence<String> = [String](), laterHolds: [Hold] = []) {
         state.withLock { current in
             swap(&current.exhausted, &codes)
-            swap(&current.holders, &holders)
-            for code in later { current.exhausted.insert(code) }
-            for hold in laterHolds { Self.apply(hold, to: &current.holders) }
+            Self.install(&holders, later: later, laterHolds: laterHolds, into: &current)
         }
     }
 
@@ -102,10 +90,17 @@ public final class CouponAvailability: Sendable {
             for (code, exhausted) in changes {
                 if exhausted { current.exhausted.insert(code) } else { current.exhausted.remove(code) }
             }
-            swap(&current.holders, &holders)
-            for code in later { current.exhausted.insert(code) }
-            for hold in laterHolds { Self.apply(hold, to: &current.holders) }
+            Self.install(&holders, later: later, laterHolds: laterHolds, into: &current)
         }
+    }
+
+    /// What both kinds of read install after the exhausted codes: the holders read (the old ones
+    /// handed back in `holders`), then what this instance saw after the read began.
+    static func install(_ holders: inout [String: [String: Set<String>]], later: some Sequence<String>, laterHolds: [Hold],
+                        into current: inout State) {
+        swap(&current.holders, &holders)
+        for code in later { current.exhausted.insert(code) }
+        for hold in laterHolds { apply(hold, to: &current.holders) }
     }
 
     /// Marks a normalised code exhausted; false when it already was.

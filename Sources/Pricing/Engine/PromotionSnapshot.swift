@@ -214,10 +214,9 @@ public final class PromotionSnapshot: Sendable {
     /// The coupon with this code (any spelling), if any, as `customer` would find it.
     public func coupon(code: String, for customer: String? = nil) -> Coupon? {
         let code = Coupon.normalize(code)
-        guard let coupon = couponTable[code] else { return nil }
-        return isAvailable(coupon, for: customer) ? coupon
-            : Coupon(code: coupon.code, promotionID: coupon.promotionID, startsAt: coupon.startsAt, endsAt: coupon.endsAt,
-                     customerID: coupon.customerID, kind: coupon.kind, isAvailable: false)
+        guard let definition = couponTable.definitions[code] else { return nil }
+        let coupon = definition.coupon()
+        return isAvailable(coupon, for: customer) ? coupon : definition.coupon(available: false)
     }
 
     /// Whether uses of `coupon` remain for `customer` (always for unlimited ones): a customer
